@@ -1,0 +1,2 @@
+//! Parsing benchmark (written next).
+fn main() {}

@@ -1,0 +1,109 @@
+//! Idempotency keys for deliveries.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::event::{Event, EventData};
+
+/// Escapes the separators of a key part, so that parts can never run into each other.
+fn escape(part: &str) -> String {
+    let mut out = String::with_capacity(part.len());
+    for c in part.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            ':' => out.push_str("%3A"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn ts(t: Option<&DateTime<FixedOffset>>) -> Option<String> {
+    t.map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+}
+
+fn non_empty(s: Option<&String>) -> Option<String> {
+    s.filter(|s| !s.is_empty()).cloned()
+}
+
+/// A scalar of an unmodelled body as a key part (strings and numbers only).
+fn scalar(body: &Map<String, Value>, key: &str) -> Option<String> {
+    match body.get(key)? {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The `(id, timestamp)` parts of meetergo's recipe: `id` or `formId`, `updatedAt` or `submittedAt`.
+fn parts(data: &EventData) -> (Option<String>, Option<String>) {
+    match data {
+        EventData::BookingCreated(b)
+        | EventData::BookingCancelled(b)
+        | EventData::BookingRescheduled(b) => (non_empty(Some(&b.id)), ts(b.updated_at.as_ref())),
+        EventData::NewEmployee(e) => (non_empty(e.id.as_ref()), ts(e.updated_at.as_ref())),
+        EventData::FormSubmission(f) => (
+            non_empty(f.id.as_ref()).or_else(|| non_empty(f.form_id.as_ref())),
+            ts(f.submitted_at.as_ref()),
+        ),
+        EventData::Unknown(u) => (
+            scalar(&u.body, "id").or_else(|| scalar(&u.body, "formId")),
+            scalar(&u.body, "updatedAt").or_else(|| scalar(&u.body, "submittedAt")),
+        ),
+    }
+}
+
+pub(crate) fn key_for(event: &Event) -> String {
+    let kind = escape(event.webhook_type().as_str());
+    match parts(event.data()) {
+        (Some(id), Some(at)) => format!("{kind}:{}:{at}", escape(&id)),
+        _ => format!("{kind}#sha256:{}", canonical_digest(&event.raw_value())),
+    }
+}
+
+/// SHA-256 (hex) of a JSON value's canonical form: object keys sorted, no insignificant whitespace.
+/// Two bodies that differ only in whitespace or key order have the same digest.
+pub fn canonical_digest(value: &Value) -> String {
+    let mut canonical = String::new();
+    write_canonical(value, &mut canonical);
+    let digest = Sha256::digest(canonical.as_bytes());
+    let mut hex = String::with_capacity(64);
+    for b in digest {
+        let _ = write!(hex, "{b:02x}");
+    }
+    hex
+}
+
+fn write_canonical(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                write_canonical(&m[k], out);
+            }
+            out.push('}');
+        }
+        Value::Array(a) => {
+            out.push('[');
+            for (i, v) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(v, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}

@@ -1,0 +1,92 @@
+//! Values that must never be printed: the API token and a booking's `secret`.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// A booking's `secret`: a token that can cancel or reschedule the booking. Readable with
+/// [`Secret::expose_secret`]; `Debug` and `Display` print `[redacted]`.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself. Do not log it.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// A key or parameter name lower-cased, with everything but letters and digits dropped (`api_key` → `apikey`).
+pub(crate) fn normalize_key(key: &str) -> String {
+    key.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// Keys whose values are masked wherever this crate prints JSON it does not model (`extra`, unknown events).
+pub(crate) fn is_secret_key(key: &str) -> bool {
+    let k = normalize_key(key);
+    matches!(
+        k.as_str(),
+        "secret"
+            | "token"
+            | "accesstoken"
+            | "refreshtoken"
+            | "apikey"
+            | "password"
+            | "authorization"
+            | "clientsecret"
+    ) || k.ends_with("secret")
+        || k.ends_with("token")
+        || k.ends_with("password")
+}
+
+/// `Debug` for a JSON value with secret-looking keys masked at any depth.
+pub(crate) struct RedactedValue<'a>(pub &'a Value);
+
+/// `Debug` for a JSON object with secret-looking keys masked at any depth.
+pub(crate) struct RedactedMap<'a>(pub &'a Map<String, Value>);
+
+impl fmt::Debug for RedactedValue<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Value::Object(m) => RedactedMap(m).fmt(f),
+            Value::Array(a) => f.debug_list().entries(a.iter().map(RedactedValue)).finish(),
+            other => fmt::Debug::fmt(other, f),
+        }
+    }
+}
+
+impl fmt::Debug for RedactedMap<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut m = f.debug_map();
+        for (k, v) in self.0 {
+            if is_secret_key(k) {
+                m.entry(k, &format_args!("[redacted]"));
+            } else {
+                m.entry(k, &RedactedValue(v));
+            }
+        }
+        m.finish()
+    }
+}

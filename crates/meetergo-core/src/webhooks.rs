@@ -1,0 +1,121 @@
+//! `/webhooks`: create, list, update, delete, and reconcile after an unknown outcome.
+
+use serde::de::DeserializeOwned;
+
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::event_type::EventType;
+use crate::http::Response;
+use crate::models::{NewWebhook, Webhook, WebhookPatch};
+use crate::retry::Method;
+use crate::validate::{
+    validate_endpoint, validate_new_webhook, validate_patch, validate_webhook_id,
+};
+
+/// The webhook endpoints of the company the token belongs to. Get it with [`Client::webhooks`].
+#[derive(Debug, Clone, Copy)]
+pub struct Webhooks<'a> {
+    client: &'a Client,
+}
+
+impl<'a> Webhooks<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    /// Registers a webhook (`POST /webhooks`). Validated first: nothing is sent for a bad endpoint or an empty
+    /// list of event types; duplicate event types are removed.
+    ///
+    /// A create is never retried once it may have reached meetergo (meetergo has no idempotency keys). When it
+    /// fails with [`Error::is_outcome_unknown`] (a timeout, a dropped connection, a 5xx), call
+    /// [`Webhooks::reconcile`] to learn whether it was created before trying again.
+    /// With six webhooks already registered it fails with [`Error::LimitReached`].
+    pub async fn create(&self, webhook: NewWebhook) -> Result<Webhook> {
+        let webhook = validate_new_webhook(&webhook, self.client.inner.allow_insecure_endpoints)?;
+        let body = serde_json::to_vec(&webhook).unwrap_or_default();
+        let response = self
+            .client
+            .send(Method::Post, self.client.url(&["webhooks"]), Some(body))
+            .await?;
+        decode(Method::Post, "/webhooks", &response)
+    }
+
+    /// Lists the company's webhooks (`GET /webhooks`; not paginated, at most six).
+    pub async fn list(&self) -> Result<Vec<Webhook>> {
+        let response = self
+            .client
+            .send(Method::Get, self.client.url(&["webhooks"]), None)
+            .await?;
+        decode(Method::Get, "/webhooks", &response)
+    }
+
+    /// Changes a webhook (`PATCH /webhooks/{id}`); only the fields set in `patch` are sent, and `event_types`
+    /// replaces the whole list.
+    pub async fn update(&self, id: &str, patch: WebhookPatch) -> Result<Webhook> {
+        validate_webhook_id(id)?;
+        let patch = validate_patch(&patch, self.client.inner.allow_insecure_endpoints)?;
+        let body = serde_json::to_vec(&patch).unwrap_or_default();
+        let url = self.client.url(&["webhooks", id]);
+        let path = url.path().to_owned();
+        let response = self.client.send(Method::Patch, url, Some(body)).await?;
+        decode(Method::Patch, &path, &response)
+    }
+
+    /// Deletes a webhook (`DELETE /webhooks/{id}`, `204 No Content`). A retry after an unknown outcome that finds
+    /// the webhook gone counts as success.
+    pub async fn delete(&self, id: &str) -> Result<()> {
+        validate_webhook_id(id)?;
+        self.client
+            .send(Method::Delete, self.client.url(&["webhooks", id]), None)
+            .await?;
+        Ok(())
+    }
+
+    /// After a create whose outcome is unknown: lists the webhooks and returns the one matching `webhook` (same
+    /// endpoint URL, same set of event types, and the same description when `webhook` has one), if any.
+    ///
+    /// ```no_run
+    /// # async fn run(client: meetergo_core::Client, new: meetergo_core::NewWebhook) -> meetergo_core::Result<()> {
+    /// let hook = match client.webhooks().create(new.clone()).await {
+    ///     Ok(hook) => hook,
+    ///     Err(e) if e.is_outcome_unknown() => match client.webhooks().reconcile(&new).await? {
+    ///         Some(existing) => existing,                     // the first attempt went through
+    ///         None => client.webhooks().create(new).await?,   // it did not: safe to create now
+    ///     },
+    ///     Err(e) => return Err(e),
+    /// };
+    /// # Ok(()) }
+    /// ```
+    pub async fn reconcile(&self, webhook: &NewWebhook) -> Result<Option<Webhook>> {
+        let wanted = validate_new_webhook(webhook, self.client.inner.allow_insecure_endpoints)?;
+        let wanted_url = validate_endpoint(&wanted.endpoint, true)?;
+        let mut wanted_types: Vec<&EventType> = wanted.event_types.iter().collect();
+        wanted_types.sort();
+        Ok(self.list().await?.into_iter().find(|hook| {
+            let same_endpoint = url::Url::parse(&hook.endpoint).is_ok_and(|u| u == wanted_url);
+            let mut types: Vec<&EventType> = hook.event_types.iter().collect();
+            types.sort();
+            types.dedup();
+            let same_description =
+                wanted.description.is_none() || wanted.description == hook.description;
+            same_endpoint && types == wanted_types && same_description
+        }))
+    }
+}
+
+fn decode<T: DeserializeOwned>(method: Method, path: &str, response: &Response) -> Result<T> {
+    let mut de = serde_json::Deserializer::from_slice(&response.body);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let body = String::from_utf8_lossy(&response.body);
+        Error::UnexpectedResponse {
+            method: method.as_str().into(),
+            path: path.to_owned(),
+            status: response.status,
+            message: format!("at `{}`: {}", e.path(), e.inner()),
+            body: body
+                .chars()
+                .take(crate::error::ApiError::MAX_BODY_CHARS)
+                .collect(),
+        }
+    })
+}

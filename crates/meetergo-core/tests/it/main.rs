@@ -1,0 +1,8 @@
+//! Integration tests of meetergo-core: one binary, one module per area.
+
+mod fixtures;
+mod http_client;
+mod hygiene;
+mod models;
+mod parse_props;
+mod validation;
