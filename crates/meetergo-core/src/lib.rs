@@ -101,3 +101,8 @@ pub use client::{
 pub use rate_limit::RateLimit;
 #[cfg(feature = "http")]
 pub use webhooks::Webhooks;
+
+/// The README's examples, compiled as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;

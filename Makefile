@@ -1,0 +1,34 @@
+# Task runner. `make help` lists the recipes; CI runs `make ci` (see .ci/run).
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+CARGO ?= cargo
+
+.PHONY: help setup tour test lint fmt wasm-check bench ci
+
+help: ## List the recipes
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+setup: ## Install what the repository needs (toolchain components, targets)
+	@./scripts/setup.sh
+
+tour: setup ## The main job: an end-to-end walk through the SDK (offline)
+	$(CARGO) run --quiet -p meetergo-core --example tour
+
+test: ## Every test of every runtime
+	$(CARGO) test --workspace --all-targets
+	$(CARGO) test --workspace --doc
+
+lint: ## rustfmt check and clippy with warnings as errors
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+fmt: ## Format the code
+	$(CARGO) fmt --all
+
+wasm-check: ## The core without its HTTP client builds for browsers
+	$(CARGO) check -p meetergo-core --no-default-features --target wasm32-unknown-unknown
+
+bench: ## Parsing benchmark (criterion; prints time and MB/s)
+	$(CARGO) bench -p meetergo-core --bench parse
+
+ci: setup lint wasm-check test ## What CI runs: setup, lints, the browser build check, every test
