@@ -123,10 +123,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         b"{\"id\":\"x\"}",
         b"\xff\xfe",
     ] {
-        println!("{}", Event::from_slice(body).unwrap_err());
+        if let Err(e) = Event::from_slice(body) {
+            println!("{e}");
+        }
     }
     let wrong = r#"{"webhookType":"booking_created","id":"a","start":"2024-01-15T09:00:00Z","end":"2024-01-15T09:30:00Z","attendees":[{"email":"a@b.c"},{"email":42}]}"#;
-    println!("{}", Event::from_json_str(wrong).unwrap_err());
+    if let Err(e) = Event::from_json_str(wrong) {
+        println!("{e}");
+    }
     println!("\nTour complete.");
     Ok(())
 }

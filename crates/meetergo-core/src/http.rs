@@ -206,7 +206,7 @@ impl Client {
     }
 
     /// Removes the token from text that came from the network, in case a proxy echoes request headers.
-    fn scrub(&self, text: &str) -> String {
+    pub(crate) fn scrub(&self, text: &str) -> String {
         let token = self.inner.api_key.expose_secret();
         if text.contains(token) {
             text.replace(token, "[redacted]")

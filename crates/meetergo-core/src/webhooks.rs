@@ -37,7 +37,7 @@ impl<'a> Webhooks<'a> {
             .client
             .send(Method::Post, self.client.url(&["webhooks"]), Some(body))
             .await?;
-        decode(Method::Post, "/webhooks", &response)
+        decode(self.client, Method::Post, "/webhooks", &response)
     }
 
     /// Lists the company's webhooks (`GET /webhooks`; not paginated, at most six).
@@ -46,7 +46,7 @@ impl<'a> Webhooks<'a> {
             .client
             .send(Method::Get, self.client.url(&["webhooks"]), None)
             .await?;
-        decode(Method::Get, "/webhooks", &response)
+        decode(self.client, Method::Get, "/webhooks", &response)
     }
 
     /// Changes a webhook (`PATCH /webhooks/{id}`); only the fields set in `patch` are sent, and `event_types`
@@ -58,7 +58,7 @@ impl<'a> Webhooks<'a> {
         let url = self.client.url(&["webhooks", id]);
         let path = url.path().to_owned();
         let response = self.client.send(Method::Patch, url, Some(body)).await?;
-        decode(Method::Patch, &path, &response)
+        decode(self.client, Method::Patch, &path, &response)
     }
 
     /// Deletes a webhook (`DELETE /webhooks/{id}`, `204 No Content`). A retry after an unknown outcome that finds
@@ -103,15 +103,22 @@ impl<'a> Webhooks<'a> {
     }
 }
 
-fn decode<T: DeserializeOwned>(method: Method, path: &str, response: &Response) -> Result<T> {
+/// Reads a success body. On failure the body and the parser's message (which can quote a string value) are scrubbed
+/// of the token, like error bodies: a base URL pointing at an echo service answers 200 with the request headers.
+fn decode<T: DeserializeOwned>(
+    client: &Client,
+    method: Method,
+    path: &str,
+    response: &Response,
+) -> Result<T> {
     let mut de = serde_json::Deserializer::from_slice(&response.body);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let body = String::from_utf8_lossy(&response.body);
+        let body = client.scrub(&String::from_utf8_lossy(&response.body));
         Error::UnexpectedResponse {
             method: method.as_str().into(),
             path: path.to_owned(),
             status: response.status,
-            message: format!("at `{}`: {}", e.path(), e.inner()),
+            message: client.scrub(&format!("at `{}`: {}", e.path(), e.inner())),
             body: body
                 .chars()
                 .take(crate::error::ApiError::MAX_BODY_CHARS)
