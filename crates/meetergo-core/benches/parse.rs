@@ -67,7 +67,7 @@ struct HandInfo {
 
 fn parsing(c: &mut Criterion) {
     let payloads = [
-        ("booking_1kb", fixture("booking_full.json")),
+        ("booking_1kb", fixture("booking_created_full.json")),
         ("booking_100kb", fixture("booking_large.json")),
     ];
     let mut group = c.benchmark_group("parse");

@@ -123,7 +123,7 @@ macro_rules! open_struct {
         impl ::std::fmt::Debug for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 let mut s = f.debug_struct(stringify!($name));
-                $( s.field(stringify!($field), &self.$field); )*
+                $( s.field(stringify!($field), &$crate::secret::FieldDebug(&self.$field)); )*
                 if !self.extra.is_empty() {
                     s.field("extra", &$crate::secret::RedactedMap(&self.extra));
                 }

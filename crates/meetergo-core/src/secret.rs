@@ -61,6 +61,27 @@ pub(crate) fn is_secret_key(key: &str) -> bool {
         || k.ends_with("password")
 }
 
+/// `Debug` for a field of a generated model: free-form JSON (a `Map`, a `Value`, optional or not) is printed with
+/// secret-looking keys masked; every other type prints as usual.
+pub(crate) struct FieldDebug<'a, T>(pub &'a T);
+
+impl<T: fmt::Debug + 'static> fmt::Debug for FieldDebug<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let any: &dyn std::any::Any = self.0;
+        if let Some(map) = any.downcast_ref::<Map<String, Value>>() {
+            RedactedMap(map).fmt(f)
+        } else if let Some(value) = any.downcast_ref::<Value>() {
+            RedactedValue(value).fmt(f)
+        } else if let Some(map) = any.downcast_ref::<Option<Map<String, Value>>>() {
+            map.as_ref().map(RedactedMap).fmt(f)
+        } else if let Some(value) = any.downcast_ref::<Option<Value>>() {
+            value.as_ref().map(RedactedValue).fmt(f)
+        } else {
+            self.0.fmt(f)
+        }
+    }
+}
+
 /// `Debug` for a JSON value with secret-looking keys masked at any depth.
 pub(crate) struct RedactedValue<'a>(pub &'a Value);
 

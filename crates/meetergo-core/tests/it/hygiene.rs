@@ -1,1 +1,252 @@
-//! Tests: hygiene.
+//! Secret hygiene of delivery parsing: a booking's `secret` (a token that can cancel or reschedule the booking)
+//! never shows up in `Debug` output of events, payloads and bookings, nor in any `PayloadError`, including the
+//! error for a `secret` of the wrong type. (The API token's hygiene is tested with the client.)
+
+use std::collections::BTreeSet;
+
+use meetergo_core::{Event, PayloadErrorKind, Secret};
+use serde_json::{Value, json};
+
+use crate::fixtures::{body, cases, error_cases, input_value, ok_cases, parse, parse_ok};
+
+/// The values of every `"…secret…": "<string>"` pair in a body, found by scanning the text (the bad fixtures do not
+/// parse). Keys are matched case-insensitively; only string values of at least 8 characters count.
+fn secrets_in_text(bytes: &[u8]) -> BTreeSet<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let lower = text.to_ascii_lowercase();
+    let mut out = BTreeSet::new();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("secret\"") {
+        let after = from + i + "secret\"".len();
+        from = after;
+        let rest = text[after..].trim_start();
+        let Some(rest) = rest.strip_prefix(':') else {
+            continue;
+        };
+        let Some(rest) = rest.trim_start().strip_prefix('"') else {
+            continue;
+        };
+        if let Some(end) = rest.find('"') {
+            if end >= 8 {
+                out.insert(rest[..end].to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// Every secret of the corpus.
+fn all_secrets() -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for case in cases() {
+        out.extend(secrets_in_text(&body(case)));
+    }
+    out
+}
+
+/// The booking `secret` of an ok fixture (top level, or in `data` for the older envelope).
+fn booking_secret(value: &Value) -> Option<&str> {
+    value
+        .get("secret")
+        .or_else(|| value.get("data")?.get("secret"))
+        .and_then(Value::as_str)
+}
+
+fn assert_hidden(output: &str, secrets: &BTreeSet<String>, what: &str) {
+    for secret in secrets {
+        assert!(
+            !output.contains(secret.as_str()),
+            "{what} leaks {secret:?}: {output}"
+        );
+    }
+}
+
+#[test]
+fn the_corpus_has_secrets_to_hide() {
+    let secrets = all_secrets();
+    assert!(secrets.len() >= 12, "{secrets:?}");
+    let with_secret = ok_cases()
+        .filter(|c| booking_secret(&input_value(c)).is_some())
+        .count();
+    assert!(
+        with_secret >= 8,
+        "only {with_secret} ok fixtures with a secret"
+    );
+}
+
+#[test]
+fn debug_output_of_parsed_fixtures_never_contains_a_secret() {
+    let secrets = all_secrets();
+    for case in ok_cases() {
+        let event = parse_ok(case);
+        let own = booking_secret(&input_value(case)).map(str::to_owned);
+        let what = |part: &str| format!("case {}: {part}", case.name);
+        for (part, output) in [
+            ("{:?} of the event", format!("{event:?}")),
+            ("{:#?} of the event", format!("{event:#?}")),
+            ("{:?} of event.data()", format!("{:?}", event.data())),
+            ("{:#?} of event.data()", format!("{:#?}", event.data())),
+            (
+                "{:?} of into_data()",
+                format!("{:?}", event.clone().into_data()),
+            ),
+        ] {
+            assert_hidden(&output, &secrets, &what(part));
+            if own.is_some() {
+                assert!(output.contains("[redacted]"), "{}: {output}", what(part));
+            }
+        }
+        if let Some(booking) = event.booking() {
+            assert_hidden(
+                &format!("{booking:?}"),
+                &secrets,
+                &what("{:?} of the booking"),
+            );
+            assert_hidden(
+                &format!("{booking:#?}"),
+                &secrets,
+                &what("{:#?} of the booking"),
+            );
+            if let Some(secret) = &booking.secret {
+                // Readable on purpose, printable never.
+                assert_eq!(
+                    Some(secret.expose_secret()),
+                    own.as_deref(),
+                    "{}",
+                    case.name
+                );
+                assert_hidden(
+                    &format!("{secret:?} {secret}"),
+                    &secrets,
+                    &what("the Secret"),
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn secret_like_fields_the_sdk_does_not_model_are_masked_too() {
+    let event = parse_ok(crate::fixtures::case("booking_extra_fields"));
+    let booking = event.booking().expect("booking");
+    assert_eq!(
+        booking.extra["bookingSecret"],
+        "should-be-redacted-in-debug"
+    );
+    assert!(!format!("{event:?}").contains("should-be-redacted-in-debug"));
+
+    let event = parse_ok(crate::fixtures::case("unknown_review_published"));
+    let debug = format!("{:?}", event.data());
+    assert!(!debug.contains("sec_review_u7Yt5Rr3Ee1Ww9Qq"), "{debug}");
+    assert!(
+        debug.contains("Smooth booking"),
+        "the rest is printed: {debug}"
+    );
+
+    let secret = Secret::new("s3cr3t-value");
+    assert_eq!(format!("{secret:?}"), "Secret([redacted])");
+    assert_eq!(secret.to_string(), "[redacted]");
+}
+
+#[test]
+fn errors_of_bad_fixtures_never_contain_a_secret() {
+    let secrets = all_secrets();
+    let mut checked = 0;
+    for case in error_cases() {
+        let err = parse(case).expect_err(&case.name);
+        let own = secrets_in_text(&body(case));
+        checked += usize::from(!own.is_empty());
+        for output in [
+            format!("{err:?}"),
+            err.to_string(),
+            format!("{:?}", err.kind),
+        ] {
+            assert_hidden(&output, &secrets, &format!("error of case {}", case.name));
+        }
+        let wrapped = meetergo_core::Error::from(err);
+        assert_hidden(&format!("{wrapped:?} {wrapped}"), &secrets, &case.name);
+    }
+    assert!(checked >= 8, "only {checked} bad fixtures carry a secret");
+}
+
+#[test]
+fn a_secret_of_the_wrong_type_is_never_echoed() {
+    let mut checked = 0;
+    for case in ok_cases() {
+        let input = input_value(case);
+        let Some(secret) = booking_secret(&input).map(str::to_owned) else {
+            continue;
+        };
+        if parse_ok(case).booking().is_none() {
+            continue; // unknown events keep any `secret` as it is
+        }
+        let envelope = input.get("data").is_some();
+        let replacements = [
+            json!(987_654_321_012_345_u64),
+            json!(-31_415.926_5),
+            json!(true),
+            json!([secret]),
+            json!({ "value": secret, "note": "cancel-token-xyz" }),
+            json!([[{ "nested": secret }]]),
+        ];
+        for replacement in replacements {
+            let mut body = input.clone();
+            let slot = if envelope {
+                &mut body["data"]
+            } else {
+                &mut body
+            };
+            slot["secret"] = replacement.clone();
+            let err = Event::from_json_str(&body.to_string()).expect_err("a wrong-typed secret");
+            let want = if envelope { "data.secret" } else { "secret" };
+            assert_eq!(
+                err.kind,
+                PayloadErrorKind::InvalidField { path: want.into() },
+                "case {}: {err:?}",
+                case.name
+            );
+            let shown = format!("{err:?} {err}");
+            let mut forbidden = vec![secret.clone(), "cancel-token-xyz".to_owned()];
+            if !replacement.is_array() && !replacement.is_object() {
+                forbidden.push(replacement.to_string());
+            }
+            for needle in &forbidden {
+                assert!(
+                    !shown.contains(needle.as_str()),
+                    "case {}: the error echoes {needle:?}: {shown}",
+                    case.name
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 40, "only {checked} checks");
+}
+
+/// Free-form maps inside typed fields (meeting-type metadata) are masked like `extra`.
+#[test]
+fn secret_keys_in_metadata_are_masked() {
+    let body = br#"{"webhookType":"booking_created","id":"a","start":"2024-01-15T09:00:00Z","end":"2024-01-15T09:30:00Z",
+        "meetingType":{"id":"mt","metadata":{"zoomToken":"zt-hunter2","crmPassword":"pw-hunter3","team":"sales"}}}"#;
+    let event = meetergo_core::Event::from_slice(body).unwrap();
+    let shown = format!("{event:?} {:?}", event.booking().unwrap().meeting_type);
+    assert!(
+        !shown.contains("hunter2") && !shown.contains("hunter3"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("sales"),
+        "other metadata still shows: {shown}"
+    );
+    // The value stays readable.
+    let metadata = event
+        .booking()
+        .unwrap()
+        .meeting_type
+        .as_ref()
+        .unwrap()
+        .metadata
+        .as_ref()
+        .unwrap();
+    assert_eq!(metadata["zoomToken"], "zt-hunter2");
+}
