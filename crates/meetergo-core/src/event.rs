@@ -15,7 +15,7 @@
 
 use std::fmt;
 use std::str::FromStr;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, FixedOffset};
 use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, Visitor};
@@ -27,6 +27,7 @@ use crate::event_type::EventType;
 use crate::idempotency;
 use crate::open_struct::{Key, open_struct};
 use crate::secret::{RedactedMap, Secret, is_secret_key};
+use crate::text::{self, Str};
 
 /// The default limit on a delivery body: 1 MiB (meetergo's deliveries are up to about 100 KB).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -60,21 +61,21 @@ open_struct! {
     /// A person who booked the appointment.
     pub struct Attendee {
         /// meetergo's id of the attendee.
-        id: Option<String> = "id",
+        id: Option<Str> = "id",
         /// E-mail address.
-        email: Option<String> = "email",
+        email: Option<Str> = "email",
         /// Given name.
-        firstname: Option<String> = "firstname",
+        firstname: Option<Str> = "firstname",
         /// Family name.
-        lastname: Option<String> = "lastname",
+        lastname: Option<Str> = "lastname",
         /// Full name.
-        fullname: Option<String> = "fullname",
+        fullname: Option<Str> = "fullname",
         /// Phone number.
-        phone: Option<String> = "phone",
+        phone: Option<Str> = "phone",
         /// IANA time zone, e.g. `Europe/Berlin`.
-        timezone: Option<String> = "timezone",
+        timezone: Option<Str> = "timezone",
         /// Language code.
-        language: Option<String> = "language",
+        language: Option<Str> = "language",
     }
 }
 
@@ -82,19 +83,19 @@ open_struct! {
     /// A host of the appointment (a meetergo user).
     pub struct Host {
         /// meetergo's user id.
-        id: Option<String> = "id",
+        id: Option<Str> = "id",
         /// E-mail address.
-        email: Option<String> = "email",
+        email: Option<Str> = "email",
         /// Given name.
-        given_name: Option<String> = "givenName",
+        given_name: Option<Str> = "givenName",
         /// Family name.
-        family_name: Option<String> = "familyName",
+        family_name: Option<Str> = "familyName",
         /// Full name.
-        full_name: Option<String> = "fullName",
+        full_name: Option<Str> = "fullName",
         /// The host's booking-page slug.
-        slug: Option<String> = "slug",
+        slug: Option<Str> = "slug",
         /// URL of the host's picture.
-        picture: Option<String> = "picture",
+        picture: Option<Str> = "picture",
     }
 }
 
@@ -102,9 +103,9 @@ open_struct! {
     /// Where the meeting happens.
     pub struct MeetingInfo {
         /// The channel (e.g. `google_meet`, `zoom`, `phone`, `local`).
-        channel: Option<String> = "channel",
+        channel: Option<Str> = "channel",
         /// The link to join, when there is one.
-        meeting_link: Option<String> = "meetingLink",
+        meeting_link: Option<Str> = "meetingLink",
     }
 }
 
@@ -112,7 +113,7 @@ open_struct! {
     /// Name and duration of a meeting type.
     pub struct MeetingTypeInfo {
         /// Display name of the meeting type.
-        name: Option<String> = "name",
+        name: Option<Str> = "name",
         /// Duration in minutes.
         duration: Option<u64> = "duration"; lenient,
     }
@@ -122,9 +123,9 @@ open_struct! {
     /// The meeting type (event template) that was booked.
     pub struct MeetingType {
         /// meetergo's id of the meeting type.
-        id: Option<String> = "id",
+        id: Option<Str> = "id",
         /// URL slug.
-        slug: Option<String> = "slug",
+        slug: Option<Str> = "slug",
         /// Name and duration.
         meeting_info: Option<MeetingTypeInfo> = "meetingInfo",
         /// Free-form metadata the company attached.
@@ -136,13 +137,13 @@ open_struct! {
     /// Cancellation details (not documented for webhooks: every field is optional and tolerant).
     pub struct Cancellation {
         /// Who or what triggered the cancellation (e.g. `attendee`, `host`).
-        action_source: Option<String> = "actionSource"; lenient,
+        action_source: Option<Str> = "actionSource"; lenient,
         /// When it was cancelled.
         action_at: Option<DateTime<FixedOffset>> = "actionAt"; lenient,
         /// Who cancelled.
-        action_by: Option<String> = "actionBy"; lenient,
+        action_by: Option<Str> = "actionBy"; lenient,
         /// The reason given.
-        reason: Option<String> = "reason"; lenient,
+        reason: Option<Str> = "reason"; lenient,
     }
 }
 
@@ -152,7 +153,7 @@ open_struct! {
     /// `id`, `start` and `end` are required; everything else is optional. `secret` is readable but never printed.
     pub struct Booking {
         /// The appointment's id (the basis of the idempotency key).
-        id: String = "id",
+        id: Str = "id",
         /// A token that can cancel or reschedule the booking. `Debug` prints `[redacted]`.
         secret: Option<Secret> = "secret",
         /// Start, with the offset meetergo sent.
@@ -160,7 +161,7 @@ open_struct! {
         /// End, with the offset meetergo sent.
         end: DateTime<FixedOffset> = "end",
         /// Location text, when there is one.
-        location: Option<String> = "location"; lenient,
+        location: Option<Str> = "location"; lenient,
         /// Whether the appointment is cancelled.
         is_cancelled: Option<bool> = "isCancelled",
         /// When it was last rescheduled.
@@ -172,13 +173,13 @@ open_struct! {
         /// The hosts.
         hosts: Vec<Host> = "hosts",
         /// The hosts' user ids.
-        host_ids: Vec<String> = "hostIds",
+        host_ids: Vec<Str> = "hostIds",
         /// The meeting type that was booked.
         meeting_type: Option<MeetingType> = "meetingType",
         /// Its id.
-        meeting_type_id: Option<String> = "meetingTypeId",
+        meeting_type_id: Option<Str> = "meetingTypeId",
         /// The company.
-        company_id: Option<String> = "companyId",
+        company_id: Option<Str> = "companyId",
         /// When the appointment was created.
         created_at: Option<DateTime<FixedOffset>> = "createdAt",
         /// When it was last changed.
@@ -211,15 +212,15 @@ open_struct! {
     /// values of an unexpected type stay in `extra`, and the raw body is kept on the [`Event`].
     pub struct NewEmployee {
         /// The user's id.
-        id: Option<String> = "id"; lenient,
+        id: Option<Str> = "id"; lenient,
         /// E-mail address.
-        email: Option<String> = "email"; lenient,
+        email: Option<Str> = "email"; lenient,
         /// Given name.
-        given_name: Option<String> = "givenName"; lenient,
+        given_name: Option<Str> = "givenName"; lenient,
         /// Family name.
-        family_name: Option<String> = "familyName"; lenient,
+        family_name: Option<Str> = "familyName"; lenient,
         /// The company.
-        company_id: Option<String> = "companyId"; lenient,
+        company_id: Option<Str> = "companyId"; lenient,
         /// When the user was created.
         created_at: Option<DateTime<FixedOffset>> = "createdAt"; lenient,
         /// When the user was last changed.
@@ -232,13 +233,13 @@ open_struct! {
     /// `formId` and `submittedAt`: every field is optional and tolerant, and the raw body is kept.
     pub struct FormSubmission {
         /// The submission's id, when meetergo sends one.
-        id: Option<String> = "id"; lenient,
+        id: Option<Str> = "id"; lenient,
         /// The form's id.
-        form_id: Option<String> = "formId"; lenient,
+        form_id: Option<Str> = "formId"; lenient,
         /// When it was submitted.
         submitted_at: Option<DateTime<FixedOffset>> = "submittedAt"; lenient,
         /// The company.
-        company_id: Option<String> = "companyId"; lenient,
+        company_id: Option<Str> = "companyId"; lenient,
     }
 }
 
@@ -289,7 +290,7 @@ pub enum EventData {
 pub struct Event {
     webhook_type: EventType,
     data: EventData,
-    raw: Box<str>,
+    raw: Arc<str>,
     envelope: bool,
     key: OnceLock<String>,
 }
@@ -354,18 +355,20 @@ impl Event {
     }
 
     fn parse(text: &str) -> Result<Event, PayloadError> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        match probe_webhook_type(text)? {
+        let raw: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(text));
+        // Strings without escapes become ranges of `raw` instead of copies (see `Str`).
+        text::sharing(&raw, || match probe_webhook_type(&raw)? {
             Some(type_name) => {
                 let webhook_type = EventType::from(type_name);
-                let data = typed_from_str(text, &webhook_type)?;
-                Ok(Self::assemble(webhook_type, data, text, false))
+                let data = typed_from_str(&raw, &webhook_type)?;
+                Ok(Self::assemble(webhook_type, data, &raw, false))
             }
-            None => Self::parse_envelope(text),
-        }
+            None => Self::parse_envelope(&raw),
+        })
     }
 
-    fn parse_envelope(text: &str) -> Result<Event, PayloadError> {
+    fn parse_envelope(raw: &Arc<str>) -> Result<Event, PayloadError> {
+        let text: &str = raw;
         let mut body: Map<String, Value> =
             serde_json::from_str(text).map_err(|e| json_error(&e, None))?;
         let missing = || {
@@ -392,7 +395,7 @@ impl Event {
         data.remove("webhookType");
         let webhook_type = EventType::from(type_name);
         let data = typed_from_value(Value::Object(data), &webhook_type)?;
-        Ok(Self::assemble(webhook_type, data, text, true))
+        Ok(Self::assemble(webhook_type, data, raw, true))
     }
 
     fn assemble(webhook_type: EventType, data: EventData, raw: &str, envelope: bool) -> Event {

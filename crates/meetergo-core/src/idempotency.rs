@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::event::{Event, EventData};
+use crate::text::Str;
 
 /// Escapes the separators of a key part, so that parts can never run into each other.
 fn escape(part: &str) -> String {
@@ -26,8 +27,8 @@ fn ts(t: Option<&DateTime<FixedOffset>>) -> Option<String> {
     t.map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
 }
 
-fn non_empty(s: Option<&String>) -> Option<String> {
-    s.filter(|s| !s.is_empty()).cloned()
+fn non_empty(s: Option<&Str>) -> Option<String> {
+    s.filter(|s| !s.is_empty()).map(|s| s.as_str().to_owned())
 }
 
 /// A scalar of an unmodelled body as a key part (strings and numbers only).

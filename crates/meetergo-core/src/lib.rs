@@ -63,6 +63,7 @@ mod idempotency;
 mod models;
 mod open_struct;
 mod secret;
+mod text;
 pub mod validate;
 
 #[cfg(feature = "http")]
@@ -90,6 +91,7 @@ pub use event_type::EventType;
 pub use idempotency::canonical_digest;
 pub use models::{MAX_WEBHOOKS_PER_COMPANY, NewWebhook, Webhook, WebhookPatch};
 pub use secret::Secret;
+pub use text::Str;
 pub use validate::{validate_endpoint, validate_event_types, validate_new_webhook, validate_patch};
 
 #[cfg(feature = "http")]

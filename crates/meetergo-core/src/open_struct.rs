@@ -8,6 +8,9 @@
 
 use chrono::{DateTime, FixedOffset};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::{Map, Value};
+
+use crate::text::{self, Str};
 
 /// An object key, borrowed from the input when it has no escapes.
 pub(crate) enum Key<'de> {
@@ -98,6 +101,97 @@ impl<T> FieldValue for Vec<T> {
 }
 
 impl FieldValue for String {}
+impl FieldValue for Str {}
+
+/// Reading a field whose type meetergo has not documented: `Err(value)` keeps a value of an unexpected type, to be
+/// stored in `extra` (nothing is lost, and the parse does not fail).
+pub(crate) trait Lenient: Sized {
+    fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Self, Value>, A::Error>;
+}
+
+/// Types checked by deserializing from the JSON value (small values: numbers, dates, rare objects).
+macro_rules! lenient_via_value {
+    ($($t:ty),*) => {$(
+        impl Lenient for $t {
+            fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Self, Value>, A::Error> {
+                let value: Value = map.next_value()?;
+                Ok(<$t as Deserialize>::deserialize(&value).map_err(|_| value))
+            }
+        }
+    )*};
+}
+lenient_via_value!(
+    Option<u64>,
+    Option<DateTime<FixedOffset>>,
+    Option<crate::event::Cancellation>
+);
+
+impl Lenient for Option<Map<String, Value>> {
+    fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Self, Value>, A::Error> {
+        Ok(match map.next_value::<Value>()? {
+            Value::Object(m) => Ok(Some(m)),
+            Value::Null => Ok(None),
+            other => Err(other),
+        })
+    }
+}
+
+/// Strings stay shared with the body (no `Value` in between); anything else is kept as a `Value`.
+impl Lenient for Option<Str> {
+    fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Self, Value>, A::Error> {
+        struct Seed;
+        impl<'de> de::DeserializeSeed<'de> for Seed {
+            type Value = Result<Option<Str>, Value>;
+            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                d.deserialize_any(self)
+            }
+        }
+        impl<'de> Visitor<'de> for Seed {
+            type Value = Result<Option<Str>, Value>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Ok(Some(text::from_borrowed(v))))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Ok(Some(Str::from(v))))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Ok(Some(Str::from(v))))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Ok(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Ok(None))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(Err(Value::Bool(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Err(Value::from(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Err(Value::from(v)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(Err(Value::from(v)))
+            }
+            fn visit_seq<S: de::SeqAccess<'de>>(self, seq: S) -> Result<Self::Value, S::Error> {
+                Ok(Err(Value::deserialize(
+                    de::value::SeqAccessDeserializer::new(seq),
+                )?))
+            }
+            fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
+                Ok(Err(Value::deserialize(
+                    de::value::MapAccessDeserializer::new(map),
+                )?))
+            }
+        }
+        map.next_value_seed(Seed)
+    }
+}
 impl FieldValue for DateTime<FixedOffset> {}
 
 macro_rules! open_struct {
@@ -200,10 +294,9 @@ macro_rules! open_struct {
         $field = Some(<$ty as FieldValue>::read(&mut $map)?);
     };
     (@read $field:ident, $ty:ty, $map:ident, $key:ident, $extra:ident, lenient) => {
-        let value = $map.next_value::<::serde_json::Value>()?;
-        match <$ty as ::serde::Deserialize>::deserialize(&value) {
+        match <$ty as $crate::open_struct::Lenient>::read(&mut $map)? {
             Ok(v) => $field = Some(v),
-            Err(_) => {
+            Err(value) => {
                 $extra.insert($key.into_owned(), value);
             }
         }

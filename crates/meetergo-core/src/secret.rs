@@ -5,16 +5,18 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::text::Str;
+
 /// A booking's `secret`: a token that can cancel or reschedule the booking. Readable with
 /// [`Secret::expose_secret`]; `Debug` and `Display` print `[redacted]`.
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Secret(String);
+pub struct Secret(Str);
 
 impl Secret {
     /// Wraps a value.
     pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
+        Self(Str::from(value.into()))
     }
 
     /// The secret itself. Do not log it.
