@@ -31,4 +31,4 @@ wasm-check: ## The core without its HTTP client builds for browsers
 bench: ## Parsing benchmark (criterion; prints time and MB/s)
 	$(CARGO) bench -p meetergo-core --bench parse
 
-ci: setup lint wasm-check test ## What CI runs: setup, lints, the browser build check, every test
+ci: setup lint wasm-check test tour ## What CI runs: setup, lints, the browser build check, every test, the tour

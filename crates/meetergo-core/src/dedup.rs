@@ -131,11 +131,10 @@ fn stored_key(key: &str) -> Box<str> {
     if key.len() <= MAX_STORED_KEY_BYTES {
         return key.into();
     }
-    let digest = Sha256::digest(key.as_bytes());
     // The NUL prefix keeps a hashed key apart from any short key a caller could pass.
-    let mut out = String::from("\u{0}sha256:");
-    for b in digest {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out.into()
+    format!(
+        "\u{0}sha256:{}",
+        crate::idempotency::hex(&Sha256::digest(key.as_bytes()))
+    )
+    .into()
 }

@@ -138,6 +138,8 @@ impl Error {
                 outcome_unknown, ..
             } => *outcome_unknown,
             Error::Api(e) => e.status >= 500,
+            // A create answered 2xx did create the webhook, even if the answer could not be read.
+            Error::UnexpectedResponse { method, .. } => method == "POST",
             _ => false,
         }
     }

@@ -450,8 +450,9 @@ impl Event {
 
     /// A key that is the same for every delivery of this event and different for every other event.
     ///
-    /// `webhookType:id:updatedAt` (with `formId` and `submittedAt` as fallbacks), as meetergo's documentation
-    /// recommends, when those parts are present; otherwise `webhookType#sha256:<digest of the body's canonical
+    /// `webhookType:id:updatedAt` (`submittedAt` for form submissions), as meetergo's documentation recommends,
+    /// when those parts are present (a form submission's `formId` names the form, not the submission, so it is not
+    /// used: two submissions of one form in the same instant must not collide); otherwise `webhookType#sha256:<digest of the body's canonical
     /// form>`, so that a missing part never makes two events collide. Stable across whitespace and key order.
     pub fn idempotency_key(&self) -> &str {
         self.key.get_or_init(|| idempotency::key_for(self))
@@ -623,12 +624,27 @@ fn dispatch<I>(
     form: impl FnOnce(I) -> Result<FormSubmission, PayloadError>,
     unknown: impl FnOnce(I) -> Result<Map<String, Value>, PayloadError>,
 ) -> Result<EventData, PayloadError> {
+    // `webhookType` is the event's, not a field of the payload: it is taken out of the top-level model's `extra`.
+    let booking = |input| {
+        booking(input).map(|mut b| {
+            b.extra.remove("webhookType");
+            b
+        })
+    };
     Ok(match webhook_type {
         EventType::BookingCreated => EventData::BookingCreated(booking(input)?),
         EventType::BookingCancelled => EventData::BookingCancelled(booking(input)?),
         EventType::BookingRescheduled => EventData::BookingRescheduled(booking(input)?),
-        EventType::NewEmployee => EventData::NewEmployee(employee(input)?),
-        EventType::FormSubmission => EventData::FormSubmission(form(input)?),
+        EventType::NewEmployee => {
+            let mut e = employee(input)?;
+            e.extra.remove("webhookType");
+            EventData::NewEmployee(e)
+        }
+        EventType::FormSubmission => {
+            let mut f = form(input)?;
+            f.extra.remove("webhookType");
+            EventData::FormSubmission(f)
+        }
         _ => {
             let mut body = unknown(input)?;
             body.remove("webhookType");

@@ -3,13 +3,14 @@
 use std::borrow::Cow;
 use std::convert::Infallible;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An event type meetergo delivers. Open: any value meetergo adds later is kept as [`EventType::Unknown`] and never
 /// fails to parse.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum EventType {
     /// `booking_created`: a new appointment was booked.
@@ -82,6 +83,34 @@ impl EventType {
             "signature_completed" => EventType::SignatureCompleted,
             _ => return None,
         })
+    }
+}
+
+// Equality, order and hash go by the wire string, so `EventType::Unknown("booking_created".into())` built by hand
+// equals `EventType::BookingCreated`.
+impl PartialEq for EventType {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for EventType {}
+
+impl PartialOrd for EventType {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for EventType {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl Hash for EventType {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
     }
 }
 

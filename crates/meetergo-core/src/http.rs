@@ -154,7 +154,8 @@ impl Client {
                     {
                         return Err(classify(error));
                     } else {
-                        earlier_outcome_unknown = true;
+                        // 503 means the request was not processed; a gateway's 502/504 may hide one that was.
+                        earlier_outcome_unknown |= status != 503;
                     }
                     log::warn!(target: "meetergo", "{} {path} answered {status}; retrying (attempt {})", method.as_str(), attempt + 2);
                     retry_after.unwrap_or_else(delay)
@@ -208,11 +209,14 @@ impl Client {
     /// Removes the token from text that came from the network, in case a proxy echoes request headers.
     pub(crate) fn scrub(&self, text: &str) -> String {
         let token = self.inner.api_key.expose_secret();
-        if text.contains(token) {
-            text.replace(token, "[redacted]")
-        } else {
-            text.to_owned()
+        let mut out = text.replace(token, "[redacted]");
+        // `ak_live:<uuid>:<secret>`: the secret part alone is a credential too.
+        if let Some((_, secret)) = token.rsplit_once(':')
+            && secret.len() >= 8
+        {
+            out = out.replace(secret, "[redacted]");
         }
+        out
     }
 }
 

@@ -40,17 +40,17 @@ fn scalar(body: &Map<String, Value>, key: &str) -> Option<String> {
     }
 }
 
-/// The `(id, timestamp)` parts of meetergo's recipe: `id` or `formId`, `updatedAt` or `submittedAt`.
+/// The `(id, timestamp)` parts of meetergo's recipe: `id` (or, for unmodelled events, `formId`), `updatedAt` or
+/// `submittedAt`.
 fn parts(data: &EventData) -> (Option<String>, Option<String>) {
     match data {
         EventData::BookingCreated(b)
         | EventData::BookingCancelled(b)
         | EventData::BookingRescheduled(b) => (non_empty(Some(&b.id)), ts(b.updated_at.as_ref())),
         EventData::NewEmployee(e) => (non_empty(e.id.as_ref()), ts(e.updated_at.as_ref())),
-        EventData::FormSubmission(f) => (
-            non_empty(f.id.as_ref()).or_else(|| non_empty(f.form_id.as_ref())),
-            ts(f.submitted_at.as_ref()),
-        ),
+        // `formId` names the form, not the submission: two people submitting one form in the same instant would
+        // share `formId:submittedAt`. Without a submission id the body's digest is used instead.
+        EventData::FormSubmission(f) => (non_empty(f.id.as_ref()), ts(f.submitted_at.as_ref())),
         EventData::Unknown(u) => (
             scalar(&u.body, "id").or_else(|| scalar(&u.body, "formId")),
             scalar(&u.body, "updatedAt").or_else(|| scalar(&u.body, "submittedAt")),
@@ -62,7 +62,14 @@ pub(crate) fn key_for(event: &Event) -> String {
     let kind = escape(event.webhook_type().as_str());
     match parts(event.data()) {
         (Some(id), Some(at)) => format!("{kind}:{}:{at}", escape(&id)),
-        _ => format!("{kind}#sha256:{}", canonical_digest(&event.raw_value())),
+        _ => match serde_json::from_str::<Value>(event.raw_json()) {
+            Ok(value) => format!("{kind}#sha256:{}", canonical_digest(&value)),
+            // Unreachable for a body that parsed; hashing the bytes keeps keys distinct all the same.
+            Err(_) => format!(
+                "{kind}#raw-sha256:{}",
+                hex(&Sha256::digest(event.raw_json().as_bytes()))
+            ),
+        },
     }
 }
 
@@ -71,12 +78,16 @@ pub(crate) fn key_for(event: &Event) -> String {
 pub fn canonical_digest(value: &Value) -> String {
     let mut canonical = String::new();
     write_canonical(value, &mut canonical);
-    let digest = Sha256::digest(canonical.as_bytes());
-    let mut hex = String::with_capacity(64);
-    for b in digest {
-        let _ = write!(hex, "{b:02x}");
+    hex(&Sha256::digest(canonical.as_bytes()))
+}
+
+/// Lower-case hex of bytes.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
     }
-    hex
+    out
 }
 
 fn write_canonical(value: &Value, out: &mut String) {

@@ -92,7 +92,10 @@ pub use idempotency::canonical_digest;
 pub use models::{MAX_WEBHOOKS_PER_COMPANY, NewWebhook, Webhook, WebhookPatch};
 pub use secret::Secret;
 pub use text::Str;
-pub use validate::{validate_endpoint, validate_event_types, validate_new_webhook, validate_patch};
+pub use validate::{
+    is_non_public_ip, validate_endpoint, validate_event_types, validate_new_webhook,
+    validate_patch, validate_webhook_id,
+};
 
 #[cfg(feature = "http")]
 pub use client::{

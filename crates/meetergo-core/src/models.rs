@@ -17,13 +17,13 @@ open_struct! {
         /// The URL deliveries are POSTed to.
         endpoint: String = "endpoint",
         /// Human-readable description.
-        description: Option<String> = "description",
+                description: Option<String> = "description"; lenient,
         /// The events it subscribes to.
         event_types: Vec<EventType> = "eventTypes",
         /// The company the webhook belongs to.
-        company_id: Option<String> = "companyId",
+                company_id: Option<String> = "companyId"; lenient,
         /// When it was created (offset kept as sent).
-        created_at: Option<DateTime<FixedOffset>> = "createdAt",
+                created_at: Option<DateTime<FixedOffset>> = "createdAt"; lenient,
     }
 }
 

@@ -122,6 +122,7 @@ macro_rules! lenient_via_value {
 }
 lenient_via_value!(
     Option<u64>,
+    Option<String>,
     Option<DateTime<FixedOffset>>,
     Option<crate::event::Cancellation>
 );
@@ -258,16 +259,12 @@ macro_rules! open_struct {
                             match key.as_str() {
                                 $(
                                     $json => {
-                                        if $field.is_some() {
+                                        if $field.is_some() || extra.contains_key($json) {
                                             return Err(::serde::de::Error::duplicate_field($json));
                                         }
                                         open_struct!(@read $field, $ty, map, key, extra $(, $lenient)?);
                                     }
                                 )*
-                                // The event's type is read by `Event`; it is not a field of the payload models.
-                                "webhookType" => {
-                                    map.next_value::<::serde::de::IgnoredAny>()?;
-                                }
                                 _ => {
                                     let value = map.next_value::<::serde_json::Value>()?;
                                     extra.insert(key.into_owned(), value);

@@ -43,6 +43,8 @@ pub(crate) struct TokenBucket {
 
 impl TokenBucket {
     pub(crate) fn new(limit: RateLimit) -> Self {
+        // The fields are public: re-check what `RateLimit::new` checks.
+        let limit = RateLimit::new(limit.per_minute, limit.burst);
         Self {
             limit,
             state: Mutex::new((limit.burst, None)),
@@ -63,7 +65,7 @@ impl TokenBucket {
         if refilled >= 0.0 {
             Duration::ZERO
         } else {
-            Duration::from_secs_f64(-refilled / rate)
+            Duration::try_from_secs_f64(-refilled / rate).unwrap_or(Duration::MAX)
         }
     }
 }
@@ -96,6 +98,20 @@ mod tests {
         assert!(waits[200] > Duration::ZERO);
         let last = waits[999].as_secs_f64();
         assert!((last - 480.0).abs() < 1e-6, "{last}");
+    }
+
+    #[test]
+    fn limits_set_through_public_fields_cannot_panic() {
+        let mut limit = RateLimit::default();
+        limit.per_minute = 0.0;
+        limit.burst = f64::NAN;
+        let bucket = TokenBucket::new(limit);
+        for _ in 0..3 {
+            let _ = bucket.reserve(0.0);
+        }
+        let mut limit = RateLimit::default();
+        limit.per_minute = f64::MIN_POSITIVE;
+        let _ = TokenBucket::new(limit).reserve(f64::INFINITY);
     }
 
     #[test]

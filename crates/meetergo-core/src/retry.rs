@@ -45,7 +45,8 @@ pub(crate) fn backoff(
 ) -> Duration {
     let exp = initial.saturating_mul(2u32.saturating_pow(attempt.min(20)));
     let capped = exp.min(max);
-    capped.mul_f64(0.5 + 0.5 * unit_random.clamp(0.0, 1.0))
+    let factor = 0.5 + 0.5 * unit_random.clamp(0.0, 1.0);
+    Duration::try_from_secs_f64(capped.as_secs_f64() * factor).unwrap_or(capped)
 }
 
 /// Parses `Retry-After`: delay-seconds or an HTTP date, relative to `now`. `None` when unreadable.
@@ -78,6 +79,9 @@ mod tests {
         assert_eq!(backoff(3, i, m, 1.0), Duration::from_millis(800));
         assert_eq!(backoff(10, i, m, 1.0), m);
         assert_eq!(backoff(u32::MAX, i, m, 1.0), m);
+        // Extreme settings never panic.
+        assert_eq!(backoff(3, Duration::MAX, Duration::MAX, 1.0), Duration::MAX);
+        let _ = backoff(3, Duration::MAX, Duration::MAX, f64::NAN);
     }
 
     #[test]

@@ -9,9 +9,16 @@ use crate::text::Str;
 
 /// A booking's `secret`: a token that can cancel or reschedule the booking. Readable with
 /// [`Secret::expose_secret`]; `Debug` and `Display` print `[redacted]`.
-#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Secret(Str);
+
+/// A secret owns its value (it does not share the delivery body, which it would keep alive).
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret::new)
+    }
+}
 
 impl Secret {
     /// Wraps a value.
@@ -45,22 +52,35 @@ pub(crate) fn normalize_key(key: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// Keys whose values are masked wherever this crate prints JSON it does not model (`extra`, unknown events).
+/// Parts of a name (lower-cased, letters and digits only) that mark a credential anywhere in it.
+const SECRET_PARTS: &[&str] = &[
+    "secret",
+    "token",
+    "passw",
+    "passcode",
+    "passphrase",
+    "signature",
+    "credential",
+    "apikey",
+    "privatekey",
+    "accesskey",
+    "authkey",
+    "signingkey",
+    "sessionid",
+    "authorization",
+    "cookie",
+    "jwt",
+];
+
+/// Names that are a credential only on their own (`key`, but not `monkey`).
+const SECRET_NAMES: &[&str] = &["key", "auth", "pwd", "pass", "sig", "session", "otp", "pin"];
+
+/// `true` for a key or parameter name that looks like a credential (`secret`, `apiKey`, `client_secret`,
+/// `X-Amz-Signature`, `zoomToken`, `password`, ...). Used to mask values when printing JSON and to reject endpoint
+/// URLs that carry credentials.
 pub(crate) fn is_secret_key(key: &str) -> bool {
     let k = normalize_key(key);
-    matches!(
-        k.as_str(),
-        "secret"
-            | "token"
-            | "accesstoken"
-            | "refreshtoken"
-            | "apikey"
-            | "password"
-            | "authorization"
-            | "clientsecret"
-    ) || k.ends_with("secret")
-        || k.ends_with("token")
-        || k.ends_with("password")
+    SECRET_NAMES.contains(&k.as_str()) || SECRET_PARTS.iter().any(|part| k.contains(part))
 }
 
 /// `Debug` for a field of a generated model: free-form JSON (a `Map`, a `Value`, optional or not) is printed with

@@ -7,7 +7,7 @@ use url::{Host, Url};
 use crate::error::{ValidationError, ValidationErrorKind as Kind};
 use crate::event_type::EventType;
 use crate::models::{NewWebhook, WebhookPatch};
-use crate::secret::{is_secret_key, normalize_key};
+use crate::secret::is_secret_key;
 
 /// The longest endpoint URL accepted, in bytes.
 pub const MAX_ENDPOINT_LEN: usize = 2048;
@@ -16,33 +16,13 @@ pub const MAX_DESCRIPTION_CHARS: usize = 1000;
 /// The longest webhook id accepted, in bytes.
 pub const MAX_ID_LEN: usize = 256;
 
-/// Query parameter names (compared without case, `-` and `_`) that look like credentials.
-const SECRET_PARAMS: &[&str] = &[
-    "token",
-    "accesstoken",
-    "authtoken",
-    "auth",
-    "authorization",
-    "key",
-    "apikey",
-    "accesskey",
-    "secret",
-    "clientsecret",
-    "password",
-    "passwd",
-    "pwd",
-    "pass",
-    "signature",
-    "sig",
-    "credential",
-    "credentials",
-    "session",
-    "sessionid",
-];
-
+/// A query or fragment parameter name that looks like a credential: a secret-looking name, or any `*_key`.
 fn looks_secret(name: &str) -> bool {
-    let n = normalize_key(name);
-    SECRET_PARAMS.contains(&n.as_str()) || is_secret_key(name) || n.ends_with("apikey")
+    let lower = name.to_ascii_lowercase();
+    is_secret_key(name)
+        || [".key", "_key", "-key"]
+            .iter()
+            .any(|suffix| lower.ends_with(suffix))
 }
 
 /// Checks a webhook endpoint URL and returns it parsed.
@@ -81,13 +61,24 @@ pub fn validate_endpoint(endpoint: &str, allow_insecure: bool) -> Result<Url, Va
             "the URL must not contain user-info (user:password@); never put credentials in an endpoint URL".into(),
         ));
     }
-    if let Some((name, _)) = url.query_pairs().find(|(name, _)| looks_secret(name)) {
-        return Err(err(
-            Kind::SecretInUrl,
-            format!(
-                "the query parameter `{name}` looks like a secret; never put credentials in an endpoint URL"
-            ),
-        ));
+    let fragment_pairs = url
+        .fragment()
+        .map(|f| url::form_urlencoded::parse(f.as_bytes()));
+    let pairs = url.query_pairs().map(|p| ("query", p)).chain(
+        fragment_pairs
+            .into_iter()
+            .flatten()
+            .map(|p| ("fragment", p)),
+    );
+    for (part, (name, _)) in pairs {
+        if looks_secret(&name) {
+            return Err(err(
+                Kind::SecretInUrl,
+                format!(
+                    "the {part} parameter `{name}` looks like a secret; never put credentials in an endpoint URL"
+                ),
+            ));
+        }
     }
     match url.scheme() {
         "https" => {}
@@ -127,7 +118,9 @@ fn non_public_host(host: &Host<&str>) -> Option<String> {
             let d = d.trim_end_matches('.').to_ascii_lowercase();
             if d == "localhost" || d.ends_with(".localhost") {
                 Some(format!("`{d}` is localhost"))
-            } else if d.ends_with(".local")
+            } else if d == "localhost.localdomain"
+                || d.ends_with(".localdomain")
+                || d.ends_with(".local")
                 || d.ends_with(".internal")
                 || d.ends_with(".lan")
                 || d.ends_with(".home.arpa")
@@ -158,6 +151,10 @@ fn ipv4_non_public(ip: Ipv4Addr) -> Option<&'static str> {
         Some("not a unicast public address")
     } else if a == 100 && (64..128).contains(&b) {
         Some("a shared (carrier-grade NAT) address")
+    } else if a == 198 && (b == 18 || b == 19) {
+        Some("a benchmarking-network address")
+    } else if a == 192 && b == 0 && ip.octets()[2] == 0 {
+        Some("an IETF protocol address")
     } else if ip.is_documentation() {
         Some("a documentation address")
     } else {
@@ -166,15 +163,32 @@ fn ipv4_non_public(ip: Ipv4Addr) -> Option<&'static str> {
 }
 
 fn ipv6_non_public(ip: Ipv6Addr) -> Option<&'static str> {
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return ipv4_non_public(v4);
+    let seg = ip.segments();
+    let o = ip.octets();
+    let first = seg[0];
+    if ip.is_loopback() || ip.is_unspecified() {
+        return Some(if ip.is_loopback() {
+            "a loopback address"
+        } else {
+            "an unspecified address"
+        });
     }
-    let first = ip.segments()[0];
-    if ip.is_loopback() {
-        Some("a loopback address")
-    } else if ip.is_unspecified() {
-        Some("an unspecified address")
-    } else if first & 0xfe00 == 0xfc00 {
+    // Addresses that embed an IPv4 one reach that IPv4 address: mapped (::ffff:a.b.c.d), compatible (::a.b.c.d),
+    // NAT64 (64:ff9b::a.b.c.d) and 6to4 (2002:AABB:CCDD::/48).
+    let low_v4 = Ipv4Addr::new(o[12], o[13], o[14], o[15]);
+    if seg[..5] == [0; 5] && (seg[5] == 0xffff || seg[5] == 0) {
+        return ipv4_non_public(low_v4);
+    }
+    if seg[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+        return ipv4_non_public(low_v4);
+    }
+    if first == 0x2002 {
+        return ipv4_non_public(Ipv4Addr::new(o[2], o[3], o[4], o[5]));
+    }
+    if first & 0xffc0 == 0xfec0 {
+        return Some("a site-local address");
+    }
+    if first & 0xfe00 == 0xfc00 {
         Some("a unique-local (private) address")
     } else if first & 0xffc0 == 0xfe80 {
         Some("a link-local address")
@@ -200,7 +214,7 @@ pub fn validate_event_types<E: Into<EventType>>(
 ) -> Result<Vec<EventType>, ValidationError> {
     let mut out: Vec<EventType> = Vec::new();
     for (i, e) in event_types.into_iter().enumerate() {
-        let e = e.into();
+        let e = EventType::from(e.into().as_str());
         let s = e.as_str();
         if s.trim().is_empty() {
             return Err(ValidationError::new(

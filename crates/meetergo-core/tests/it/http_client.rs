@@ -702,10 +702,17 @@ async fn delete_answers() {
     assert_eq!(server.count(), 1);
     assert_no_token(&e);
 
-    // 503, then 404: the first attempt deleted it.
-    let server = TestServer::start([Canned::status(503), Canned::json(404, &not_found)]).await;
+    // 502 (a gateway: the request may have gone through), then 404: the first attempt deleted it.
+    let server = TestServer::start([Canned::status(502), Canned::json(404, &not_found)]).await;
     let client = server.client().build().unwrap();
     client.webhooks().delete("w1").await.unwrap();
+    assert_eq!(server.count(), 2);
+
+    // 503 means "not processed": a 404 after it is a real 404 (a wrong id is not reported as deleted).
+    let server = TestServer::start([Canned::status(503), Canned::json(404, &not_found)]).await;
+    let client = server.client().build().unwrap();
+    let e = client.webhooks().delete("w1").await.unwrap_err();
+    assert_eq!(api_status(&e), 404);
     assert_eq!(server.count(), 2);
 
     // A timeout, then 404: deleted too.
@@ -929,6 +936,8 @@ async fn unreadable_success_bodies_are_unexpected_responses() {
     };
     assert_eq!(*status, 201);
     assert!(message.contains("`id`"), "{message}");
+    // meetergo answered 2xx to the create: the webhook exists, so the caller must reconcile, not re-create.
+    assert!(e.is_outcome_unknown());
     let e = client.webhooks().list().await.unwrap_err();
     let Error::UnexpectedResponse { body, .. } = &e else {
         panic!("{e:?}")
@@ -1684,4 +1693,20 @@ async fn success_bodies_echoing_the_token_are_scrubbed() {
     let e = client.webhooks().create(new_hook()).await.unwrap_err();
     assert!(matches!(e, Error::UnexpectedResponse { .. }), "{e:?}");
     assert_no_token(&e);
+}
+
+/// A proxy that echoes only the secret part of an `ak_live:` key is scrubbed too.
+#[tokio::test]
+async fn the_secret_part_of_a_platform_key_is_scrubbed() {
+    let server = TestServer::start([Canned::text(
+        401,
+        "text/plain",
+        &format!("bad key part {AK_SECRET}"),
+    )])
+    .await;
+    let client = server.client_with(AK).user_id("u1").build().unwrap();
+    let e = client.webhooks().list().await.unwrap_err();
+    let shown = format!("{e} {e:?}");
+    assert!(!shown.contains(AK_SECRET), "{shown}");
+    assert!(shown.contains("[redacted]"), "{shown}");
 }

@@ -129,3 +129,28 @@ fn new_webhook_and_patch_serialize_only_what_is_set() {
     assert_eq!(back, patch);
     assert!(!patch.is_empty() && WebhookPatch::new().is_empty());
 }
+
+#[test]
+fn odd_response_fields_do_not_fail_a_list() {
+    // An undocumented createdAt format, a numeric description: kept in `extra`, the webhook still reads.
+    let doc = json!({"id": "w1", "endpoint": "https://x.example/h", "eventTypes": ["booking_created"],
+        "createdAt": 1705312800, "description": 7, "companyId": "c1"});
+    let hook: Webhook = serde_json::from_value(doc.clone()).unwrap();
+    assert_eq!((hook.created_at, hook.description.as_deref()), (None, None));
+    assert_eq!(hook.extra.get("createdAt"), Some(&json!(1705312800)));
+    assert_eq!(serde_json::to_value(&hook).unwrap(), doc, "nothing is lost");
+    // A key repeated after its first value went to `extra` is still a duplicate.
+    let dup = r#"{"id":"a","endpoint":"https://x.example","eventTypes":[],"createdAt":1,"createdAt":"2024-01-01T00:00:00Z"}"#;
+    assert!(
+        serde_json::from_str::<Webhook>(dup)
+            .unwrap_err()
+            .to_string()
+            .contains("duplicate field")
+    );
+    // `webhookType` is an ordinary unknown field outside the top level of a delivery.
+    let nested: Webhook =
+        serde_json::from_value(json!({"id": "w", "endpoint": "https://x.example",
+        "eventTypes": [], "webhookType": "x"}))
+        .unwrap();
+    assert_eq!(nested.extra.get("webhookType"), Some(&json!("x")));
+}

@@ -268,3 +268,65 @@ fn tokens_never_print() {
     let e = ApiKey::new("rgo-top secret").unwrap_err();
     assert!(!format!("{e} {e:?}").contains("top secret"));
 }
+
+#[test]
+fn hosts_that_hide_a_private_address() {
+    for url in [
+        "https://localhost.localdomain/hook",
+        "https://db.localdomain/hook",
+        "https://[::127.0.0.1]/hook",
+        "https://[::10.0.0.1]/hook",
+        "https://[64:ff9b::7f00:1]/hook",
+        "https://[64:ff9b::192.168.0.1]/hook",
+        "https://[2002:c0a8:0101::1]/hook",
+        "https://[2002:7f00:0001::1]/hook",
+        "https://[fec0::1]/hook",
+        "https://198.18.0.1/hook",
+        "https://198.19.255.255/hook",
+        "https://192.0.0.8/hook",
+    ] {
+        assert_eq!(kind(url, false), Some(Kind::PrivateHost), "{url}");
+    }
+    // Their public counterparts pass.
+    for url in [
+        "https://[64:ff9b::808:808]/hook",
+        "https://[2002:0808:0808::1]/hook",
+        "https://198.20.0.1/hook",
+    ] {
+        assert_eq!(kind(url, false), None, "{url}");
+    }
+}
+
+#[test]
+fn secrets_in_other_parameter_names_and_fragments() {
+    for url in [
+        "https://example.com/hook?secret_key=x",
+        "https://example.com/hook?private_key=x",
+        "https://example.com/hook?auth_key=x",
+        "https://example.com/hook?passcode=x",
+        "https://example.com/hook?X-Amz-Signature=x",
+        "https://example.com/hook?X-Amz-Credential=x",
+        "https://example.com/hook?jwt=x",
+        "https://example.com/hook?zoomToken=x",
+        "https://example.com/hook?webhook.key=x",
+        "https://example.com/hook#token=x",
+        "https://example.com/hook#a=1&access_token=x",
+    ] {
+        assert_eq!(kind(url, false), Some(Kind::SecretInUrl), "{url}");
+    }
+    for url in [
+        "https://example.com/hook#section-2",
+        "https://example.com/hook?keyword=a&turkey=b",
+    ] {
+        assert_eq!(kind(url, false), None, "{url}");
+    }
+}
+
+#[test]
+fn hand_built_unknown_types_equal_known_ones() {
+    let hand_built = EventType::Unknown("booking_created".into());
+    assert_eq!(hand_built, EventType::BookingCreated);
+    let got = validate_event_types([hand_built, EventType::BookingCreated]).unwrap();
+    assert_eq!(got.len(), 1);
+    assert!(!got[0].is_unknown(), "normalised to the known variant");
+}
