@@ -102,15 +102,18 @@ mod tests {
 
     #[test]
     fn limits_set_through_public_fields_cannot_panic() {
-        let mut limit = RateLimit::default();
-        limit.per_minute = 0.0;
-        limit.burst = f64::NAN;
-        let bucket = TokenBucket::new(limit);
+        // (Outside this crate, `#[non_exhaustive]` still allows assigning the public fields of a default.)
+        let bucket = TokenBucket::new(RateLimit {
+            per_minute: 0.0,
+            burst: f64::NAN,
+        });
         for _ in 0..3 {
             let _ = bucket.reserve(0.0);
         }
-        let mut limit = RateLimit::default();
-        limit.per_minute = f64::MIN_POSITIVE;
+        let limit = RateLimit {
+            per_minute: f64::MIN_POSITIVE,
+            ..RateLimit::default()
+        };
         let _ = TokenBucket::new(limit).reserve(f64::INFINITY);
     }
 
