@@ -157,15 +157,15 @@ open_struct! {
         /// A token that can cancel or reschedule the booking. `Debug` prints `[redacted]`.
         secret: Option<Secret> = "secret",
         /// Start, with the offset meetergo sent.
-        start: DateTime<FixedOffset> = "start",
+        start: DateTime<FixedOffset> = "start"; time,
         /// End, with the offset meetergo sent.
-        end: DateTime<FixedOffset> = "end",
+        end: DateTime<FixedOffset> = "end"; time,
         /// Location text, when there is one.
         location: Option<Str> = "location"; lenient,
         /// Whether the appointment is cancelled.
         is_cancelled: Option<bool> = "isCancelled",
         /// When it was last rescheduled.
-        rescheduled_at: Option<DateTime<FixedOffset>> = "rescheduledAt",
+        rescheduled_at: Option<DateTime<FixedOffset>> = "rescheduledAt"; time,
         /// Channel and join link.
         meeting_info: Option<MeetingInfo> = "meetingInfo",
         /// The people who booked.
@@ -181,9 +181,9 @@ open_struct! {
         /// The company.
         company_id: Option<Str> = "companyId",
         /// When the appointment was created.
-        created_at: Option<DateTime<FixedOffset>> = "createdAt",
+        created_at: Option<DateTime<FixedOffset>> = "createdAt"; time,
         /// When it was last changed.
-        updated_at: Option<DateTime<FixedOffset>> = "updatedAt",
+        updated_at: Option<DateTime<FixedOffset>> = "updatedAt"; time,
         /// Cancellation details (`booking_cancelled`; not documented for webhooks).
         cancel: Option<Cancellation> = "cancel"; lenient,
         /// The start before a reschedule (`booking_rescheduled`; field name not documented: see

@@ -64,6 +64,7 @@ mod models;
 mod open_struct;
 mod secret;
 mod text;
+mod time;
 pub mod validate;
 
 #[cfg(feature = "http")]

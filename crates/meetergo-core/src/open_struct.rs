@@ -123,9 +123,14 @@ macro_rules! lenient_via_value {
 lenient_via_value!(
     Option<u64>,
     Option<String>,
-    Option<DateTime<FixedOffset>>,
     Option<crate::event::Cancellation>
 );
+
+impl Lenient for Option<DateTime<FixedOffset>> {
+    fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Self, Value>, A::Error> {
+        Ok(crate::time::lenient(map.next_value()?))
+    }
+}
 
 impl Lenient for Option<Map<String, Value>> {
     fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Self, Value>, A::Error> {
@@ -289,6 +294,9 @@ macro_rules! open_struct {
     };
     (@read $field:ident, $ty:ty, $map:ident, $key:ident, $extra:ident) => {
         $field = Some(<$ty as FieldValue>::read(&mut $map)?);
+    };
+        (@read $field:ident, $ty:ty, $map:ident, $key:ident, $extra:ident, time) => {
+        $field = Some(<$ty as $crate::time::TimeField>::read(&mut $map)?);
     };
     (@read $field:ident, $ty:ty, $map:ident, $key:ident, $extra:ident, lenient) => {
         match <$ty as $crate::open_struct::Lenient>::read(&mut $map)? {
