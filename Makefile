@@ -28,7 +28,8 @@ fmt: ## Format the code
 wasm-check: ## The core without its HTTP client builds for browsers
 	$(CARGO) check -p meetergo-core --no-default-features --target wasm32-unknown-unknown
 
-bench: ## Parsing benchmark (criterion; prints time and MB/s)
+bench: ## Parsing benchmarks: interleaved ratios table, then criterion's full statistics
+	$(CARGO) bench -p meetergo-core --bench ratio
 	$(CARGO) bench -p meetergo-core --bench parse
 
 ci: setup lint wasm-check test tour ## What CI runs: setup, lints, the browser build check, every test, the tour
