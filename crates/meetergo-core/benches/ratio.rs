@@ -42,27 +42,19 @@ type Contender = (&'static str, fn(&[u8]));
 
 const CONTENDERS: [Contender; 5] = [
     ("meetergo Event::from_slice", |b| {
-        drop(black_box(Event::from_slice(b).expect("parses")))
+        black_box(Event::from_slice(b).expect("parses"));
     }),
     ("serde_json -> Value", |b| {
-        drop(black_box(
-            serde_json::from_slice::<serde_json::Value>(b).expect("parses"),
-        ))
+        black_box(serde_json::from_slice::<serde_json::Value>(b).expect("parses"));
     }),
     ("serde_json -> hand-written", |b| {
-        drop(black_box(
-            serde_json::from_slice::<HandWritten>(b).expect("parses"),
-        ))
+        black_box(serde_json::from_slice::<HandWritten>(b).expect("parses"));
     }),
     ("sonic-rs -> Value", |b| {
-        drop(black_box(
-            sonic_rs::from_slice::<sonic_rs::Value>(b).expect("parses"),
-        ))
+        black_box(sonic_rs::from_slice::<sonic_rs::Value>(b).expect("parses"));
     }),
     ("sonic-rs -> hand-written", |b| {
-        drop(black_box(
-            sonic_rs::from_slice::<HandWritten>(b).expect("parses"),
-        ))
+        black_box(sonic_rs::from_slice::<HandWritten>(b).expect("parses"));
     }),
 ];
 
