@@ -159,6 +159,8 @@ impl ClientBuilder {
 
 /// The meetergo API client. Cheap to clone (one shared connection pool); use one per process.
 ///
+/// Its methods are futures for a tokio runtime with the time driver enabled (`#[tokio::main]` has it).
+///
 /// ```no_run
 /// # async fn run() -> Result<(), meetergo_core::Error> {
 /// use meetergo_core::{Client, EventType, NewWebhook};
