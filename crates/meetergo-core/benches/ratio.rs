@@ -4,39 +4,12 @@
 //! `cargo bench -p meetergo-core --bench ratio` (criterion's `--bench parse` gives the full statistics).
 
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use meetergo_core::Event;
-use serde::Deserialize;
 
-fn fixture(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/deliveries")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
-}
-
-/// Hand-written owned structs for the fields a handler reads (what the performance notes call "owned typed").
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct HandWritten {
-    webhook_type: String,
-    id: String,
-    start: String,
-    end: String,
-    #[serde(default)]
-    attendees: Vec<HandPerson>,
-    #[serde(default)]
-    hosts: Vec<HandPerson>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct HandPerson {
-    email: Option<String>,
-}
+mod common;
+use common::{HandWritten, PAYLOADS, fixture};
 
 type Contender = (&'static str, fn(&[u8]));
 
@@ -62,13 +35,8 @@ fn main() {
     // `cargo test --all-targets` runs benches once without `--bench`: keep that quick.
     let quick = !std::env::args().any(|a| a == "--bench");
     let rounds = if quick { 2 } else { 40 };
-    for (name, body) in [
-        (
-            "booking_created_full.json",
-            fixture("booking_created_full.json"),
-        ),
-        ("booking_large.json", fixture("booking_large.json")),
-    ] {
+    for (_, file) in PAYLOADS {
+        let (name, body) = (file, fixture(file));
         let per_round = if quick {
             10
         } else {

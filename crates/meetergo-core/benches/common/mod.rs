@@ -1,0 +1,66 @@
+//! What both parsing benchmarks share: the fixtures and the hand-written contender.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+/// A body from the shared fixture corpus (`tests/fixtures/deliveries/`).
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/deliveries")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+/// The two payloads: the documented booking (~1.5 KB) and the ~100 KB one (400 attendees, large metadata).
+pub const PAYLOADS: [(&str, &str); 2] = [
+    ("booking_1kb", "booking_created_full.json"),
+    ("booking_100kb", "booking_large.json"),
+];
+
+/// What a user would write by hand with serde derive: owned structs for the fields a handler reads, unknown fields
+/// dropped, times as strings. The contender the performance notes call "owned typed structs".
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct HandWritten {
+    webhook_type: String,
+    id: String,
+    start: String,
+    end: String,
+    #[serde(default)]
+    attendees: Vec<HandAttendee>,
+    #[serde(default)]
+    hosts: Vec<HandHost>,
+    meeting_type: Option<HandMeetingType>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct HandAttendee {
+    email: Option<String>,
+    firstname: Option<String>,
+    lastname: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct HandHost {
+    email: Option<String>,
+    given_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct HandMeetingType {
+    id: Option<String>,
+    meeting_info: Option<HandInfo>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct HandInfo {
+    name: Option<String>,
+}
