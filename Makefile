@@ -11,8 +11,8 @@ help: ## List the recipes
 setup: ## Install what the repository needs (toolchain components, targets)
 	@./scripts/setup.sh
 
-tour: setup ## The main job: an end-to-end walk through the SDK (offline)
-	$(CARGO) run --quiet -p meetergo-core --example tour
+tour: setup ## The main job: `meetergo tour`, end to end on the embedded stand-in
+	$(CARGO) run --quiet -p meetergo-cli -- tour
 
 test: ## Every test of every runtime
 	$(CARGO) test --workspace --all-targets

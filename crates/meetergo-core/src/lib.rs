@@ -91,7 +91,7 @@ pub use event::{
 pub use event_type::EventType;
 pub use idempotency::canonical_digest;
 pub use models::{MAX_WEBHOOKS_PER_COMPANY, NewWebhook, Webhook, WebhookPatch};
-pub use secret::Secret;
+pub use secret::{Secret, is_secret_key, redact_json};
 pub use text::Str;
 pub use validate::{
     is_non_public_ip, validate_endpoint, validate_event_types, validate_new_webhook,

@@ -78,9 +78,36 @@ const SECRET_NAMES: &[&str] = &["key", "auth", "pwd", "pass", "sig", "session", 
 /// `true` for a key or parameter name that looks like a credential (`secret`, `apiKey`, `client_secret`,
 /// `X-Amz-Signature`, `zoomToken`, `password`, ...). Used to mask values when printing JSON and to reject endpoint
 /// URLs that carry credentials.
-pub(crate) fn is_secret_key(key: &str) -> bool {
+pub fn is_secret_key(key: &str) -> bool {
     let k = normalize_key(key);
     SECRET_NAMES.contains(&k.as_str()) || SECRET_PARTS.iter().any(|part| k.contains(part))
+}
+
+/// A copy of `value` in which the value of every secret-looking key ([`is_secret_key`]), at any depth, is replaced
+/// by `"[redacted]"`: for writing a delivery (which holds the booking `secret`) to a log.
+///
+/// ```
+/// let body = serde_json::json!({"id": "a", "secret": "s3cr3t", "attendees": [{"accessToken": "t"}]});
+/// let logged = meetergo_core::redact_json(&body).to_string();
+/// assert!(!logged.contains("s3cr3t") && logged.contains("\"id\":\"a\""));
+/// ```
+pub fn redact_json(value: &Value) -> Value {
+    match value {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| {
+                    let v = if is_secret_key(k) {
+                        Value::String("[redacted]".into())
+                    } else {
+                        redact_json(v)
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(redact_json).collect()),
+        other => other.clone(),
+    }
 }
 
 /// `Debug` for a field of a generated model: free-form JSON (a `Map`, a `Value`, optional or not) is printed with

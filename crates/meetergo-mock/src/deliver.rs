@@ -106,7 +106,7 @@ pub(crate) async fn simulate(
     if let (Value::Object(fields), Some(overrides)) = (&mut event, request.payload) {
         fields.extend(overrides);
     }
-    let body = serde_json::to_vec(&event).unwrap_or_default();
+    let body = samples::delivery_body(&event);
     let event_id = event.get("id").and_then(Value::as_str).map(str::to_owned);
     let hooks = state.subscribers(company.as_deref(), &request.event_type);
     let mut deliveries = Vec::new();

@@ -132,6 +132,30 @@ pub fn sample_event(event_type: &str, company_id: &str) -> Value {
     Value::Object(out)
 }
 
+/// The bytes meetergo would send for `event`: `webhookType` first (as in meetergo's deliveries), then the other
+/// fields.
+pub fn delivery_body(event: &Value) -> Vec<u8> {
+    let Value::Object(fields) = event else {
+        return serde_json::to_vec(event).unwrap_or_default();
+    };
+    let mut out = String::from("{");
+    let first = fields.get_key_value("webhookType");
+    for (i, (k, v)) in first
+        .into_iter()
+        .chain(fields.iter().filter(|(k, _)| *k != "webhookType"))
+        .enumerate()
+    {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&Value::String(k.clone()).to_string());
+        out.push(':');
+        out.push_str(&v.to_string());
+    }
+    out.push('}');
+    out.into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,5 +191,18 @@ mod tests {
             }
         }
         assert_ne!(uuid(), uuid());
+    }
+
+    #[test]
+    fn delivery_bodies_start_with_the_type() {
+        let event = sample_event("booking_cancelled", "c");
+        let body = delivery_body(&event);
+        assert!(
+            body.starts_with(br#"{"webhookType":"booking_cancelled","#),
+            "{}",
+            String::from_utf8_lossy(&body)
+        );
+        assert_eq!(serde_json::from_slice::<Value>(&body).unwrap(), event);
+        assert_eq!(delivery_body(&json!([1])), b"[1]");
     }
 }

@@ -1,7 +1,7 @@
 //! An offline walk through what the core does with meetergo's own examples: validation before sending, typed
 //! errors, delivery parsing, idempotency keys and de-duplication. No account and no network needed.
 //!
-//! `cargo run -p meetergo-core --example tour` (or `make tour`).
+//! `cargo run -p meetergo-core --example offline` (`make tour` runs the full tour, with the stand-in, from the CLI).
 
 use std::time::Duration;
 

@@ -1,0 +1,246 @@
+//! The command line: every subcommand, flag and environment variable of `meetergo`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use url::Url;
+
+/// The default port of `meetergo listen` (the seed's `ngrok http 3000`).
+pub const DEFAULT_LISTEN_PORT: u16 = 3000;
+/// The default port of `meetergo mock`.
+pub const DEFAULT_MOCK_PORT: u16 = 4010;
+
+/// meetergo's Webhooks API from the command line: manage webhooks, send and receive test deliveries, run a local
+/// stand-in for meetergo.
+#[derive(Debug, Parser)]
+#[command(name = "meetergo", version, propagate_version = true)]
+#[command(
+    after_help = "Exit status: 0 ok, 1 API or validation error (message on stderr), 2 usage error."
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Manage the company's webhook endpoints (list, create, update, delete, sync).
+    Webhooks(WebhooksArgs),
+    /// POST a realistic sample delivery to a URL and print the receiver's answer and latency.
+    Trigger(TriggerArgs),
+    /// Receive deliveries locally: answer 200 at once, print each parsed event, flag duplicates.
+    Listen(ListenArgs),
+    /// Run the local meetergo stand-in until Ctrl-C.
+    Mock(MockArgs),
+    /// Walk through the SDK end to end on an in-process stand-in and listener (offline, a few seconds).
+    Tour,
+}
+
+/// `meetergo webhooks ...`.
+#[derive(Debug, Args)]
+pub struct WebhooksArgs {
+    /// Connection and output options.
+    #[command(flatten)]
+    pub api: ApiArgs,
+    /// The operation.
+    #[command(subcommand)]
+    pub command: WebhooksCommand,
+}
+
+/// How to reach meetergo, and how to print. Accepted before or after the operation's name.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ApiArgs {
+    /// API token: an `ak_live:...` key (needs --user-id) or an `rgo-...` personal access token.
+    #[arg(long, env = "MEETERGO_API_KEY", hide_env_values = true, global = true)]
+    pub api_key: Option<String>,
+    /// The user an `ak_live:` key acts for (`x-meetergo-api-user-id`); not sent with `rgo-` tokens.
+    #[arg(long, env = "MEETERGO_USER_ID", global = true)]
+    pub user_id: Option<String>,
+    /// API base URL [default: https://api.meetergo.com].
+    #[arg(long, env = "MEETERGO_BASE_URL", global = true)]
+    pub base_url: Option<String>,
+    /// Allow `http://` and private or loopback endpoint hosts (local development, tunnels).
+    #[arg(long, global = true)]
+    pub allow_insecure_endpoints: bool,
+    /// Timeout of each attempt, in seconds [default: 30].
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, global = true)]
+    pub timeout: Option<Duration>,
+    /// Retries after the first attempt, for answers that are safe to retry [default: 2].
+    #[arg(long, value_name = "N", global = true)]
+    pub max_retries: Option<u32>,
+    /// Print JSON (the webhooks as meetergo sends them) instead of a table.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+/// The webhook operations.
+#[derive(Debug, Subcommand)]
+pub enum WebhooksCommand {
+    /// List the company's webhooks.
+    List,
+    /// Register a webhook.
+    Create {
+        /// URL that receives the deliveries (https on a public host, unless --allow-insecure-endpoints).
+        #[arg(long)]
+        endpoint: String,
+        /// Event type to subscribe to (repeat the flag or separate with commas), e.g. booking_created.
+        #[arg(
+            long = "event-type",
+            value_name = "TYPE",
+            value_delimiter = ',',
+            required = true
+        )]
+        event_types: Vec<String>,
+        /// Human-readable description.
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Change a webhook: only the options given are changed; --event-type replaces the whole list.
+    Update {
+        /// The webhook's id.
+        id: String,
+        /// New endpoint URL.
+        #[arg(long)]
+        endpoint: Option<String>,
+        /// New event types (repeat the flag or separate with commas).
+        #[arg(long = "event-type", value_name = "TYPE", value_delimiter = ',')]
+        event_types: Vec<String>,
+        /// New description.
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Delete a webhook.
+    Delete {
+        /// The webhook's id.
+        id: String,
+    },
+    /// Make the company's webhooks match a file (TOML or JSON, by extension): prints the plan, then applies it.
+    ///
+    /// The file lists the wanted webhooks, matched to the existing ones by endpoint. TOML:
+    /// `[[webhooks]]` tables with `endpoint`, `event_types` (or `eventTypes`) and an optional `description`;
+    /// JSON: a list of such objects, or `{"webhooks": [...]}`. Webhooks not in the file are deleted.
+    Sync {
+        /// The desired state (`.toml` or `.json`).
+        file: PathBuf,
+        /// Print the plan without changing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+/// `meetergo trigger ...`.
+#[derive(Debug, Args)]
+pub struct TriggerArgs {
+    /// The event type of the sample delivery: booking_created, booking_cancelled, booking_rescheduled,
+    /// new_employee, form_submission (any other type gets a minimal body).
+    pub event_type: String,
+    /// The receiver's URL (http or https).
+    #[arg(long, value_name = "URL", value_parser = parse_http_url)]
+    pub to: Url,
+    /// Send the same delivery this many times (meetergo delivers at least once).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub repeat: u32,
+    /// How long to wait for each answer, in seconds (meetergo waits 30).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, default_value = "30")]
+    pub timeout: Duration,
+}
+
+/// `meetergo listen ...`.
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// Port on 127.0.0.1 (0 picks a free one; the first line printed names it).
+    #[arg(long, default_value_t = DEFAULT_LISTEN_PORT)]
+    pub port: u16,
+    /// Also POST each raw body to this URL (in the background; the sender still gets its 200 at once).
+    #[arg(long, value_name = "URL", value_parser = parse_http_url)]
+    pub forward_to: Option<Url>,
+    /// Append every request (time, headers without secrets, body) to this file, one JSON object a line.
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+}
+
+/// `meetergo mock ...`.
+#[derive(Debug, Args)]
+pub struct MockArgs {
+    /// Port on 127.0.0.1 (0 picks a free one; the first line printed names it).
+    #[arg(long, default_value_t = DEFAULT_MOCK_PORT)]
+    pub port: u16,
+    /// Do not enforce meetergo's rate limit (100 requests a minute per token, bursts of 200).
+    #[arg(long)]
+    pub no_rate_limit: bool,
+}
+
+/// Seconds as a positive decimal number, at most a day.
+fn parse_seconds(s: &str) -> Result<Duration, String> {
+    let secs: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if !(secs > 0.0 && secs <= 86_400.0) {
+        return Err("the timeout must be above 0 and at most 86400 seconds".into());
+    }
+    Duration::try_from_secs_f64(secs).map_err(|e| e.to_string())
+}
+
+/// An absolute `http` or `https` URL.
+fn parse_http_url(s: &str) -> Result<Url, String> {
+    let url = Url::parse(s.trim()).map_err(|e| format!("not an absolute URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err("the URL must be http:// or https:// with a host".into());
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn seconds_and_urls() {
+        assert_eq!(parse_seconds("2.5"), Ok(Duration::from_millis(2500)));
+        assert!(parse_seconds("0").is_err());
+        assert!(parse_seconds("-1").is_err());
+        assert!(parse_seconds("NaN").is_err());
+        assert!(parse_seconds("inf").is_err());
+        assert!(parse_http_url("http://127.0.0.1:3000/hook").is_ok());
+        assert!(parse_http_url("ftp://example.com").is_err());
+        assert!(parse_http_url("example.com").is_err());
+    }
+
+    #[test]
+    fn event_types_repeat_or_split_on_commas() {
+        let cli = Cli::try_parse_from([
+            "meetergo",
+            "webhooks",
+            "create",
+            "--endpoint",
+            "https://example.com/h",
+            "--event-type",
+            "booking_created,booking_cancelled",
+            "--event-type",
+            "new_employee",
+            "--json",
+        ])
+        .unwrap();
+        let Command::Webhooks(w) = cli.command else {
+            panic!("not webhooks")
+        };
+        assert!(w.api.json);
+        let WebhooksCommand::Create { event_types, .. } = w.command else {
+            panic!("not create")
+        };
+        assert_eq!(
+            event_types,
+            ["booking_created", "booking_cancelled", "new_employee"]
+        );
+    }
+}

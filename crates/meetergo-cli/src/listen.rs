@@ -1,0 +1,582 @@
+//! The receiver behind `meetergo listen`, usable in-process (the tour and tests run it).
+//!
+//! It answers every POST with 200 at once, parses the body with [`meetergo_core::Event::from_slice`], flags
+//! duplicates by idempotency key with a [`Deduplicator`], appends each raw request to a JSON-lines log (headers
+//! that carry credentials redacted), and forwards the raw body in the background when asked. Every request is
+//! reported on a channel as a [`Notice`].
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), meetergo_cli::CliError> {
+//! use meetergo_cli::listen::{ListenOptions, Listener, Notice};
+//! let mut listener = Listener::start(ListenOptions::new(0)).await?;
+//! println!("deliver to {}", listener.url());
+//! while let Some(Notice::Delivery(d)) = listener.next().await {
+//!     println!("{}", d.line());
+//! }
+//! # Ok(()) }
+//! ```
+
+use std::fs::{File, OpenOptions};
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, SecondsFormat, Utc};
+use meetergo_core::{Deduplicator, Event, EventData, PayloadError};
+use serde_json::{Map, Value, json};
+use tokio::sync::{mpsc, oneshot};
+use url::Url;
+
+use crate::CliError;
+use crate::cli::ListenArgs;
+use crate::table::clean;
+use crate::trigger::{delivery_client, describe};
+
+/// How long a key is remembered for de-duplication.
+pub const DEDUP_TTL: Duration = Duration::from_secs(24 * 3600);
+/// How many keys are remembered.
+pub const DEDUP_CAPACITY: usize = 100_000;
+/// Largest body read; larger requests get 413. (The core rejects bodies over 1 MiB with a typed error.)
+pub const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
+/// Notices buffered for a slow reader; past that they are dropped (the log file still gets every request).
+const CHANNEL_CAPACITY: usize = 4096;
+/// Timeout of a forward.
+const FORWARD_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How to run a listener.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ListenOptions {
+    /// Address to bind. Default: `127.0.0.1:<port>`.
+    pub addr: SocketAddr,
+    /// Where to forward each raw body. Default: nowhere.
+    pub forward_to: Option<Url>,
+    /// JSON-lines file to append each request to. Default: none.
+    pub log: Option<PathBuf>,
+}
+
+impl ListenOptions {
+    /// A listener on `127.0.0.1:<port>` (0: any free port).
+    pub fn new(port: u16) -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+            forward_to: None,
+            log: None,
+        }
+    }
+
+    /// Forwards each raw body to `url`.
+    #[must_use]
+    pub fn forward_to(mut self, url: Url) -> Self {
+        self.forward_to = Some(url);
+        self
+    }
+
+    /// Appends each request to `path`, one JSON object a line.
+    #[must_use]
+    pub fn log(mut self, path: impl Into<PathBuf>) -> Self {
+        self.log = Some(path.into());
+        self
+    }
+}
+
+/// What was read from a delivery that parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventSummary {
+    /// `webhookType`.
+    pub webhook_type: String,
+    /// The event's id (appointment, user, submission or form), when it has one.
+    pub id: Option<String>,
+    /// A booking's start (RFC 3339, offset as sent).
+    pub start: Option<String>,
+    /// The first attendee's e-mail (or the new employee's).
+    pub attendee: Option<String>,
+    /// The core's idempotency key.
+    pub idempotency_key: String,
+    /// `true` when the key was seen before: a repeated delivery of the same event.
+    pub duplicate: bool,
+}
+
+impl EventSummary {
+    fn of(event: &Event, duplicate: bool) -> Self {
+        let s = |v: Option<&meetergo_core::Str>| v.map(|s| s.as_str().to_owned());
+        let (id, start, attendee) = match event.data() {
+            EventData::BookingCreated(b)
+            | EventData::BookingCancelled(b)
+            | EventData::BookingRescheduled(b) => (
+                Some(b.id.as_str().to_owned()),
+                Some(b.start.to_rfc3339()),
+                b.attendees.first().and_then(|a| s(a.email.as_ref())),
+            ),
+            EventData::NewEmployee(e) => (s(e.id.as_ref()), None, s(e.email.as_ref())),
+            EventData::FormSubmission(f) => {
+                (s(f.id.as_ref()).or(s(f.form_id.as_ref())), None, None)
+            }
+            EventData::Unknown(u) => (
+                u.body
+                    .get("id")
+                    .or_else(|| u.body.get("formId"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                None,
+                None,
+            ),
+            _ => (None, None, None),
+        };
+        Self {
+            webhook_type: event.webhook_type().as_str().to_owned(),
+            id,
+            start,
+            attendee,
+            idempotency_key: event.idempotency_key().to_owned(),
+            duplicate,
+        }
+    }
+}
+
+/// One request the listener received.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    /// 1 for the first request, 2 for the next, ...
+    pub seq: u64,
+    /// When it arrived.
+    pub received_at: DateTime<Utc>,
+    /// The request path.
+    pub path: String,
+    /// The request headers, credentials redacted.
+    pub headers: Map<String, Value>,
+    /// The raw body.
+    pub body: Bytes,
+    /// The parsed event, or why the body could not be read.
+    pub parsed: Result<EventSummary, PayloadError>,
+}
+
+impl Delivery {
+    /// The human line `meetergo listen` prints: type, id, start, attendee, and a duplicate flag; or the
+    /// payload error.
+    pub fn line(&self) -> String {
+        let text = match &self.parsed {
+            Ok(e) => {
+                let mut line = format!("#{} {}", self.seq, e.webhook_type);
+                let person = if e.start.is_some() {
+                    "attendee"
+                } else {
+                    "email"
+                };
+                for (name, value) in [("id", &e.id), ("start", &e.start), (person, &e.attendee)] {
+                    if let Some(v) = value {
+                        line.push_str(&format!(" {name}={v}"));
+                    }
+                }
+                if e.duplicate {
+                    line.push_str(&format!(
+                        "  [duplicate: key {} seen before, skip it]",
+                        e.idempotency_key
+                    ));
+                }
+                line
+            }
+            Err(e) => format!(
+                "#{} {} ({} bytes to {})",
+                self.seq,
+                e,
+                self.body.len(),
+                self.path
+            ),
+        };
+        clean(&text)
+    }
+
+    /// The JSON object appended to the log file.
+    pub fn log_record(&self) -> Value {
+        // A JSON body is logged with its secrets (the booking `secret`, tokens) masked; anything else as received.
+        let (body, utf8) = match std::str::from_utf8(&self.body) {
+            Ok(s) => match serde_json::from_str::<Value>(s) {
+                Ok(value) => (meetergo_core::redact_json(&value).to_string(), true),
+                Err(_) => (s.to_owned(), true),
+            },
+            Err(_) => (String::from_utf8_lossy(&self.body).into_owned(), false),
+        };
+        let mut record = json!({
+            "time": self.received_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+            "seq": self.seq,
+            "method": "POST",
+            "path": self.path,
+            "headers": self.headers,
+            "body": body,
+        });
+        if let Value::Object(m) = &mut record {
+            if !utf8 {
+                m.insert("bodyUtf8".into(), Value::Bool(false));
+            }
+            match &self.parsed {
+                Ok(e) => {
+                    m.insert("webhookType".into(), json!(e.webhook_type));
+                    m.insert("idempotencyKey".into(), json!(e.idempotency_key));
+                    m.insert("duplicate".into(), json!(e.duplicate));
+                }
+                Err(e) => {
+                    m.insert("error".into(), json!(e.to_string()));
+                }
+            }
+        }
+        record
+    }
+}
+
+/// What the listener reports.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Notice {
+    /// A request arrived (and was answered 200).
+    Delivery(Box<Delivery>),
+    /// A forward finished.
+    Forwarded {
+        /// The delivery's `seq`.
+        seq: u64,
+        /// The forward target's status, when it answered.
+        status: Option<u16>,
+        /// Why it failed, when it did.
+        error: Option<String>,
+        /// How long it took.
+        elapsed: Duration,
+    },
+    /// A request was refused (too large) or the log file could not be written.
+    Problem(String),
+}
+
+impl Notice {
+    /// The line `meetergo listen` prints for it.
+    pub fn line(&self) -> String {
+        match self {
+            Notice::Delivery(d) => d.line(),
+            Notice::Forwarded {
+                seq,
+                status,
+                error,
+                elapsed,
+            } => {
+                let ms = elapsed.as_secs_f64() * 1000.0;
+                match (status, error) {
+                    (Some(s), _) => format!("#{seq} forwarded: {s} in {ms:.1} ms"),
+                    (None, e) => clean(&format!(
+                        "#{seq} forward failed after {ms:.1} ms: {}",
+                        e.as_deref().unwrap_or("no answer")
+                    )),
+                }
+            }
+            Notice::Problem(p) => clean(p),
+        }
+    }
+}
+
+struct Shared {
+    seq: AtomicU64,
+    dedup: Deduplicator,
+    log: Option<Mutex<File>>,
+    forward: Option<(Url, reqwest::Client)>,
+    notices: mpsc::Sender<Notice>,
+}
+
+impl Shared {
+    fn notify(&self, notice: Notice) {
+        // Never wait on a slow reader: the sender gets its 200 at once.
+        let _ = self.notices.try_send(notice);
+    }
+}
+
+/// A running listener. Stops on [`Listener::shutdown`] or when dropped.
+#[derive(Debug)]
+pub struct Listener {
+    addr: SocketAddr,
+    notices: mpsc::Receiver<Notice>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Listener {
+    /// Opens the log file, binds, and starts serving in the background (needs a tokio runtime).
+    pub async fn start(options: ListenOptions) -> Result<Listener, CliError> {
+        let log = match &options.log {
+            Some(path) => Some(Mutex::new(
+                OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .map_err(|e| {
+                        CliError::msg(format!("cannot open the log file {}: {e}", path.display()))
+                    })?,
+            )),
+            None => None,
+        };
+        let forward = match options.forward_to {
+            Some(url) => Some((url, delivery_client(FORWARD_TIMEOUT)?)),
+            None => None,
+        };
+        let listener = tokio::net::TcpListener::bind(options.addr)
+            .await
+            .map_err(|e| {
+                CliError::msg(format!(
+                    "cannot listen on {}: {e} (is another program using port {}? pick another with --port, or \
+                     --port 0 for any free one)",
+                    options.addr,
+                    options.addr.port()
+                ))
+            })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| CliError::msg(format!("cannot read the bound address: {e}")))?;
+        let (tx, notices) = mpsc::channel(CHANNEL_CAPACITY);
+        let shared = Arc::new(Shared {
+            seq: AtomicU64::new(0),
+            dedup: Deduplicator::new(DEDUP_TTL, DEDUP_CAPACITY),
+            log,
+            forward,
+            notices: tx,
+        });
+        let app = Router::new().fallback(handle).with_state(shared);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Ok(Listener {
+            addr,
+            notices,
+            shutdown: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The next notice (`None` once the listener has stopped).
+    pub async fn next(&mut self) -> Option<Notice> {
+        self.notices.recv().await
+    }
+
+    /// The next delivery, skipping other notices, waiting at most `timeout`.
+    pub async fn next_delivery(&mut self, timeout: Duration) -> Option<Delivery> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            match tokio::time::timeout_at(deadline, self.notices.recv()).await {
+                Ok(Some(Notice::Delivery(d))) => return Some(*d),
+                Ok(Some(_)) => {}
+                Ok(None) | Err(_) => return None,
+            }
+        }
+    }
+
+    /// Stops serving and waits for the server to end.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.shutdown.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        if let Some(stop) = self.shutdown.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// `true` for headers that carry credentials or signatures (the core's rule for secret-looking names, plus the
+/// user-id header that goes with an API key): their values are not logged.
+pub fn is_secret_header(name: &str) -> bool {
+    meetergo_core::is_secret_key(name)
+        || matches!(
+            name.to_ascii_lowercase().as_str(),
+            "proxy-authorization" | "set-cookie" | "x-meetergo-api-user-id"
+        )
+}
+
+fn headers_without_secrets(headers: &HeaderMap) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (name, value) in headers {
+        let text = if is_secret_header(name.as_str()) {
+            "[redacted]".to_owned()
+        } else {
+            String::from_utf8_lossy(value.as_bytes()).into_owned()
+        };
+        match out.get_mut(name.as_str()) {
+            Some(Value::String(existing)) => {
+                existing.push_str(", ");
+                existing.push_str(&text);
+            }
+            _ => {
+                out.insert(name.as_str().to_owned(), Value::String(text));
+            }
+        }
+    }
+    out
+}
+
+async fn handle(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    if method == Method::GET || method == Method::HEAD {
+        return (
+            StatusCode::OK,
+            "meetergo listen: POST deliveries to any path here\n",
+        )
+            .into_response();
+    }
+    if method != Method::POST {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD, POST")],
+        )
+            .into_response();
+    }
+    let body = match to_bytes(body, MAX_REQUEST_BYTES).await {
+        Ok(b) => b,
+        Err(_) => {
+            shared.notify(Notice::Problem(format!(
+                "refused a request to {} larger than {MAX_REQUEST_BYTES} bytes (413)",
+                uri.path()
+            )));
+            return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        }
+    };
+    let seq = shared.seq.fetch_add(1, Ordering::Relaxed) + 1;
+    let parsed = Event::from_slice(&body).map(|event| {
+        let first = shared.dedup.first_seen(event.idempotency_key());
+        EventSummary::of(&event, !first)
+    });
+    let delivery = Delivery {
+        seq,
+        received_at: DateTime::<Utc>::from(std::time::SystemTime::now()),
+        path: uri.path().to_owned(),
+        headers: headers_without_secrets(&headers),
+        body: body.clone(),
+        parsed,
+    };
+    if let Some(log) = &shared.log {
+        let mut line = delivery.log_record().to_string();
+        line.push('\n');
+        let written = log
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .write_all(line.as_bytes());
+        if let Err(e) = written {
+            shared.notify(Notice::Problem(format!("cannot write the log file: {e}")));
+        }
+    }
+    shared.notify(Notice::Delivery(Box::new(delivery)));
+    if let Some((url, client)) = &shared.forward {
+        let (url, client, shared) = (url.clone(), client.clone(), Arc::clone(&shared));
+        let content_type = headers
+            .get(header::CONTENT_TYPE)
+            .cloned()
+            .unwrap_or(header::HeaderValue::from_static("application/json"));
+        tokio::spawn(async move {
+            let started = Instant::now();
+            let result = client
+                .post(url)
+                .header(header::CONTENT_TYPE, content_type)
+                .body(body)
+                .send()
+                .await;
+            let (status, error) = match result {
+                Ok(r) => (Some(r.status().as_u16()), None),
+                Err(e) => (None, Some(describe(e, FORWARD_TIMEOUT))),
+            };
+            shared.notify(Notice::Forwarded {
+                seq,
+                status,
+                error,
+                elapsed: started.elapsed(),
+            });
+        });
+    }
+    (StatusCode::OK, "OK").into_response()
+}
+
+/// `meetergo listen`: prints `listening on http://127.0.0.1:PORT` first, then one line per request, until Ctrl-C.
+pub async fn run_cli(args: ListenArgs) -> Result<(), CliError> {
+    let mut options = ListenOptions::new(args.port);
+    if let Some(url) = args.forward_to.clone() {
+        options = options.forward_to(url);
+    }
+    if let Some(path) = args.log.clone() {
+        options = options.log(path);
+    }
+    let mut listener = Listener::start(options).await?;
+    say!("listening on {}", listener.url());
+    if let Some(url) = &args.forward_to {
+        say!("forwarding each body to {}", clean(url.as_str()));
+    }
+    if let Some(path) = &args.log {
+        say!(
+            "appending each request to {}",
+            clean(&path.display().to_string())
+        );
+    }
+    say!(
+        "try: meetergo trigger booking_created --to {}/webhooks/meetergo --repeat 2 (stop with Ctrl-C)",
+        listener.url()
+    );
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
+        tokio::select! {
+            notice = listener.next() => match notice {
+                Some(n) => say!("{}", n.line()),
+                None => break,
+            },
+            _ = &mut ctrl_c => break,
+        }
+    }
+    listener.shutdown().await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_in_headers_are_redacted() {
+        let mut h = HeaderMap::new();
+        h.insert("authorization", "Bearer rgo-secret".parse().unwrap());
+        h.insert("x-webhook-signature", "abc".parse().unwrap());
+        h.insert("content-type", "application/json".parse().unwrap());
+        h.append("accept", "a".parse().unwrap());
+        h.append("accept", "b".parse().unwrap());
+        let out = headers_without_secrets(&h);
+        assert_eq!(out["authorization"], "[redacted]");
+        assert_eq!(out["x-webhook-signature"], "[redacted]");
+        assert_eq!(out["content-type"], "application/json");
+        assert_eq!(out["accept"], "a, b");
+        assert!(!Value::Object(out).to_string().contains("rgo-secret"));
+    }
+}

@@ -1,0 +1,1080 @@
+//! The real `meetergo` binary against the stand-in: every subcommand, JSON output, exit codes, validation before
+//! any request, sync idempotence, the trigger → listen round trip, the tour.
+#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
+
+use std::path::PathBuf;
+use std::process::{Output, Stdio};
+use std::time::Duration;
+
+use meetergo_cli::listen::{ListenOptions, Listener};
+use meetergo_mock::{MockConfig, MockServer};
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdout, Command};
+
+const BIN: &str = env!("CARGO_BIN_EXE_meetergo");
+const TOKEN: &str = "rgo-cli-tests";
+const WAIT: Duration = Duration::from_secs(20);
+
+/// The binary with no `MEETERGO_*` variable from the machine's environment.
+fn command(args: &[&str]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_remove("MEETERGO_API_KEY")
+        .env_remove("MEETERGO_USER_ID")
+        .env_remove("MEETERGO_BASE_URL")
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    cmd
+}
+
+async fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = command(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    tokio::time::timeout(WAIT, cmd.output())
+        .await
+        .expect("meetergo did not finish in time")
+        .expect("cannot run meetergo")
+}
+
+/// Runs `meetergo webhooks ...` against the stand-in with the test token.
+async fn webhooks(mock: &MockServer, args: &[&str]) -> Output {
+    let base = mock.base_url();
+    let mut all = vec!["webhooks"];
+    all.extend_from_slice(args);
+    run(
+        &all,
+        &[("MEETERGO_API_KEY", TOKEN), ("MEETERGO_BASE_URL", &base)],
+    )
+    .await
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[track_caller]
+fn assert_exit(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(o),
+        stderr(o)
+    );
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", stdout(o), stderr(o)))
+}
+
+async fn mock() -> MockServer {
+    MockServer::start(MockConfig::default().rate_limit(false))
+        .await
+        .unwrap()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "cli-{name}-{}-{}",
+        std::process::id(),
+        unique()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn unique() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+/// A long-running child whose stdout is read line by line.
+struct Running {
+    child: Child,
+    lines: Lines<BufReader<ChildStdout>>,
+}
+
+impl Running {
+    async fn spawn(args: &[&str]) -> Running {
+        let mut child = command(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        Running { child, lines }
+    }
+
+    async fn line(&mut self) -> String {
+        tokio::time::timeout(WAIT, self.lines.next_line())
+            .await
+            .expect("no line in time")
+            .unwrap()
+            .expect("the process closed its output")
+    }
+
+    /// The first line, `... listening on http://127.0.0.1:PORT`: the URL.
+    async fn url(&mut self, prefix: &str) -> String {
+        let first = self.line().await;
+        let url = first
+            .strip_prefix(prefix)
+            .unwrap_or_else(|| panic!("first line {first:?} does not start with {prefix:?}"));
+        assert!(url.starts_with("http://127.0.0.1:"), "{first}");
+        url.to_owned()
+    }
+
+    /// Lines until one contains `needle`.
+    async fn until(&mut self, needle: &str) -> Vec<String> {
+        let mut seen = Vec::new();
+        loop {
+            let line = self.line().await;
+            let done = line.contains(needle);
+            seen.push(line);
+            if done {
+                return seen;
+            }
+        }
+    }
+
+    async fn stop(mut self) {
+        let _ = self.child.kill().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_list_update_delete_with_json_and_table_output() {
+    let mock = mock().await;
+    let created = webhooks(
+        &mock,
+        &[
+            "create",
+            "--endpoint",
+            "https://example.com/webhooks/meetergo",
+            "--event-type",
+            "booking_created,booking_cancelled",
+            "--event-type",
+            "booking_created",
+            "--description",
+            "Production webhook",
+            "--json",
+        ],
+    )
+    .await;
+    assert_exit(&created, 0);
+    let hook = json(&created);
+    let id = hook["id"].as_str().unwrap().to_owned();
+    assert_eq!(hook["endpoint"], "https://example.com/webhooks/meetergo");
+    assert_eq!(
+        hook["eventTypes"],
+        serde_json::json!(["booking_created", "booking_cancelled"])
+    );
+    assert_eq!(hook["description"], "Production webhook");
+    assert!(hook["companyId"].is_string() && hook["createdAt"].is_string());
+
+    let listed = webhooks(&mock, &["list", "--json"]).await;
+    assert_exit(&listed, 0);
+    let list = json(&listed);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["id"], id.as_str());
+
+    let table = webhooks(&mock, &["list"]).await;
+    assert_exit(&table, 0);
+    let text = stdout(&table);
+    assert!(text.starts_with("ID "), "{text}");
+    assert!(text.contains("ENDPOINT") && text.contains(&id) && text.contains("Production webhook"));
+
+    // Flags before the operation's name work too.
+    let updated = webhooks(
+        &mock,
+        &[
+            "--json",
+            "update",
+            &id,
+            "--event-type",
+            "new_employee",
+            "--description",
+            "HR",
+        ],
+    )
+    .await;
+    assert_exit(&updated, 0);
+    let hook = json(&updated);
+    assert_eq!(hook["eventTypes"], serde_json::json!(["new_employee"]));
+    assert_eq!(hook["description"], "HR");
+    assert_eq!(hook["endpoint"], "https://example.com/webhooks/meetergo");
+
+    let human = webhooks(
+        &mock,
+        &["update", &id, "--endpoint", "https://example.com/v2"],
+    )
+    .await;
+    assert_exit(&human, 0);
+    assert!(stdout(&human).starts_with(&format!("updated webhook {id}")));
+
+    let deleted = webhooks(&mock, &["delete", &id, "--json"]).await;
+    assert_exit(&deleted, 0);
+    assert_eq!(json(&deleted)["deleted"], id.as_str());
+    let empty = webhooks(&mock, &["list", "--json"]).await;
+    assert_eq!(json(&empty), serde_json::json!([]));
+    assert_eq!(
+        stdout(&webhooks(&mock, &["list"]).await).trim(),
+        "no webhooks"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flags_override_the_environment() {
+    let mock = mock().await;
+    let base = mock.base_url();
+    // Explicit flags, no environment at all.
+    let o = run(
+        &[
+            "webhooks",
+            "list",
+            "--json",
+            "--api-key",
+            TOKEN,
+            "--base-url",
+            &base,
+        ],
+        &[],
+    )
+    .await;
+    assert_exit(&o, 0);
+    assert_eq!(json(&o), serde_json::json!([]));
+    // A wrong key in the environment, the right one as a flag.
+    let o = run(
+        &[
+            "webhooks",
+            "list",
+            "--api-key",
+            TOKEN,
+            "--timeout",
+            "5",
+            "--max-retries",
+            "0",
+        ],
+        &[
+            ("MEETERGO_API_KEY", "not-a-valid-key"),
+            ("MEETERGO_BASE_URL", &base),
+        ],
+    )
+    .await;
+    assert_exit(&o, 0);
+    // ak_live keys need a user id: from the flag or the environment.
+    let key = "ak_live:00000000-0000-4000-8000-000000000000:secret";
+    let o = run(
+        &["webhooks", "list", "--api-key", key, "--user-id", "user-1"],
+        &[("MEETERGO_BASE_URL", &base)],
+    )
+    .await;
+    assert_exit(&o, 0);
+    let o = run(
+        &["webhooks", "list"],
+        &[
+            ("MEETERGO_BASE_URL", &base),
+            ("MEETERGO_API_KEY", key),
+            ("MEETERGO_USER_ID", "user-1"),
+        ],
+    )
+    .await;
+    assert_exit(&o, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn usage_errors_exit_2() {
+    for args in [
+        &[][..],
+        &["webhooks"][..],
+        &["webhooks", "lst"][..],
+        &["webhooks", "list", "--bogus"][..],
+        &["webhooks", "create", "--endpoint", "https://example.com/h"][..],
+        &["webhooks", "update"][..],
+        &["webhooks", "delete"][..],
+        &["webhooks", "list", "--timeout", "soon"][..],
+        &["webhooks", "list", "--timeout", "0"][..],
+        &["webhooks", "list", "--max-retries", "-1"][..],
+        &["webhooks", "sync"][..],
+        &["trigger", "booking_created"][..],
+        &["trigger", "booking_created", "--to", "not a url"][..],
+        &["trigger", "booking_created", "--to", "ftp://example.com/"][..],
+        &[
+            "trigger",
+            "booking_created",
+            "--to",
+            "http://127.0.0.1:9/",
+            "--repeat",
+            "0",
+        ][..],
+        &["listen", "--port", "70000"][..],
+        &["mock", "--port", "x"][..],
+        &["tour", "--extra"][..],
+    ] {
+        let o = run(args, &[]).await;
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).is_empty(), "{args:?}");
+    }
+    let help = run(&["--help"], &[]).await;
+    assert_exit(&help, 0);
+    for sub in ["webhooks", "trigger", "listen", "mock", "tour"] {
+        assert!(stdout(&help).contains(sub), "{sub}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn api_errors_exit_1_with_the_message_on_stderr() {
+    let mock = mock().await;
+    let o = webhooks(&mock, &["delete", "no-such-webhook"]).await;
+    assert_exit(&o, 1);
+    assert!(stdout(&o).is_empty());
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("error: DELETE /webhooks/no-such-webhook answered 404"),
+        "{err}"
+    );
+    assert!(err.contains("Webhook not found"), "{err}");
+
+    let o = webhooks(
+        &mock,
+        &["update", "no-such-webhook", "--event-type", "new_employee"],
+    )
+    .await;
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("404"));
+
+    // meetergo's own 400 for an event type it does not know (the CLI only warns).
+    let o = webhooks(
+        &mock,
+        &[
+            "create",
+            "--endpoint",
+            "https://example.com/h",
+            "--event-type",
+            "no_such_event",
+        ],
+    )
+    .await;
+    assert_exit(&o, 1);
+    let err = stderr(&o);
+    assert!(err.contains("warning: `no_such_event`"), "{err}");
+    assert!(err.contains("answered 400"), "{err}");
+
+    // A base URL where nothing listens.
+    let dead = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let o = run(
+        &["webhooks", "list", "--max-retries", "0"],
+        &[
+            ("MEETERGO_API_KEY", TOKEN),
+            ("MEETERGO_BASE_URL", &format!("http://{dead}")),
+        ],
+    )
+    .await;
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("connection failed"), "{}", stderr(&o));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_token_is_never_printed() {
+    let mock = mock().await;
+    let base = mock.base_url();
+    let secret = "sk_live_TOPSECRET_0123456789";
+    let o = run(
+        &["webhooks", "list"],
+        &[("MEETERGO_API_KEY", secret), ("MEETERGO_BASE_URL", &base)],
+    )
+    .await;
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("401"), "{}", stderr(&o));
+    let o2 = run(
+        &["webhooks", "list", "--api-key", secret, "--base-url", &base],
+        &[],
+    )
+    .await;
+    assert_exit(&o2, 1);
+    let ak = "ak_live:00000000-0000-4000-8000-000000000000:TOPSECRET";
+    let o3 = run(
+        &["webhooks", "list", "--api-key", ak, "--base-url", &base],
+        &[],
+    )
+    .await;
+    assert_exit(&o3, 1);
+    assert!(stderr(&o3).contains("userId"));
+    let help = run(&["webhooks", "--help"], &[("MEETERGO_API_KEY", secret)]).await;
+    assert_exit(&help, 0);
+    assert!(stdout(&help).contains("MEETERGO_API_KEY"));
+    for out in [&o, &o2, &o3, &help] {
+        let all = format!("{}{}", stdout(out), stderr(out));
+        assert!(!all.contains("TOPSECRET"), "{all}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn validation_errors_come_before_any_request() {
+    let mock = mock().await;
+    let before = mock.request_count();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "create",
+                "--endpoint",
+                "http://example.com/h",
+                "--event-type",
+                "booking_created",
+            ],
+            "invalid endpoint",
+        ),
+        (
+            &[
+                "create",
+                "--endpoint",
+                "https://127.0.0.1/h",
+                "--event-type",
+                "booking_created",
+            ],
+            "invalid endpoint",
+        ),
+        (
+            &[
+                "create",
+                "--endpoint",
+                "https://example.com/h?token=abc",
+                "--event-type",
+                "booking_created",
+            ],
+            "invalid endpoint",
+        ),
+        (
+            &[
+                "create",
+                "--endpoint",
+                "not a url",
+                "--event-type",
+                "booking_created",
+            ],
+            "invalid endpoint",
+        ),
+        (
+            &[
+                "create",
+                "--endpoint",
+                "https://example.com/h",
+                "--event-type",
+                "",
+            ],
+            "invalid eventTypes[0]",
+        ),
+        (&["update", "some-id"], "nothing to update"),
+        (
+            &["update", "some-id", "--endpoint", "http://example.com/h"],
+            "invalid endpoint",
+        ),
+        (&["delete", ".."], "invalid id"),
+        (
+            &["list", "--base-url", "ftp://example.com"],
+            "invalid baseUrl",
+        ),
+        (&["list", "--api-key", "has space"], "invalid apiKey"),
+    ];
+    for (args, expected) in cases {
+        let o = webhooks(&mock, args).await;
+        assert_exit(&o, 1);
+        assert!(stderr(&o).contains(expected), "{args:?}: {}", stderr(&o));
+    }
+    let o = webhooks(
+        &mock,
+        &[
+            "create",
+            "--endpoint",
+            "http://example.com/h",
+            "--event-type",
+            "booking_created",
+        ],
+    )
+    .await;
+    assert!(stderr(&o).contains("hint: ") && stderr(&o).contains("--allow-insecure-endpoints"));
+    assert_eq!(mock.request_count(), before, "a request was sent");
+
+    // Allowed for local development.
+    let o = webhooks(
+        &mock,
+        &[
+            "create",
+            "--endpoint",
+            "http://127.0.0.1:9/h",
+            "--event-type",
+            "booking_created",
+            "--allow-insecure-endpoints",
+        ],
+    )
+    .await;
+    assert_exit(&o, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_seventh_webhook_is_refused_with_a_hint() {
+    let mock = mock().await;
+    for n in 0..6 {
+        let endpoint = format!("https://example.com/{n}");
+        let o = webhooks(
+            &mock,
+            &[
+                "create",
+                "--endpoint",
+                &endpoint,
+                "--event-type",
+                "booking_created",
+            ],
+        )
+        .await;
+        assert_exit(&o, 0);
+    }
+    let o = webhooks(
+        &mock,
+        &[
+            "create",
+            "--endpoint",
+            "https://example.com/7",
+            "--event-type",
+            "booking_created",
+        ],
+    )
+    .await;
+    assert_exit(&o, 1);
+    let err = stderr(&o);
+    assert!(
+        err.contains("webhook limit reached") && err.contains("406"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Company reached maximum") && err.contains("hint: "),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sync_plans_applies_and_is_idempotent() {
+    let mock = mock().await;
+    let dir = temp_dir("sync");
+    // Already there: one to keep with other types, one to delete.
+    for (endpoint, types) in [
+        (
+            "https://staging.example.com/webhooks/meetergo",
+            "new_employee",
+        ),
+        ("https://old.example.com/hook", "booking_created"),
+    ] {
+        let o = webhooks(
+            &mock,
+            &["create", "--endpoint", endpoint, "--event-type", types],
+        )
+        .await;
+        assert_exit(&o, 0);
+    }
+    let file = dir.join("webhooks.toml");
+    std::fs::write(
+        &file,
+        r#"
+[[webhooks]]
+endpoint = "https://example.com/webhooks/meetergo"
+event_types = ["booking_created", "booking_cancelled", "booking_rescheduled"]
+description = "Production webhook"
+
+[[webhooks]]
+endpoint = "https://staging.example.com/webhooks/meetergo"
+eventTypes = ["booking_created"]
+"#,
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+
+    let dry = webhooks(&mock, &["sync", path, "--dry-run"]).await;
+    assert_exit(&dry, 0);
+    let text = stdout(&dry);
+    assert!(
+        text.starts_with("plan: 1 to create, 1 to update, 1 to delete, 0 unchanged (dry run)"),
+        "{text}"
+    );
+    let order: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.trim().split(' ').nth(1).unwrap_or(""))
+        .collect();
+    assert_eq!(order, ["delete", "update", "create"], "{text}");
+    let listed = json(&webhooks(&mock, &["list", "--json"]).await);
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        2,
+        "the dry run changed something"
+    );
+
+    let first = webhooks(&mock, &["sync", path, "--json"]).await;
+    assert_exit(&first, 0);
+    let report = json(&first);
+    assert_eq!(
+        report["summary"],
+        serde_json::json!({"create": 1, "update": 1, "delete": 1, "unchanged": 0})
+    );
+    let actions: Vec<&str> = report["applied"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["delete", "update", "create"]);
+    let applied = report["applied"].as_array().unwrap();
+    assert_eq!(applied[0]["endpoint"], "https://old.example.com/hook");
+    assert!(applied[0]["webhook"].is_null());
+    assert_eq!(
+        applied[1]["webhook"]["eventTypes"],
+        serde_json::json!(["booking_created"])
+    );
+    assert_eq!(applied[2]["id"], applied[2]["webhook"]["id"]);
+    assert_eq!(applied[2]["webhook"]["description"], "Production webhook");
+
+    let listed = json(&webhooks(&mock, &["list", "--json"]).await);
+    let mut endpoints: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["endpoint"].as_str().unwrap())
+        .collect();
+    endpoints.sort_unstable();
+    assert_eq!(
+        endpoints,
+        [
+            "https://example.com/webhooks/meetergo",
+            "https://staging.example.com/webhooks/meetergo"
+        ]
+    );
+
+    let requests = mock.request_count();
+    let second = webhooks(&mock, &["sync", path, "--json"]).await;
+    assert_exit(&second, 0);
+    let report = json(&second);
+    assert_eq!(
+        report["summary"],
+        serde_json::json!({"create": 0, "update": 0, "delete": 0, "unchanged": 2})
+    );
+    assert_eq!(report["applied"], serde_json::json!([]));
+    assert_eq!(
+        mock.request_count(),
+        requests + 1,
+        "the second run did more than list"
+    );
+    let human = webhooks(&mock, &["sync", path]).await;
+    assert_exit(&human, 0);
+    assert!(stdout(&human).contains("0 to create, 0 to update, 0 to delete, 2 unchanged"));
+
+    // The same state as JSON (event types in another order) is also unchanged.
+    let same = dir.join("webhooks.json");
+    std::fs::write(
+        &same,
+        r#"[{"endpoint": "https://example.com/webhooks/meetergo", "description": "Production webhook",
+             "eventTypes": ["booking_rescheduled", "booking_created", "booking_cancelled"]},
+            {"endpoint": "https://staging.example.com/webhooks/meetergo", "event_types": ["booking_created"]}]"#,
+    )
+    .unwrap();
+    let o = webhooks(&mock, &["sync", same.to_str().unwrap(), "--json"]).await;
+    assert_exit(&o, 0);
+    assert_eq!(json(&o)["summary"]["unchanged"], 2);
+
+    // Invalid files: nothing is sent.
+    let requests = mock.request_count();
+    let bad: &[(&str, &str, &str)] = &[
+        (
+            "insecure.json",
+            r#"[{"endpoint": "http://example.com/h", "eventTypes": ["booking_created"]}]"#,
+            "webhooks[0]",
+        ),
+        (
+            "empty.toml",
+            "[[webhooks]]\nendpoint = \"https://example.com/h\"\nevent_types = []\n",
+            "event type",
+        ),
+        (
+            "typo.toml",
+            "[[webhooks]]\nendpoint = \"https://example.com/h\"\nevent_type = [\"booking_created\"]\n",
+            "event_type",
+        ),
+        ("broken.json", "[{", "broken.json"),
+        ("hooks.yaml", "- endpoint: x", "must end in .toml or .json"),
+        (
+            "twice.json",
+            r#"[{"endpoint": "https://example.com/h", "eventTypes": ["booking_created"]},
+                {"endpoint": "https://example.com/h", "eventTypes": ["new_employee"]}]"#,
+            "same endpoint",
+        ),
+    ];
+    for (name, content, expected) in bad {
+        let f = dir.join(name);
+        std::fs::write(&f, content).unwrap();
+        let o = webhooks(&mock, &["sync", f.to_str().unwrap()]).await;
+        assert_exit(&o, 1);
+        assert!(stderr(&o).contains(expected), "{name}: {}", stderr(&o));
+    }
+    let missing = webhooks(&mock, &["sync", dir.join("missing.toml").to_str().unwrap()]).await;
+    assert_exit(&missing, 1);
+    assert!(stderr(&missing).contains("cannot read"));
+    assert_eq!(
+        mock.request_count(),
+        requests,
+        "an invalid file caused a request"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sync_never_exceeds_the_limit() {
+    let mock = mock().await;
+    let dir = temp_dir("sync-limit");
+    for n in 0..6 {
+        let endpoint = format!("https://old.example.com/{n}");
+        assert_exit(
+            &webhooks(
+                &mock,
+                &[
+                    "create",
+                    "--endpoint",
+                    &endpoint,
+                    "--event-type",
+                    "booking_created",
+                ],
+            )
+            .await,
+            0,
+        );
+    }
+    // Six other webhooks: each create only works after the deletes.
+    let entries: Vec<Value> = (0..6)
+        .map(|n| serde_json::json!({"endpoint": format!("https://new.example.com/{n}"), "eventTypes": ["booking_created"]}))
+        .collect();
+    let file = dir.join("six.json");
+    std::fs::write(&file, serde_json::to_string(&entries).unwrap()).unwrap();
+    let o = webhooks(&mock, &["sync", file.to_str().unwrap(), "--json"]).await;
+    assert_exit(&o, 0);
+    assert_eq!(
+        json(&o)["summary"],
+        serde_json::json!({"create": 6, "update": 0, "delete": 6, "unchanged": 0})
+    );
+    let second = webhooks(&mock, &["sync", file.to_str().unwrap(), "--json"]).await;
+    assert_eq!(json(&second)["summary"]["unchanged"], 6);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn trigger_to_listen_round_trip_flags_the_duplicate_and_logs_both() {
+    let dir = temp_dir("listen");
+    let log = dir.join("deliveries.jsonl");
+    let mut listener =
+        Running::spawn(&["listen", "--port", "0", "--log", log.to_str().unwrap()]).await;
+    let url = listener.url("listening on ").await;
+    let target = format!("{url}/webhooks/meetergo");
+
+    let o = run(
+        &[
+            "trigger",
+            "booking_created",
+            "--to",
+            &target,
+            "--repeat",
+            "2",
+        ],
+        &[],
+    )
+    .await;
+    assert_exit(&o, 0);
+    let out = stdout(&o);
+    assert!(out.contains("attempt 1/2: 200 OK in "), "{out}");
+    assert!(out.contains("attempt 2/2: 200 OK in "), "{out}");
+    assert!(
+        !out.contains("sec_"),
+        "the booking secret was printed: {out}"
+    );
+
+    let lines = listener.until("#2 ").await;
+    let events: Vec<&String> = lines.iter().filter(|l| l.starts_with('#')).collect();
+    assert_eq!(events.len(), 2, "{lines:?}");
+    assert!(events[0].starts_with("#1 booking_created id="), "{lines:?}");
+    assert!(
+        events[0].contains(" start=") && events[0].contains(" attendee="),
+        "{lines:?}"
+    );
+    assert!(!events[0].contains("duplicate"), "{lines:?}");
+    assert!(events[1].contains("duplicate"), "{lines:?}");
+    assert!(
+        !lines.iter().any(|l| l.contains("sec_")),
+        "the booking secret was printed"
+    );
+
+    // Another event: a first delivery again.
+    let o = run(&["trigger", "new_employee", "--to", &target], &[]).await;
+    assert_exit(&o, 0);
+    let line = listener.line().await;
+    assert!(line.starts_with("#3 new_employee id="), "{line}");
+
+    let log_text = std::fs::read_to_string(&log).unwrap();
+    let records: Vec<Value> = log_text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 3, "{log_text}");
+    assert_eq!(records[0]["body"], records[1]["body"]);
+    // The log keeps the body, with the booking secret masked.
+    assert!(
+        !log_text.contains("sec_"),
+        "the booking secret reached the log: {log_text}"
+    );
+    let logged: Value = serde_json::from_str(records[0]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(logged["secret"], "[redacted]");
+    assert_eq!(logged["webhookType"], "booking_created");
+    assert_eq!(records[0]["duplicate"], false);
+    assert_eq!(records[1]["duplicate"], true);
+    assert_eq!(records[0]["path"], "/webhooks/meetergo");
+    assert_eq!(records[0]["headers"]["content-type"], "application/json");
+    let body: Value = serde_json::from_str(records[0]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["webhookType"], "booking_created");
+    assert!(records[0]["time"].is_string());
+    listener.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn listen_reports_bad_bodies_redacts_credentials_and_forwards() {
+    let dir = temp_dir("forward");
+    let log = dir.join("log.jsonl");
+    let mut target = Listener::start(ListenOptions::new(0)).await.unwrap();
+    let mut listener = Running::spawn(&[
+        "listen",
+        "--port",
+        "0",
+        "--log",
+        log.to_str().unwrap(),
+        "--forward-to",
+        &target.url(),
+    ])
+    .await;
+    let url = listener.url("listening on ").await;
+    let client = meetergo_cli::trigger::delivery_client(WAIT).unwrap();
+    let response = client
+        .post(format!("{url}/hook"))
+        .header("content-type", "application/json")
+        .header("authorization", "Bearer rgo-TOPSECRET")
+        .body(r#"{"webhookType":"booking_created","id":"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let lines = listener.until("invalid delivery payload").await;
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .starts_with("#1 invalid delivery payload"),
+        "{lines:?}"
+    );
+
+    // Forwarded as is, in the background.
+    let forwarded = target
+        .next_delivery(WAIT)
+        .await
+        .expect("nothing was forwarded");
+    assert_eq!(
+        &forwarded.body[..],
+        br#"{"webhookType":"booking_created","id":"#
+    );
+    let line = listener.until("forwarded").await;
+    assert!(
+        line.last().unwrap().contains("#1 forwarded: 200"),
+        "{line:?}"
+    );
+
+    let log_text = std::fs::read_to_string(&log).unwrap();
+    assert!(!log_text.contains("TOPSECRET"), "{log_text}");
+    let record: Value = serde_json::from_str(log_text.lines().next().unwrap()).unwrap();
+    assert_eq!(record["headers"]["authorization"], "[redacted]");
+    assert!(
+        record["error"]
+            .as_str()
+            .unwrap()
+            .contains("invalid delivery payload")
+    );
+    listener.stop().await;
+    target.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn trigger_fails_when_the_receiver_is_unreachable_or_not_2xx() {
+    let dead = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let o = run(
+        &[
+            "trigger",
+            "booking_created",
+            "--to",
+            &format!("http://{dead}/hook"),
+        ],
+        &[],
+    )
+    .await;
+    assert_exit(&o, 1);
+    assert!(stdout(&o).contains("attempt 1/1: failed"), "{}", stdout(&o));
+    assert!(
+        stderr(&o).starts_with("error: 1 of 1 deliveries"),
+        "{}",
+        stderr(&o)
+    );
+
+    // The stand-in's API answers 401 to a POST without a token.
+    let mock = mock().await;
+    let o = run(
+        &[
+            "trigger",
+            "booking_cancelled",
+            "--to",
+            &format!("{}/webhooks", mock.base_url()),
+            "--repeat",
+            "2",
+        ],
+        &[],
+    )
+    .await;
+    assert_exit(&o, 1);
+    assert!(
+        stdout(&o).contains("attempt 2/2: 401 Unauthorized"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stderr(&o).contains("2 of 2 deliveries"), "{}", stderr(&o));
+
+    let o = run(
+        &["trigger", " booking_created", "--to", "http://127.0.0.1:9/"],
+        &[],
+    )
+    .await;
+    assert_exit(&o, 1);
+    assert!(
+        stderr(&o).contains("invalid eventTypes[0]"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_sample_type_is_delivered_and_parsed() {
+    let mut target = Listener::start(ListenOptions::new(0)).await.unwrap();
+    for t in [
+        "booking_created",
+        "booking_cancelled",
+        "booking_rescheduled",
+        "new_employee",
+        "form_submission",
+        "brand_new_type",
+    ] {
+        let o = run(&["trigger", t, "--to", &target.url()], &[]).await;
+        assert_exit(&o, 0);
+        let d = target.next_delivery(WAIT).await.unwrap();
+        let summary = d.parsed.unwrap_or_else(|e| panic!("{t}: {e}"));
+        assert_eq!(summary.webhook_type, t);
+        assert!(summary.id.is_some(), "{t}");
+        assert!(!summary.duplicate);
+    }
+    target.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mock_serves_the_api_and_reports_a_taken_port() {
+    let mut first = Running::spawn(&["mock", "--port", "0"]).await;
+    let base = first.url("meetergo mock listening on ").await;
+    let o = run(
+        &[
+            "webhooks",
+            "create",
+            "--endpoint",
+            "https://example.com/h",
+            "--event-type",
+            "booking_created",
+            "--json",
+        ],
+        &[("MEETERGO_API_KEY", TOKEN), ("MEETERGO_BASE_URL", &base)],
+    )
+    .await;
+    assert_exit(&o, 0);
+    let o = run(
+        &["webhooks", "list", "--json"],
+        &[("MEETERGO_API_KEY", TOKEN), ("MEETERGO_BASE_URL", &base)],
+    )
+    .await;
+    assert_eq!(json(&o).as_array().unwrap().len(), 1);
+
+    let port = base.rsplit(':').next().unwrap();
+    let taken = run(&["mock", "--port", port], &[]).await;
+    assert_exit(&taken, 1);
+    let err = stderr(&taken);
+    assert!(
+        err.starts_with(&format!("error: cannot listen on 127.0.0.1:{port}")),
+        "{err}"
+    );
+    assert!(err.to_lowercase().contains("in use"), "{err}");
+    first.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn listen_on_a_taken_port_exits_1() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port().to_string();
+    let o = run(&["listen", "--port", &port], &[]).await;
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("cannot listen on"), "{}", stderr(&o));
+    let o = run(
+        &["listen", "--port", "0", "--log", "/nonexistent-dir/x.jsonl"],
+        &[],
+    )
+    .await;
+    assert_exit(&o, 1);
+    assert!(
+        stderr(&o).contains("cannot open the log file"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tour_exits_0() {
+    let started = std::time::Instant::now();
+    let o = run(
+        &["tour"],
+        &[
+            ("MEETERGO_API_KEY", "ignored"),
+            ("MEETERGO_BASE_URL", "http://127.0.0.1:1"),
+        ],
+    )
+    .await;
+    assert_exit(&o, 0);
+    let out = stdout(&o);
+    for expected in [
+        "== 1.",
+        "Error::LimitReached (status 406)",
+        "[duplicate: key",
+        "Error::Validation: invalid endpoint",
+        "Tour complete",
+    ] {
+        assert!(out.contains(expected), "{expected}:\n{out}");
+    }
+    assert!(started.elapsed() < Duration::from_secs(15));
+}
