@@ -612,7 +612,8 @@ eventTypes = ["booking_created"]
         .skip(1)
         .map(|l| l.trim().split(' ').nth(1).unwrap_or(""))
         .collect();
-    assert_eq!(order, ["delete", "update", "create"], "{text}");
+        // Updates first (a failure part-way deletes nothing an update could keep), then deletes, then creates.
+    assert_eq!(order, ["update", "delete", "create"], "{text}");
     let listed = json(&webhooks(&mock, &["list", "--json"]).await);
     assert_eq!(
         listed.as_array().unwrap().len(),
@@ -633,12 +634,12 @@ eventTypes = ["booking_created"]
         .iter()
         .map(|a| a["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions, ["delete", "update", "create"]);
+        assert_eq!(actions, ["update", "delete", "create"]);
     let applied = report["applied"].as_array().unwrap();
-    assert_eq!(applied[0]["endpoint"], "https://old.example.com/hook");
-    assert!(applied[0]["webhook"].is_null());
+    assert_eq!(applied[1]["endpoint"], "https://old.example.com/hook");
+    assert!(applied[1]["webhook"].is_null());
     assert_eq!(
-        applied[1]["webhook"]["eventTypes"],
+        applied[0]["webhook"]["eventTypes"],
         serde_json::json!(["booking_created"])
     );
     assert_eq!(applied[2]["id"], applied[2]["webhook"]["id"]);

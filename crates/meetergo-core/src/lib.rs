@@ -63,6 +63,7 @@ mod idempotency;
 mod models;
 mod open_struct;
 mod secret;
+mod sync;
 mod text;
 mod time;
 pub mod validate;
@@ -92,6 +93,7 @@ pub use event_type::EventType;
 pub use idempotency::canonical_digest;
 pub use models::{MAX_WEBHOOKS_PER_COMPANY, NewWebhook, Webhook, WebhookPatch};
 pub use secret::{Secret, is_secret_key, redact_json};
+pub use sync::{SyncAction, plan_sync, validate_desired};
 pub use text::Str;
 pub use validate::{
     is_non_public_ip, validate_endpoint, validate_event_types, validate_new_webhook,
