@@ -171,6 +171,15 @@ pub struct MockArgs {
     /// Do not enforce meetergo's rate limit (100 requests a minute per token, bursts of 200).
     #[arg(long)]
     pub no_rate_limit: bool,
+    /// How long a delivery waits for the receiver's answer, in seconds (meetergo: 30).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, default_value = "30")]
+    pub delivery_timeout: Duration,
+    /// Webhooks a company may have (meetergo: 6).
+    #[arg(long, value_name = "N", default_value_t = meetergo_core::MAX_WEBHOOKS_PER_COMPANY)]
+    pub max_webhooks: usize,
+    /// Largest request body accepted, in bytes; larger ones get 413.
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
 }
 
 /// Seconds as a positive decimal number, at most a day.

@@ -138,7 +138,10 @@ pub async fn webhooks(args: WebhooksArgs) -> Result<(), CliError> {
 pub async fn mock(args: MockArgs) -> Result<(), CliError> {
     let config = MockConfig::default()
         .port(args.port)
-        .rate_limit(!args.no_rate_limit);
+        .rate_limit(!args.no_rate_limit)
+        .delivery_timeout(args.delivery_timeout)
+        .max_webhooks(args.max_webhooks)
+        .max_body_bytes(args.max_body_bytes);
     let server = MockServer::start(config).await.map_err(|e| match e {
         MockError::Bind { addr, source } => CliError::msg(format!(
             "cannot listen on {addr}: {source} (is another program using port {}? pick another with --port, or \

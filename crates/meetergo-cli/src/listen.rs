@@ -197,14 +197,9 @@ impl Delivery {
 
     /// The JSON object appended to the log file.
     pub fn log_record(&self) -> Value {
-        // A JSON body is logged with its secrets (the booking `secret`, tokens) masked; anything else as received.
-        let (body, utf8) = match std::str::from_utf8(&self.body) {
-            Ok(s) => match serde_json::from_str::<Value>(s) {
-                Ok(value) => (meetergo_core::redact_json(&value).to_string(), true),
-                Err(_) => (s.to_owned(), true),
-            },
-            Err(_) => (String::from_utf8_lossy(&self.body).into_owned(), false),
-        };
+        // The body is logged with its secrets (the booking `secret`, tokens) masked by the core.
+        let body = meetergo_core::redact_body(&self.body);
+        let utf8 = std::str::from_utf8(&self.body).is_ok();
         let mut record = json!({
             "time": self.received_at.to_rfc3339_opts(SecondsFormat::Millis, true),
             "seq": self.seq,

@@ -612,7 +612,7 @@ eventTypes = ["booking_created"]
         .skip(1)
         .map(|l| l.trim().split(' ').nth(1).unwrap_or(""))
         .collect();
-        // Updates first (a failure part-way deletes nothing an update could keep), then deletes, then creates.
+    // Updates first (a failure part-way deletes nothing an update could keep), then deletes, then creates.
     assert_eq!(order, ["update", "delete", "create"], "{text}");
     let listed = json(&webhooks(&mock, &["list", "--json"]).await);
     assert_eq!(
@@ -634,7 +634,7 @@ eventTypes = ["booking_created"]
         .iter()
         .map(|a| a["action"].as_str().unwrap())
         .collect();
-        assert_eq!(actions, ["update", "delete", "create"]);
+    assert_eq!(actions, ["update", "delete", "create"]);
     let applied = report["applied"].as_array().unwrap();
     assert_eq!(applied[1]["endpoint"], "https://old.example.com/hook");
     assert!(applied[1]["webhook"].is_null());

@@ -110,6 +110,37 @@ pub fn redact_json(value: &Value) -> Value {
     }
 }
 
+/// A delivery body as text fit for a log: JSON (a UTF-8 byte-order mark allowed) with the values of secret-looking
+/// keys masked ([`redact_json`]); a body that is not JSON but mentions a secret-looking word is withheld (only its
+/// size is given); any other body as received (invalid UTF-8 replaced).
+pub fn redact_body(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let json = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if let Ok(value) = serde_json::from_str::<Value>(json) {
+        return redact_json(&value).to_string();
+    }
+    let lower = json.to_ascii_lowercase();
+    let risky = [
+        "secret",
+        "token",
+        "passw",
+        "apikey",
+        "api_key",
+        "api-key",
+        "authorization",
+        "signature",
+        "bearer",
+    ];
+    if risky.iter().any(|word| lower.contains(word)) {
+        format!(
+            "[withheld: {} bytes, not JSON, may hold a secret]",
+            body.len()
+        )
+    } else {
+        text.into_owned()
+    }
+}
+
 /// `Debug` for a field of a generated model: free-form JSON (a `Map`, a `Value`, optional or not) is printed with
 /// secret-looking keys masked; every other type prints as usual.
 pub(crate) struct FieldDebug<'a, T>(pub &'a T);

@@ -330,11 +330,13 @@ async fn create(Extract(state): Extract<Shared>, headers: HeaderMap, body: Body)
     };
     let body = match json_object(&state, &headers, body).await {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(r) => return caller.answer(r).await,
     };
     let problems = validate(&body, false);
     if !problems.is_empty() {
-        return error(StatusCode::BAD_REQUEST, problems);
+        return caller
+            .answer(error(StatusCode::BAD_REQUEST, problems))
+            .await;
     }
     let max = state.config.max_webhooks;
     let created = state.with_company(&caller.company_id, |hooks| {
@@ -383,11 +385,13 @@ async fn update(
     };
     let body = match json_object(&state, &headers, body).await {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(r) => return caller.answer(r).await,
     };
     let problems = validate(&body, true);
     if !problems.is_empty() {
-        return error(StatusCode::BAD_REQUEST, problems);
+        return caller
+            .answer(error(StatusCode::BAD_REQUEST, problems))
+            .await;
     }
     let updated = state.with_company(&caller.company_id, |hooks| {
         let hook = hooks.iter_mut().find(|h| h.id == id)?;

@@ -110,44 +110,67 @@ pub(crate) async fn simulate(
     let event_id = event.get("id").and_then(Value::as_str).map(str::to_owned);
     let hooks = state.subscribers(company.as_deref(), &request.event_type);
     let mut deliveries = Vec::new();
+    // Each attempt reaches every webhook at once (a slow receiver does not hold up the others); the attempts
+    // follow each other, as meetergo's duplicate deliveries do.
     for attempt in 1..=request.repeat.unwrap_or(1).clamp(1, 10) {
-        for hook in &hooks {
-            let started = Instant::now();
-            let result = state
-                .http
-                .post(&hook.endpoint)
-                .header("content-type", "application/json")
-                .timeout(state.config.delivery_timeout)
-                .body(body.clone())
-                .send()
-                .await;
-            let (status, error) = match result {
-                Ok(response) => (Some(response.status().as_u16()), None),
-                Err(e) if e.is_timeout() => (
-                    None,
-                    Some(format!(
-                        "no answer within {:?}",
-                        state.config.delivery_timeout
-                    )),
-                ),
-                Err(e) => (None, Some(error_chain(&e))),
-            };
-            let record = DeliveryRecord {
-                webhook_id: hook.id.clone(),
-                endpoint: hook.endpoint.clone(),
-                event_type: request.event_type.clone(),
-                event_id: event_id.clone(),
+        let sends = hooks.iter().map(|hook| {
+            deliver_one(
+                state,
+                hook,
+                &body,
+                &request.event_type,
+                event_id.as_ref(),
                 attempt,
-                status,
-                error,
-                duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-            };
-            log::info!(target: "meetergo_mock", "delivered {} to {} -> {:?}", record.event_type, record.endpoint, record.status);
+            )
+        });
+        for record in futures_util::future::join_all(sends).await {
             state.record(record.clone());
             deliveries.push(record);
         }
     }
     SimulateResponse { event, deliveries }
+}
+
+async fn deliver_one(
+    state: &State,
+    hook: &crate::state::StoredWebhook,
+    body: &[u8],
+    event_type: &str,
+    event_id: Option<&String>,
+    attempt: u32,
+) -> DeliveryRecord {
+    let started = Instant::now();
+    let result = state
+        .http
+        .post(&hook.endpoint)
+        .header("content-type", "application/json")
+        .timeout(state.config.delivery_timeout)
+        .body(body.to_vec())
+        .send()
+        .await;
+    let (status, error) = match result {
+        Ok(response) => (Some(response.status().as_u16()), None),
+        Err(e) if e.is_timeout() => (
+            None,
+            Some(format!(
+                "no answer within {:?}",
+                state.config.delivery_timeout
+            )),
+        ),
+        Err(e) => (None, Some(error_chain(&e))),
+    };
+    let record = DeliveryRecord {
+        webhook_id: hook.id.clone(),
+        endpoint: hook.endpoint.clone(),
+        event_type: event_type.to_owned(),
+        event_id: event_id.cloned(),
+        attempt,
+        status,
+        error,
+        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    };
+    log::info!(target: "meetergo_mock", "delivered {} to {} -> {:?}", record.event_type, record.endpoint, record.status);
+    record
 }
 
 fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {

@@ -40,7 +40,8 @@ impl Fault {
     /// The delay to apply before the normal handling, for [`Fault::Hang`].
     pub(crate) fn delay(&self) -> Option<Duration> {
         match self {
-            Fault::Hang { millis } => Some(Duration::from_millis(*millis)),
+            // At most ten minutes: longer than any client timeout, short of forever.
+            Fault::Hang { millis } => Some(Duration::from_millis((*millis).min(600_000))),
             _ => None,
         }
     }

@@ -77,6 +77,20 @@ impl MockConfig {
         self.delivery_timeout = timeout;
         self
     }
+
+    /// Sets the number of webhooks a company may have.
+    #[must_use]
+    pub fn max_webhooks(mut self, max: usize) -> Self {
+        self.max_webhooks = max;
+        self
+    }
+
+    /// Sets the largest request body accepted.
+    #[must_use]
+    pub fn max_body_bytes(mut self, max: usize) -> Self {
+        self.max_body_bytes = max;
+        self
+    }
 }
 
 /// Why the stand-in could not start.
@@ -169,13 +183,18 @@ impl MockServer {
         self.state.request_count()
     }
 
-    /// Stops serving and waits for the server task to end.
+    /// Stops serving: requests in flight get up to two seconds to finish (a `Hang` fault may hold one for longer),
+    /// then the server task is ended.
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
+        if let Some(mut task) = self.task.take()
+            && tokio::time::timeout(Duration::from_secs(2), &mut task)
+                .await
+                .is_err()
+        {
+            task.abort();
         }
     }
 }

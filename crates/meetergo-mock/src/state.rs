@@ -52,6 +52,8 @@ impl State {
     pub(crate) fn new(config: MockConfig) -> Result<Self, String> {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
+            // Deliveries go to local receivers: a proxy from the environment must not intercept them.
+            .no_proxy()
             .user_agent(concat!("meetergo-mock/", env!("CARGO_PKG_VERSION")))
             .redirect(reqwest::redirect::Policy::none())
             .build()

@@ -321,15 +321,21 @@ async fn rate_limit_like_meetergo() {
         .ignore_env(true)
         .build()
         .unwrap();
-    let mut ok = 0;
+    let mut ok: u64 = 0;
+    let started = std::time::Instant::now();
     let limited = loop {
         match client.webhooks().list().await {
             Ok(_) => ok += 1,
             Err(e) => break e,
         }
-        assert!(ok <= 200, "the burst is 200");
+        assert!(ok <= 400, "never limited");
     };
-    assert_eq!(ok, 200);
+    // The burst of 200, plus what refilled (100 a minute) while the burst was sent on a possibly busy machine.
+    let refilled = started.elapsed().as_secs() * 100 / 60 + 2;
+    assert!(
+        (200..=200 + refilled).contains(&ok),
+        "{ok} requests before the first 429 ({refilled} refilled)"
+    );
     let Error::RateLimited { retry_after, error } = &limited else {
         panic!("{limited:?}")
     };

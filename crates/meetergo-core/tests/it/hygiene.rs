@@ -250,3 +250,25 @@ fn secret_keys_in_metadata_are_masked() {
         .unwrap();
     assert_eq!(metadata["zoomToken"], "zt-hunter2");
 }
+
+/// What a receiver writes to its log never holds the booking secret, whatever the body looks like.
+#[test]
+fn bodies_for_logs_are_redacted() {
+    let body = br#"{"webhookType":"booking_created","id":"a","secret":"sec_hunter2","attendees":[{"email":"a@b.c"}]}"#;
+    let logged = meetergo_core::redact_body(body);
+    assert!(
+        !logged.contains("hunter2") && logged.contains("a@b.c"),
+        "{logged}"
+    );
+    let mut bom = b"\xef\xbb\xbf".to_vec();
+    bom.extend_from_slice(body);
+    assert!(!meetergo_core::redact_body(&bom).contains("hunter2"));
+    let truncated = &body[..body.len() - 10];
+    let logged = meetergo_core::redact_body(truncated);
+    assert!(
+        !logged.contains("hunter2") && logged.contains("withheld"),
+        "{logged}"
+    );
+    assert_eq!(meetergo_core::redact_body(b"plain text"), "plain text");
+    assert_eq!(meetergo_core::redact_body(b"\xff ok"), "\u{fffd} ok");
+}
