@@ -107,30 +107,18 @@ pub struct EventSummary {
 
 impl EventSummary {
     fn of(event: &Event, duplicate: bool) -> Self {
-        let s = |v: Option<&meetergo_core::Str>| v.map(|s| s.as_str().to_owned());
-        let (id, start, attendee) = match event.data() {
-            EventData::BookingCreated(b)
-            | EventData::BookingCancelled(b)
-            | EventData::BookingRescheduled(b) => (
-                Some(b.id.as_str().to_owned()),
-                Some(b.start.to_rfc3339()),
-                b.attendees.first().and_then(|a| s(a.email.as_ref())),
-            ),
-            EventData::NewEmployee(e) => (s(e.id.as_ref()), None, s(e.email.as_ref())),
-            EventData::FormSubmission(f) => {
-                (s(f.id.as_ref()).or(s(f.form_id.as_ref())), None, None)
-            }
-            EventData::Unknown(u) => (
-                u.body
-                    .get("id")
-                    .or_else(|| u.body.get("formId"))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-                None,
-                None,
-            ),
-            _ => (None, None, None),
+        let email = |v: Option<&meetergo_core::Str>| v.map(|s| s.as_str().to_owned());
+        let (start, attendee) = match event.data() {
+            EventData::NewEmployee(e) => (None, email(e.email.as_ref())),
+            _ => match event.booking() {
+                Some(b) => (
+                    Some(b.start.to_rfc3339()),
+                    b.attendees.first().and_then(|a| email(a.email.as_ref())),
+                ),
+                None => (None, None),
+            },
         };
+        let id = event.id().map(str::to_owned);
         Self {
             webhook_type: event.webhook_type().as_str().to_owned(),
             id,

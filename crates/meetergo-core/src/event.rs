@@ -433,6 +433,29 @@ impl Event {
         }
     }
 
+    /// The event's own id, when it has one: the appointment's for bookings, the user's for `new_employee`, the
+    /// submission's (else the form's) for `form_submission`, `id` (else `formId`) for other types.
+    pub fn id(&self) -> Option<&str> {
+        fn non_empty(s: Option<&str>) -> Option<&str> {
+            s.filter(|s| !s.is_empty())
+        }
+        match &self.data {
+            EventData::BookingCreated(b)
+            | EventData::BookingCancelled(b)
+            | EventData::BookingRescheduled(b) => non_empty(Some(b.id.as_str())),
+            EventData::NewEmployee(e) => non_empty(e.id.as_deref()),
+            EventData::FormSubmission(f) => {
+                non_empty(f.id.as_deref()).or(non_empty(f.form_id.as_deref()))
+            }
+            EventData::Unknown(u) => non_empty(
+                u.body
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .or_else(|| u.body.get("formId").and_then(Value::as_str)),
+            ),
+        }
+    }
+
     /// The body exactly as received (after UTF-8 decoding). It contains the booking `secret`: do not log it.
     pub fn raw_json(&self) -> &str {
         &self.raw

@@ -154,3 +154,33 @@ fn odd_response_fields_do_not_fail_a_list() {
         .unwrap();
     assert_eq!(nested.extra.get("webhookType"), Some(&json!("x")));
 }
+
+#[test]
+fn every_event_kind_names_its_id() {
+    use meetergo_core::Event;
+    let id = |body: &str| Event::from_json_str(body).unwrap().id().map(str::to_owned);
+    let booking = r#"{"webhookType":"booking_cancelled","id":"appt-1","start":"2024-01-15T09:00:00Z","end":"2024-01-15T09:30:00Z"}"#;
+    assert_eq!(id(booking).as_deref(), Some("appt-1"));
+    assert_eq!(
+        id(r#"{"webhookType":"new_employee","id":"user-1"}"#).as_deref(),
+        Some("user-1")
+    );
+    assert_eq!(
+        id(r#"{"webhookType":"form_submission","id":"sub-1","formId":"f"}"#).as_deref(),
+        Some("sub-1")
+    );
+    assert_eq!(
+        id(r#"{"webhookType":"form_submission","formId":"f"}"#).as_deref(),
+        Some("f")
+    );
+    assert_eq!(
+        id(r#"{"webhookType":"review_published","formId":"r"}"#).as_deref(),
+        Some("r")
+    );
+    assert_eq!(
+        id(r#"{"webhookType":"review_published","id":7}"#),
+        None,
+        "only string ids"
+    );
+    assert_eq!(id(r#"{"webhookType":"new_employee","id":""}"#), None);
+}
