@@ -2,8 +2,10 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 CARGO ?= cargo
+# One Python for every build of the pyo3 binding (cargo's and maturin's), so it is configured and compiled once.
+export PYO3_PYTHON := $(CURDIR)/.venv/bin/python
 
-.PHONY: help setup tour test lint fmt wasm-check bench ci
+.PHONY: help setup tour test test-rust test-python python lint lint-python fmt wasm-check bench ci
 
 help: ## List the recipes
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -14,11 +16,23 @@ setup: ## Install what the repository needs (toolchain components, targets)
 tour: setup ## The main job: `meetergo tour`, end to end on the embedded stand-in
 	$(CARGO) run --quiet -p meetergo-cli -- tour
 
-test: ## Every test of every runtime
+test: test-rust test-python ## Every test of every runtime
+
+test-rust: setup ## The Rust crates' tests (unit, integration, doctests; the Python binding is tested from Python)
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
 
-lint: ## rustfmt check and clippy with warnings as errors
+python: setup ## Build the Python package into .venv (maturin develop)
+	cd python && ../.venv/bin/maturin develop --quiet
+
+test-python: python ## The Python package's tests (pytest), its stub against the module (stubtest)
+	cd python && ../.venv/bin/python -m pytest -q
+	cd python && ../.venv/bin/python -m mypy.stubtest meetergo._native --allowlist stubtest-allowlist.txt
+
+lint-python: setup ## ruff and mypy --strict on the Python package and its tests
+	cd python && ../.venv/bin/ruff check . && ../.venv/bin/ruff format --check . && ../.venv/bin/python -m mypy --strict meetergo tests
+
+lint: setup ## rustfmt check and clippy with warnings as errors
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
@@ -32,4 +46,4 @@ bench: ## Parsing benchmarks: interleaved ratios table, then criterion's full st
 	$(CARGO) bench -p meetergo-core --bench ratio
 	$(CARGO) bench -p meetergo-core --bench parse
 
-ci: setup lint wasm-check test tour ## What CI runs: setup, lints, the browser build check, every test, the tour
+ci: setup lint lint-python wasm-check test tour ## What CI runs: setup, lints, the browser build check, every test, the tour

@@ -11,4 +11,9 @@ fi
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 # The core must also build for browsers (no HTTP client there): checked in CI with this target.
 rustup target add wasm32-unknown-unknown >/dev/null
-echo "setup: ok ($(cargo --version))"
+# Python: a virtualenv with the build backend and the test and lint tools of the `meetergo` package.
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/pip install --quiet --disable-pip-version-check "maturin>=1.16,<2" pytest mypy ruff
+echo "setup: ok ($(cargo --version); $(.venv/bin/python --version); maturin $(.venv/bin/maturin --version | cut -d' ' -f2))"

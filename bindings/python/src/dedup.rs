@@ -1,0 +1,58 @@
+//! `meetergo.Deduplicator`.
+
+use std::time::Duration;
+
+use pyo3::prelude::*;
+
+/// Remembers idempotency keys for a while; thread-safe, bounded.
+#[pyclass(module = "meetergo._native", frozen)]
+pub struct Deduplicator {
+    inner: meetergo_core::Deduplicator,
+}
+
+#[pymethods]
+impl Deduplicator {
+    #[new]
+    #[pyo3(signature = (ttl_seconds = 86_400.0, max_entries = 100_000))]
+    fn new(py: Python<'_>, ttl_seconds: f64, max_entries: usize) -> PyResult<Self> {
+        let ttl = Duration::try_from_secs_f64(ttl_seconds)
+            .ok()
+            .filter(|d| !d.is_zero());
+        let Some(ttl) = ttl else {
+            let e = meetergo_core::ValidationError {
+                field: "ttl_seconds".into(),
+                reason: "must be a positive number of seconds".into(),
+                kind: meetergo_core::ValidationErrorKind::Malformed,
+            };
+            return Err(crate::error::validation(py, &e));
+        };
+        Ok(Self {
+            inner: meetergo_core::Deduplicator::new(ttl, max_entries),
+        })
+    }
+
+    /// `True` the first time `key` is seen (within its TTL), `False` for a duplicate.
+    fn first_seen(&self, py: Python<'_>, key: &str) -> bool {
+        // The lock is short, but other threads may hold it: wait without the GIL.
+        let key = key.to_owned();
+        py.detach(|| self.inner.first_seen(&key))
+    }
+
+    /// Forgets a key (so a redelivery is processed again). `True` if it was remembered.
+    fn forget(&self, key: &str) -> bool {
+        self.inner.forget(key)
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Deduplicator(ttl_seconds={}, max_entries={}, len={})",
+            self.inner.ttl().as_secs_f64(),
+            self.inner.capacity(),
+            self.inner.len()
+        )
+    }
+}

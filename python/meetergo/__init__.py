@@ -1,0 +1,84 @@
+"""meetergo's Webhooks API from Python.
+
+Parse what meetergo POSTs to your endpoint into typed events, compute idempotency keys and skip duplicate
+deliveries; check webhook definitions exactly as the SDK does before sending. The work is done by the SDK's Rust
+core (``meetergo._native``).
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from meetergo._errors import (
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    ConnectionError,
+    LimitReachedError,
+    MeetergoError,
+    NotFoundError,
+    PayloadError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    TimeoutError,
+    ValidationError,
+)
+from meetergo._native import (
+    MAX_WEBHOOKS_PER_COMPANY,
+    Attendee,
+    BookingCancelled,
+    BookingCreated,
+    BookingRescheduled,
+    Cancellation,
+    Deduplicator,
+    FormSubmission,
+    Host,
+    MeetingInfo,
+    MeetingType,
+    MeetingTypeInfo,
+    NewEmployee,
+    UnknownEvent,
+    parse_event,
+    validate_webhook,
+)
+from meetergo._types import EventType
+
+try:
+    __version__ = version("meetergo")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
+    __version__ = "0.0.0"
+
+__all__ = [
+    "MAX_WEBHOOKS_PER_COMPANY",
+    "APIError",
+    "Attendee",
+    "AuthenticationError",
+    "BadRequestError",
+    "BookingCancelled",
+    "BookingCreated",
+    "BookingRescheduled",
+    "Cancellation",
+    "ConnectionError",
+    "Deduplicator",
+    "EventType",
+    "FormSubmission",
+    "Host",
+    "LimitReachedError",
+    "MeetergoError",
+    "MeetingInfo",
+    "MeetingType",
+    "MeetingTypeInfo",
+    "NewEmployee",
+    "NotFoundError",
+    "PayloadError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServerError",
+    "TimeoutError",
+    "UnknownEvent",
+    "ValidationError",
+    "__version__",
+    "parse_event",
+    "validate_webhook",
+]

@@ -1,0 +1,234 @@
+"""meetergo.parse_event over the shared fixture corpus (tests/fixtures), with the same expectations as Rust."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import pickle
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+import meetergo
+
+FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "tests" / "fixtures"
+CASES: list[dict[str, Any]] = json.loads((FIXTURES / "deliveries.json").read_text())
+OK = [c for c in CASES if c["expect"]["ok"]]
+BAD = [c for c in CASES if not c["expect"]["ok"]]
+CLASSES = {
+    "BookingCreated": meetergo.BookingCreated,
+    "BookingCancelled": meetergo.BookingCancelled,
+    "BookingRescheduled": meetergo.BookingRescheduled,
+    "NewEmployee": meetergo.NewEmployee,
+    "FormSubmission": meetergo.FormSubmission,
+    "UnknownEvent": meetergo.UnknownEvent,
+}
+
+
+def body(case: dict[str, Any]) -> bytes:
+    name: str = case["file"]
+    return (FIXTURES / "deliveries" / name).read_bytes()
+
+
+def parse(case: dict[str, Any]) -> Any:
+    limit = case.get("maxBodyBytes")
+    if limit is None:
+        return meetergo.parse_event(body(case))
+    return meetergo.parse_event(body(case), max_body_bytes=limit)
+
+
+def resolve(value: Any, path: str) -> Any:
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        if part.startswith("["):
+            index = int(part[1:-1])
+            if not isinstance(value, list) or index >= len(value):
+                return None
+            value = value[index]
+        else:
+            if not isinstance(value, dict) or part not in value:
+                return None
+            value = value[part]
+    return value
+
+
+def as_time(v: Any) -> datetime | None:
+    if not isinstance(v, str):
+        return None
+    try:
+        return datetime.fromisoformat(v.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def same(actual: Any, expected: Any) -> bool:
+    if expected is None:
+        return actual is None
+    if expected == []:
+        return actual in (None, [])
+    ta, te = as_time(actual), as_time(expected)
+    if ta is not None and te is not None:
+        return ta == te and ta.utcoffset() == te.utcoffset()
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        return expected.keys() == actual.keys() and all(same(actual[k], v) for k, v in expected.items())
+    if isinstance(expected, list) and isinstance(actual, list):
+        return len(actual) == len(expected) and all(same(a, e) for a, e in zip(actual, expected))
+    return bool(actual == expected) and type(actual) is type(expected)
+
+
+@pytest.mark.parametrize("case", OK, ids=[c["name"] for c in OK])
+def test_ok_fixture(case: dict[str, Any]) -> None:
+    expect = case["expect"]
+    event = parse(case)
+    assert type(event) is CLASSES[expect["class"]]
+    assert event.webhook_type == expect["webhookType"]
+    assert event.is_envelope == expect.get("envelope", False)
+    flat = event.to_dict()
+    for path, wanted in expect.get("fields", {}).items():
+        assert same(resolve(flat, path), wanted), (path, resolve(flat, path), wanted)
+    if "idempotencyKey" in expect:
+        assert event.idempotency_key == expect["idempotencyKey"]
+    assert event.idempotency_key and "undefined" not in event.idempotency_key
+    # Parsing text gives the same event as parsing bytes.
+    if case.get("maxBodyBytes") is None:
+        text = body(case).decode("utf-8")
+        assert meetergo.parse_event(text) == event
+        assert meetergo.parse_event(bytearray(body(case))) == event
+
+
+def test_idempotency_groups() -> None:
+    groups: dict[str, set[str]] = {}
+    for case in OK:
+        group = case["expect"].get("idempotencyKeyGroup")
+        if group:
+            groups.setdefault(group, set()).add(parse(case).idempotency_key)
+    assert groups, "the corpus has key groups"
+    for name, keys in groups.items():
+        assert len(keys) == 1, (name, keys)
+    all_keys = [next(iter(k)) for k in groups.values()]
+    assert len(all_keys) == len(set(all_keys)), "two groups share a key"
+
+
+@pytest.mark.parametrize("case", BAD, ids=[c["name"] for c in BAD])
+def test_bad_fixture(case: dict[str, Any]) -> None:
+    expect = case["expect"]
+    with pytest.raises(meetergo.PayloadError) as info:
+        parse(case)
+    error = info.value
+    assert isinstance(error, ValueError) and isinstance(error, meetergo.MeetergoError)
+    assert error.kind == expect["errorKind"]
+    if "path" in expect:
+        assert error.path == expect["path"]
+    shown = f"{error} {error!r}"
+    for fragment in expect.get("messageContains", []):
+        assert fragment in str(error), (fragment, str(error))
+    for fragment in expect.get("messageExcludes", []):
+        assert fragment not in shown, (fragment, shown)
+
+
+def test_typed_attributes_of_the_documented_booking() -> None:
+    event = meetergo.parse_event((FIXTURES / "deliveries" / "booking_created_full.json").read_bytes())
+    assert isinstance(event, meetergo.BookingCreated)
+    assert event.id == "appt-7f3c2a10"
+    assert event.start == datetime(2024, 1, 15, 9, 0, tzinfo=timezone(timedelta(hours=1)))
+    assert event.start.utcoffset() == timedelta(hours=1), "the offset meetergo sent is kept"
+    assert event.end - event.start == timedelta(minutes=30)
+    assert event.attendees[1].firstname == "Jürgen"
+    assert event.attendees[0].email == "ada@example.com"
+    assert event.hosts[0].given_name == "Hedy"
+    assert event.meeting_type is not None and event.meeting_type.meeting_info is not None
+    assert event.meeting_type.meeting_info.name == "Intro Call"
+    assert event.meeting_type.meeting_info.duration == 30
+    assert event.meeting_type.metadata == {"source": "website", "campaign": "winter-2024"}
+    assert event.meeting_info is not None and event.meeting_info.channel == "google_meet"
+    assert event.location is None and event.is_cancelled is False
+    assert event.host_ids == ["user-42"]
+    assert event.updated_at is not None and event.updated_at.microsecond == 789000
+    assert event.secret == "sec_live_Zq8XbT4mW2pR9vK1nY6s"
+    assert event.raw["secret"] == event.secret
+    assert event.event_id == "appt-7f3c2a10"
+
+
+def test_secrets_never_show_in_repr() -> None:
+    for case in OK:
+        event = parse(case)
+        secret = event.raw.get("secret") if isinstance(event.raw, dict) else None
+        if isinstance(secret, str):
+            assert secret not in repr(event), case["name"]
+            for attendee in getattr(event, "attendees", []):
+                assert secret not in repr(attendee)
+
+
+def test_deduplicator() -> None:
+    seen = meetergo.Deduplicator(ttl_seconds=3600, max_entries=2)
+    assert seen.first_seen("a") and not seen.first_seen("a")
+    assert seen.first_seen("b") and seen.first_seen("c")
+    assert len(seen) == 2, "bounded: the oldest key was forgotten"
+    assert seen.first_seen("a")
+    assert seen.forget("a") and seen.first_seen("a")
+    assert "Deduplicator(" in repr(seen)
+    with pytest.raises(meetergo.ValidationError):
+        meetergo.Deduplicator(ttl_seconds=-1)
+    with pytest.raises(meetergo.ValidationError):
+        meetergo.Deduplicator(ttl_seconds=float("nan"))
+
+
+def test_validate_webhook() -> None:
+    ok = meetergo.validate_webhook(
+        endpoint="https://example.com/hooks",
+        event_types=[meetergo.EventType.BOOKING_CREATED, "booking_created", "brand_new"],
+    )
+    assert ok == {
+        "endpoint": "https://example.com/hooks",
+        "event_types": ["booking_created", "brand_new"],
+        "description": None,
+    }
+    with pytest.raises(meetergo.ValidationError) as info:
+        meetergo.validate_webhook(endpoint="http://example.com/hooks", event_types=["booking_created"])
+    assert info.value.field == "endpoint" and info.value.kind == "InsecureScheme"
+    assert isinstance(info.value, ValueError)
+    assert (
+        meetergo.validate_webhook(
+            endpoint="http://127.0.0.1:3000/h", event_types=["new_employee"], allow_insecure_endpoints=True
+        )["endpoint"]
+        == "http://127.0.0.1:3000/h"
+    )
+    with pytest.raises(meetergo.ValidationError) as info:
+        meetergo.validate_webhook(endpoint="https://example.com/h?token=x", event_types=["new_employee"])
+    assert info.value.kind == "SecretInUrl" and "x" not in (info.value.reason or "").split("`")[1:2]
+    with pytest.raises(meetergo.ValidationError) as info:
+        meetergo.validate_webhook(endpoint="https://example.com/h", event_types=[])
+    assert info.value.field == "eventTypes"
+
+
+def test_errors_pickle_with_their_attributes() -> None:
+    with pytest.raises(meetergo.PayloadError) as info:
+        meetergo.parse_event(b'{"webhookType": "booking_created", "id": ')
+    error = info.value
+    assert error.kind == "InvalidJson" and error.line == 1 and isinstance(error.column, int)
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is meetergo.PayloadError
+    assert (again.kind, again.line, str(again)) == (error.kind, error.line, str(error))
+
+
+def test_wrong_argument_types_are_type_errors() -> None:
+    with pytest.raises(TypeError):
+        meetergo.parse_event(42)  # type: ignore[arg-type]
+
+
+def test_package_surface() -> None:
+    assert meetergo.MAX_WEBHOOKS_PER_COMPANY == 6
+    assert [e.value for e in meetergo.EventType][:5] == [
+        "booking_created",
+        "booking_cancelled",
+        "booking_rescheduled",
+        "new_employee",
+        "form_submission",
+    ]
+    assert len(list(meetergo.EventType)) == 9
+    assert meetergo.__version__ == "0.1.0"
+    for name in meetergo.__all__:
+        assert hasattr(meetergo, name), name
+    assert issubclass(meetergo.TimeoutError, TimeoutError)
+    assert issubclass(meetergo.LimitReachedError, meetergo.APIError)
