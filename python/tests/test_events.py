@@ -232,3 +232,16 @@ def test_package_surface() -> None:
         assert hasattr(meetergo, name), name
     assert issubclass(meetergo.TimeoutError, TimeoutError)
     assert issubclass(meetergo.LimitReachedError, meetergo.APIError)
+
+
+def test_readme_example_runs() -> None:
+    """The README's Python example, executed, so it cannot rot."""
+    readme = (pathlib.Path(__file__).resolve().parents[1] / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.DOTALL)
+    assert blocks, "the README has a Python example"
+    namespace: dict[str, Any] = {}
+    exec(blocks[0], namespace)  # noqa: S102 - our own README
+    booking = (FIXTURES / "deliveries" / "booking_created_full.json").read_bytes()
+    namespace["handle"](booking)
+    namespace["handle"](booking)  # the duplicate is skipped
+    assert len(namespace["seen"]) == 1
