@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from meetergo._client import AsyncClient, AsyncWebhooks, Client, Webhooks
 from meetergo._errors import (
     APIError,
     AuthenticationError,
@@ -39,6 +40,7 @@ from meetergo._native import (
     MeetingTypeInfo,
     NewEmployee,
     UnknownEvent,
+    Webhook,
     parse_event,
     validate_webhook,
 )
@@ -52,6 +54,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 __all__ = [
     "MAX_WEBHOOKS_PER_COMPANY",
     "APIError",
+    "AsyncClient",
+    "AsyncWebhooks",
     "Attendee",
     "AuthenticationError",
     "BadRequestError",
@@ -59,6 +63,7 @@ __all__ = [
     "BookingCreated",
     "BookingRescheduled",
     "Cancellation",
+    "Client",
     "ConnectionError",
     "Deduplicator",
     "EventType",
@@ -78,6 +83,8 @@ __all__ = [
     "TimeoutError",
     "UnknownEvent",
     "ValidationError",
+    "Webhook",
+    "Webhooks",
     "__version__",
     "parse_event",
     "validate_webhook",

@@ -1,5 +1,7 @@
 """Type stubs of the compiled core (``meetergo._native``)."""
 
+import builtins
+from collections.abc import Awaitable
 from datetime import datetime
 from typing import Any, final
 
@@ -13,6 +15,7 @@ __all__ = [
     "BookingCreated",
     "BookingRescheduled",
     "Cancellation",
+    "Client",
     "Deduplicator",
     "FormSubmission",
     "Host",
@@ -21,6 +24,7 @@ __all__ = [
     "MeetingTypeInfo",
     "NewEmployee",
     "UnknownEvent",
+    "Webhook",
     "parse_event",
     "validate_webhook",
 ]
@@ -236,3 +240,57 @@ def validate_webhook(
     description: str | None = None,
     allow_insecure_endpoints: bool = False,
 ) -> dict[str, Any]: ...
+
+@final
+class Webhook:
+    @property
+    def id(self) -> str: ...
+    @property
+    def endpoint(self) -> str: ...
+    @property
+    def description(self) -> str | None: ...
+    @property
+    def event_types(self) -> list[str]: ...
+    @property
+    def company_id(self) -> str | None: ...
+    @property
+    def created_at(self) -> datetime | None: ...
+    @property
+    def extra(self) -> dict[str, Any]: ...
+    def to_dict(self) -> Any: ...
+
+@final
+class Client:
+    def __new__(
+        cls,
+        api_key: str | None = None,
+        user_id: str | None = None,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        allow_insecure_endpoints: bool = False,
+    ) -> Client: ...
+    def create(
+        self, endpoint: str, event_types: builtins.list[str], description: str | None = None
+    ) -> Webhook: ...
+    def list(self) -> builtins.list[Webhook]: ...
+    def update(
+        self,
+        id: str,
+        endpoint: str | None = None,
+        description: str | None = None,
+        event_types: builtins.list[str] | None = None,
+    ) -> Webhook: ...
+    def delete(self, id: str) -> None: ...
+    def create_async(
+        self, endpoint: str, event_types: builtins.list[str], description: str | None = None
+    ) -> Awaitable[Webhook]: ...
+    def list_async(self) -> Awaitable[builtins.list[Webhook]]: ...
+    def update_async(
+        self,
+        id: str,
+        endpoint: str | None = None,
+        description: str | None = None,
+        event_types: builtins.list[str] | None = None,
+    ) -> Awaitable[Webhook]: ...
+    def delete_async(self, id: str) -> Awaitable[None]: ...

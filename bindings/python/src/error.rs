@@ -1,6 +1,6 @@
 //! Core errors → the Python exceptions of `meetergo._errors` (defined in Python so users can catch and pickle them).
 
-use meetergo_core::{PayloadError, PayloadErrorKind, ValidationError, ValidationErrorKind};
+use meetergo_core::{Error, PayloadError, PayloadErrorKind, ValidationError, ValidationErrorKind};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
@@ -44,10 +44,8 @@ pub(crate) fn payload(py: Python<'_>, e: &PayloadError) -> PyErr {
     match &e.kind {
         PayloadErrorKind::InvalidField { path } => attrs.push(("path", to(path))),
         PayloadErrorKind::InvalidJson { line, column } => {
-            let (Ok(l) | Err(l)) = line.into_pyobject(py).map_err(|never| match never {});
-            let (Ok(c) | Err(c)) = column.into_pyobject(py).map_err(|never| match never {});
-            attrs.push(("line", l.into_any().unbind()));
-            attrs.push(("column", c.into_any().unbind()));
+            attrs.push(("line", usize_py(py, *line)));
+            attrs.push(("column", usize_py(py, *column)));
         }
         _ => {}
     }
@@ -75,4 +73,58 @@ pub(crate) fn validation(py: Python<'_>, e: &ValidationError) -> PyErr {
         attrs.push((name, PyString::new(py, value).into_any().unbind()));
     }
     raise(py, "ValidationError", e.to_string(), attrs)
+}
+
+/// Any core error as its Python exception class, with `status_code`, `message`, `body`, `retry_after`.
+pub(crate) fn core(py: Python<'_>, e: &Error) -> PyErr {
+    let text = |v: &str| PyString::new(py, v).into_any().unbind();
+    match e {
+        Error::Validation(v) => validation(py, v),
+        Error::Payload(p) => payload(py, p),
+        Error::Timeout { .. } => raise(py, "TimeoutError", e.to_string(), Vec::new()),
+        Error::Transport { .. } => raise(py, "ConnectionError", e.to_string(), Vec::new()),
+        Error::UnexpectedResponse { status, body, .. } => {
+            let attrs = vec![("body", text(body)), ("status_code", int(py, *status))];
+            raise(py, "APIError", e.to_string(), attrs)
+        }
+        _ => match e.api_error() {
+            Some(api) => {
+                let class = match (e, api.status) {
+                    (Error::LimitReached(_), _) => "LimitReachedError",
+                    (Error::RateLimited { .. }, _) => "RateLimitError",
+                    (_, 400) => "BadRequestError",
+                    (_, 401) => "AuthenticationError",
+                    (_, 403) => "PermissionDeniedError",
+                    (_, 404) => "NotFoundError",
+                    (_, s) if s >= 500 => "ServerError",
+                    _ => "APIError",
+                };
+                let mut attrs = vec![
+                    ("body", text(&api.body)),
+                    ("status_code", int(py, api.status)),
+                ];
+                let messages = api.messages();
+                if let Ok(list) = messages.into_pyobject(py) {
+                    attrs.push(("server_messages", list.into_any().unbind()));
+                }
+                if let Some(after) = api.retry_after
+                    && let Ok(secs) = after.as_secs_f64().into_pyobject(py)
+                {
+                    attrs.push(("retry_after", secs.into_any().unbind()));
+                }
+                raise(py, class, e.to_string(), attrs)
+            }
+            None => raise(py, "MeetergoError", e.to_string(), Vec::new()),
+        },
+    }
+}
+
+fn int(py: Python<'_>, v: u16) -> Py<PyAny> {
+    v.into_pyobject(py)
+        .map_or_else(|never| match never {}, |i| i.into_any().unbind())
+}
+
+fn usize_py(py: Python<'_>, v: usize) -> Py<PyAny> {
+    v.into_pyobject(py)
+        .map_or_else(|never| match never {}, |i| i.into_any().unbind())
 }

@@ -1,6 +1,7 @@
 //! `meetergo._native`: the Python face of meetergo-core. Conversion and error mapping only.
 #![forbid(unsafe_code)]
 
+mod client;
 mod convert;
 mod dedup;
 mod error;
@@ -57,6 +58,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<events::MeetingTypeInfo>()?;
     m.add_class::<events::Cancellation>()?;
     m.add_class::<dedup::Deduplicator>()?;
+    m.add_class::<client::Client>()?;
+    m.add_class::<client::Webhook>()?;
     m.add(
         "MAX_WEBHOOKS_PER_COMPANY",
         meetergo_core::MAX_WEBHOOKS_PER_COMPANY,

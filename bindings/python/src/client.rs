@@ -1,0 +1,283 @@
+//! `meetergo._native.Client`: the core's client, for the Python `Client` (blocking, GIL released while waiting)
+//! and `AsyncClient` (awaitables on the running asyncio loop) wrappers in `meetergo/_client.py`.
+
+use std::time::Duration;
+
+use meetergo_core::{Error, EventType, NewWebhook, Webhook as CoreWebhook, WebhookPatch};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::convert;
+use crate::error;
+
+/// A registered webhook.
+#[pyclass(module = "meetergo._native", frozen)]
+pub struct Webhook {
+    inner: CoreWebhook,
+}
+
+#[pymethods]
+impl Webhook {
+    #[getter]
+    fn id(&self) -> &str {
+        &self.inner.id
+    }
+    #[getter]
+    fn endpoint(&self) -> &str {
+        &self.inner.endpoint
+    }
+    #[getter]
+    fn description(&self) -> Option<&str> {
+        self.inner.description.as_deref()
+    }
+    #[getter]
+    fn event_types(&self) -> Vec<&str> {
+        self.inner
+            .event_types
+            .iter()
+            .map(EventType::as_str)
+            .collect()
+    }
+    #[getter]
+    fn company_id(&self) -> Option<&str> {
+        self.inner.company_id.as_deref()
+    }
+    #[getter]
+    fn created_at(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        self.inner.created_at
+    }
+    #[getter]
+    fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        convert::map(py, &self.inner.extra)
+    }
+    /// The webhook as meetergo returns it (wire names).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::value(py, &serde_json::to_value(&self.inner).unwrap_or_default())
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Webhook>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Webhook(id={:?}, endpoint={:?}, event_types={:?}, description={:?})",
+            self.inner.id,
+            self.inner.endpoint,
+            self.event_types(),
+            self.inner.description
+        )
+    }
+}
+
+/// The core client; every method has a blocking form and an `_async` form.
+#[pyclass(module = "meetergo._native", frozen)]
+pub struct Client {
+    inner: meetergo_core::Client,
+}
+
+fn patch(
+    endpoint: Option<String>,
+    description: Option<String>,
+    event_types: Option<Vec<String>>,
+) -> WebhookPatch {
+    let mut p = WebhookPatch::new();
+    if let Some(e) = endpoint {
+        p = p.endpoint(e);
+    }
+    if let Some(d) = description {
+        p = p.description(d);
+    }
+    if let Some(t) = event_types {
+        p = p.event_types(t);
+    }
+    p
+}
+
+fn new_webhook(
+    endpoint: String,
+    event_types: Vec<String>,
+    description: Option<String>,
+) -> NewWebhook {
+    let new = NewWebhook::new(endpoint, event_types);
+    match description {
+        Some(d) => new.description(d),
+        None => new,
+    }
+}
+
+/// Runs a core future to completion on the shared runtime, without holding the GIL.
+fn block<T: Send>(
+    py: Python<'_>,
+    fut: impl Future<Output = Result<T, Error>> + Send,
+) -> PyResult<T> {
+    let runtime = pyo3_async_runtimes::tokio::get_runtime();
+    py.detach(|| runtime.block_on(fut))
+        .map_err(|e| error::core(py, &e))
+}
+
+/// Wraps a core future as a Python awaitable on the running asyncio loop (cancelling the task drops the future,
+/// which cancels the request).
+fn awaitable<'py, T>(
+    py: Python<'py>,
+    fut: impl Future<Output = Result<T, Error>> + Send + 'static,
+) -> PyResult<Bound<'py, PyAny>>
+where
+    T: for<'a> IntoPyObject<'a> + Send + 'static,
+{
+    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        match fut.await {
+            Ok(v) => Ok(v),
+            Err(e) => Err(Python::attach(|py| error::core(py, &e))),
+        }
+    })
+}
+
+fn hooks(list: Vec<CoreWebhook>) -> Vec<Webhook> {
+    list.into_iter().map(|inner| Webhook { inner }).collect()
+}
+
+#[pymethods]
+impl Client {
+    #[new]
+    #[pyo3(signature = (api_key = None, user_id = None, base_url = None, timeout = None, max_retries = None,
+                        allow_insecure_endpoints = false))]
+    fn new(
+        py: Python<'_>,
+        api_key: Option<String>,
+        user_id: Option<String>,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+        max_retries: Option<u32>,
+        allow_insecure_endpoints: bool,
+    ) -> PyResult<Self> {
+        let mut builder =
+            meetergo_core::Client::builder().allow_insecure_endpoints(allow_insecure_endpoints);
+        if let Some(k) = api_key {
+            builder = builder.api_key(k);
+        }
+        if let Some(u) = user_id {
+            builder = builder.user_id(u);
+        }
+        if let Some(b) = base_url {
+            builder = builder.base_url(b);
+        }
+        if let Some(t) = timeout {
+            let t = Duration::try_from_secs_f64(t)
+                .ok()
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| {
+                    let e = meetergo_core::ValidationError {
+                        field: "timeout".into(),
+                        reason: "must be a positive number of seconds".into(),
+                        kind: meetergo_core::ValidationErrorKind::Malformed,
+                    };
+                    error::validation(py, &e)
+                })?;
+            builder = builder.timeout(t);
+        }
+        if let Some(r) = max_retries {
+            builder = builder.max_retries(r);
+        }
+        builder = builder.user_agent(concat!("meetergo-python/", env!("CARGO_PKG_VERSION")));
+        // The client's connection pool lives on the shared runtime: build it there.
+        let _guard = pyo3_async_runtimes::tokio::get_runtime().enter();
+        let inner = builder.build().map_err(|e| error::core(py, &e))?;
+        Ok(Self { inner })
+    }
+
+    #[pyo3(signature = (endpoint, event_types, description = None))]
+    fn create(
+        &self,
+        py: Python<'_>,
+        endpoint: String,
+        event_types: Vec<String>,
+        description: Option<String>,
+    ) -> PyResult<Webhook> {
+        let client = self.inner.clone();
+        let new = new_webhook(endpoint, event_types, description);
+        block(py, async move { client.webhooks().create(new).await }).map(|inner| Webhook { inner })
+    }
+
+    fn list(&self, py: Python<'_>) -> PyResult<Vec<Webhook>> {
+        let client = self.inner.clone();
+        block(py, async move { client.webhooks().list().await }).map(hooks)
+    }
+
+    #[pyo3(signature = (id, endpoint = None, description = None, event_types = None))]
+    fn update(
+        &self,
+        py: Python<'_>,
+        id: String,
+        endpoint: Option<String>,
+        description: Option<String>,
+        event_types: Option<Vec<String>>,
+    ) -> PyResult<Webhook> {
+        let client = self.inner.clone();
+        let patch = patch(endpoint, description, event_types);
+        block(
+            py,
+            async move { client.webhooks().update(&id, patch).await },
+        )
+        .map(|inner| Webhook { inner })
+    }
+
+    fn delete(&self, py: Python<'_>, id: String) -> PyResult<()> {
+        let client = self.inner.clone();
+        block(py, async move { client.webhooks().delete(&id).await })
+    }
+
+    #[pyo3(signature = (endpoint, event_types, description = None))]
+    fn create_async<'py>(
+        &self,
+        py: Python<'py>,
+        endpoint: String,
+        event_types: Vec<String>,
+        description: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.inner.clone();
+        let new = new_webhook(endpoint, event_types, description);
+        awaitable(py, async move {
+            client
+                .webhooks()
+                .create(new)
+                .await
+                .map(|inner| Webhook { inner })
+        })
+    }
+
+    fn list_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.inner.clone();
+        awaitable(py, async move { client.webhooks().list().await.map(hooks) })
+    }
+
+    #[pyo3(signature = (id, endpoint = None, description = None, event_types = None))]
+    fn update_async<'py>(
+        &self,
+        py: Python<'py>,
+        id: String,
+        endpoint: Option<String>,
+        description: Option<String>,
+        event_types: Option<Vec<String>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.inner.clone();
+        let patch = patch(endpoint, description, event_types);
+        awaitable(py, async move {
+            client
+                .webhooks()
+                .update(&id, patch)
+                .await
+                .map(|inner| Webhook { inner })
+        })
+    }
+
+    fn delete_async<'py>(&self, py: Python<'py>, id: String) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.inner.clone();
+        awaitable(py, async move { client.webhooks().delete(&id).await })
+    }
+
+    fn __repr__(&self) -> String {
+        // The core's Debug redacts the token.
+        format!("{:?}", self.inner)
+    }
+}

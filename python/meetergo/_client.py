@@ -1,0 +1,147 @@
+"""``Client`` (blocking) and ``AsyncClient`` (asyncio) over the SDK's Rust core.
+
+Options not given are read from ``MEETERGO_API_KEY``, ``MEETERGO_USER_ID`` and ``MEETERGO_BASE_URL``.
+Blocking calls release the GIL while they wait, so threads run in parallel.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from meetergo import _native
+from meetergo._native import Webhook
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+
+def _types(event_types: Iterable[str] | None) -> list[str] | None:
+    # EventType members are str subclasses: plain strings go to the core.
+    return None if event_types is None else [str(t) for t in event_types]
+
+
+class _Options:
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        user_id: str | None = None,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        allow_insecure_endpoints: bool = False,
+    ) -> None:
+        self._native = _native.Client(
+            api_key=api_key,
+            user_id=user_id,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            allow_insecure_endpoints=allow_insecure_endpoints,
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._native!r})"
+
+
+class Webhooks:
+    """``client.webhooks``: the company's webhook endpoints (blocking)."""
+
+    def __init__(self, native: _native.Client) -> None:
+        self._native = native
+
+    def create(self, *, endpoint: str, event_types: Iterable[str], description: str | None = None) -> Webhook:
+        """Registers a webhook; validated first (nothing is sent for a bad endpoint or no event types)."""
+        return self._native.create(endpoint, [str(t) for t in event_types], description)
+
+    def list(self) -> builtins.list[Webhook]:
+        """The company's webhooks (at most six)."""
+        return self._native.list()
+
+    def update(
+        self,
+        id: str,
+        *,
+        endpoint: str | None = None,
+        description: str | None = None,
+        event_types: Iterable[str] | None = None,
+    ) -> Webhook:
+        """Changes a webhook; only the arguments given are sent, ``event_types`` replaces the whole list."""
+        return self._native.update(id, endpoint, description, _types(event_types))
+
+    def delete(self, id: str) -> None:
+        """Deletes a webhook."""
+        self._native.delete(id)
+
+
+class AsyncWebhooks:
+    """``client.webhooks`` of an ``AsyncClient``: awaitables on the running asyncio loop."""
+
+    def __init__(self, native: _native.Client) -> None:
+        self._native = native
+
+    async def create(
+        self, *, endpoint: str, event_types: Iterable[str], description: str | None = None
+    ) -> Webhook:
+        """Registers a webhook."""
+        return await self._native.create_async(endpoint, [str(t) for t in event_types], description)
+
+    async def list(self) -> builtins.list[Webhook]:
+        """The company's webhooks."""
+        return await self._native.list_async()
+
+    async def update(
+        self,
+        id: str,
+        *,
+        endpoint: str | None = None,
+        description: str | None = None,
+        event_types: Iterable[str] | None = None,
+    ) -> Webhook:
+        """Changes a webhook."""
+        return await self._native.update_async(id, endpoint, description, _types(event_types))
+
+    async def delete(self, id: str) -> None:
+        """Deletes a webhook."""
+        await self._native.delete_async(id)
+
+
+class Client(_Options):
+    """The blocking client. ``with Client(...) as client:`` closes it at the end."""
+
+    @property
+    def webhooks(self) -> Webhooks:
+        return Webhooks(self._native)
+
+    def close(self) -> None:
+        """Releases the client (its connections close when the last reference goes)."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class AsyncClient(_Options):
+    """The asyncio client. ``async with AsyncClient(...) as client:``."""
+
+    @property
+    def webhooks(self) -> AsyncWebhooks:
+        return AsyncWebhooks(self._native)
+
+    async def aclose(self) -> None:
+        """Releases the client."""
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,173 @@
+"""Client and AsyncClient against the local stand-in (`meetergo mock`)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import socket
+import threading
+import time
+import uuid
+from datetime import datetime
+
+import pytest
+
+import meetergo
+from meetergo import EventType
+
+_counter = itertools.count()
+
+
+def token() -> str:
+    # Each test its own company on the stand-in.
+    return f"rgo-test-{uuid.uuid4().hex}"
+
+
+def client(url: str, **kwargs: object) -> meetergo.Client:
+    return meetergo.Client(api_key=token(), base_url=url, allow_insecure_endpoints=True, **kwargs)  # type: ignore[arg-type]
+
+
+def endpoint() -> str:
+    return f"https://example.com/hooks/{next(_counter)}"
+
+
+def test_create_list_update_delete(mock_url: str) -> None:
+    with client(mock_url) as c:
+        hook = c.webhooks.create(
+            endpoint=endpoint(),
+            event_types=[EventType.BOOKING_CREATED, "booking_cancelled", "booking_created"],
+            description="Production webhook",
+        )
+        assert hook.event_types == ["booking_created", "booking_cancelled"], "duplicates removed"
+        assert hook.description == "Production webhook"
+        assert isinstance(hook.created_at, datetime) and hook.created_at.tzinfo is not None
+        assert c.webhooks.list() == [hook]
+        updated = c.webhooks.update(hook.id, event_types=[EventType.NEW_EMPLOYEE])
+        assert updated.event_types == ["new_employee"] and updated.description == "Production webhook"
+        c.webhooks.delete(hook.id)  # returns None
+        assert c.webhooks.list() == []
+        assert "Webhook(" in repr(hook) and hook.to_dict()["eventTypes"] == [
+            "booking_created",
+            "booking_cancelled",
+        ]
+
+
+def test_error_classes(mock_url: str) -> None:
+    c = client(mock_url)
+    with pytest.raises(meetergo.NotFoundError) as not_found:
+        c.webhooks.delete("no-such-id")
+    assert not_found.value.status_code == 404
+    assert not_found.value.server_messages == ["Webhook not found"]  # type: ignore[attr-defined]
+    for _ in range(meetergo.MAX_WEBHOOKS_PER_COMPANY):
+        c.webhooks.create(endpoint=endpoint(), event_types=["booking_created"])
+    with pytest.raises(meetergo.LimitReachedError) as limit:
+        c.webhooks.create(endpoint=endpoint(), event_types=["booking_created"])
+    assert limit.value.status_code == 406 and isinstance(limit.value, meetergo.APIError)
+    with pytest.raises(meetergo.AuthenticationError):
+        meetergo.Client(api_key="nope-not-a-token", base_url=mock_url).webhooks.list()
+    with pytest.raises(meetergo.BadRequestError) as bad:
+        c.webhooks.update("x", event_types=["not_a_type"])
+    assert bad.value.status_code == 400
+    # rgo- tokens act as their owner: a user id given with one is not sent, so no 403 from meetergo.
+    assert meetergo.Client(api_key=token(), user_id="someone-else", base_url=mock_url).webhooks.list() == []
+
+
+def test_validation_before_sending(mock_url: str) -> None:
+    c = meetergo.Client(api_key=token(), base_url=mock_url)
+    with pytest.raises(meetergo.ValidationError) as info:
+        c.webhooks.create(endpoint="http://example.com/hook", event_types=["booking_created"])
+    assert info.value.field == "endpoint" and isinstance(info.value, ValueError)
+    with pytest.raises(meetergo.ValidationError):
+        c.webhooks.create(endpoint="https://example.com/hook", event_types=[])
+    with pytest.raises(meetergo.ValidationError) as key:
+        meetergo.Client(api_key="ak_live:00000000-0000-4000-8000-000000000000:s3cr3t", base_url=mock_url)
+    assert key.value.field == "userId" and "s3cr3t" not in str(key.value)
+
+
+def test_connection_refused_and_timeout() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(meetergo.ConnectionError) as refused:
+        meetergo.Client(api_key=token(), base_url=f"http://127.0.0.1:{port}", max_retries=0).webhooks.list()
+    assert isinstance(refused.value, ConnectionError)
+    # A server that accepts and never answers.
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    try:
+        slow = meetergo.Client(
+            api_key=token(),
+            base_url=f"http://127.0.0.1:{server.getsockname()[1]}",
+            timeout=0.3,
+            max_retries=0,
+        )
+        started = time.monotonic()
+        with pytest.raises(meetergo.TimeoutError) as timeout:
+            slow.webhooks.list()
+        assert time.monotonic() - started < 5
+        assert isinstance(timeout.value, TimeoutError)
+    finally:
+        server.close()
+
+
+def test_threads_run_in_parallel(mock_url: str) -> None:
+    c = client(mock_url)
+    c.webhooks.create(endpoint=endpoint(), event_types=["booking_created"])
+    results: list[int] = []
+
+    def work() -> None:
+        for _ in range(20):
+            results.append(len(c.webhooks.list()))
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [1] * 160
+
+
+def test_async_client(mock_url: str) -> None:
+    async def main() -> None:
+        async with meetergo.AsyncClient(api_key=token(), base_url=mock_url) as c:
+            hook = await c.webhooks.create(endpoint=endpoint(), event_types=["form_submission"])
+            lists = await asyncio.gather(*(c.webhooks.list() for _ in range(50)))
+            assert all(found == [hook] for found in lists)
+            updated = await c.webhooks.update(hook.id, description="d")
+            assert updated.description == "d"
+            await c.webhooks.delete(hook.id)
+            with pytest.raises(meetergo.NotFoundError):
+                await c.webhooks.delete(hook.id)
+
+    asyncio.run(main())
+
+
+def test_async_cancellation() -> None:
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+
+    async def main() -> None:
+        c = meetergo.AsyncClient(
+            api_key=token(), base_url=f"http://127.0.0.1:{server.getsockname()[1]}", timeout=30
+        )
+        task = asyncio.ensure_future(c.webhooks.list())
+        await asyncio.sleep(0.2)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    try:
+        asyncio.run(asyncio.wait_for(main(), timeout=10))
+    finally:
+        server.close()
+
+
+def test_repr_never_shows_the_token(mock_url: str) -> None:
+    secret = "rgo-" + uuid.uuid4().hex
+    c = meetergo.Client(api_key=secret, base_url=mock_url)
+    assert secret not in repr(c) and "rgo-[redacted]" in repr(c)
+    with pytest.raises(meetergo.MeetergoError) as info:
+        meetergo.Client(api_key="bad " + secret, base_url=mock_url)
+    assert secret not in str(info.value) and secret not in repr(info.value)
