@@ -30,7 +30,7 @@ test-python: python ## The Python package's tests (pytest), its stub against the
 	cd python && ../.venv/bin/python -m mypy.stubtest meetergo._native --allowlist stubtest-allowlist.txt
 
 lint-python: setup ## ruff and mypy --strict on the Python package and its tests
-	cd python && ../.venv/bin/ruff check . && ../.venv/bin/ruff format --check . && ../.venv/bin/python -m mypy --strict meetergo tests
+	cd python && ../.venv/bin/ruff check . && ../.venv/bin/ruff format --check . && ../.venv/bin/python -m mypy --strict meetergo tests examples
 
 lint: setup ## rustfmt check and clippy with warnings as errors
 	$(CARGO) fmt --all -- --check

@@ -8,6 +8,7 @@ core (``meetergo._native``).
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import Union
 
 from meetergo._client import AsyncClient, AsyncWebhooks, Client, Webhooks
 from meetergo._errors import (
@@ -46,6 +47,9 @@ from meetergo._native import (
 )
 from meetergo._types import EventType
 
+#: Any parsed delivery: what `parse_event` returns.
+Event = Union[BookingCreated, BookingCancelled, BookingRescheduled, NewEmployee, FormSubmission, UnknownEvent]
+
 try:
     __version__ = version("meetergo")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
@@ -66,6 +70,7 @@ __all__ = [
     "Client",
     "ConnectionError",
     "Deduplicator",
+    "Event",
     "EventType",
     "FormSubmission",
     "Host",

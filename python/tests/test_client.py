@@ -171,3 +171,16 @@ def test_repr_never_shows_the_token(mock_url: str) -> None:
     with pytest.raises(meetergo.MeetergoError) as info:
         meetergo.Client(api_key="bad " + secret, base_url=mock_url)
     assert secret not in str(info.value) and secret not in repr(info.value)
+
+
+def test_core_logs_reach_python_logging(caplog: pytest.LogCaptureFixture) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    secret = "rgo-" + uuid.uuid4().hex
+    caplog.set_level("DEBUG", logger="meetergo")
+    with pytest.raises(meetergo.ConnectionError):
+        meetergo.Client(api_key=secret, base_url=f"http://127.0.0.1:{port}", max_retries=1).webhooks.list()
+    records = [r for r in caplog.records if r.name.startswith("meetergo")]
+    assert any("failed (attempt 1)" in r.getMessage() for r in records), [r.getMessage() for r in records]
+    assert all(secret not in r.getMessage() for r in records)

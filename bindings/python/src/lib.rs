@@ -43,6 +43,12 @@ fn validate_webhook<'py>(
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // The core's `log` records (target `meetergo`: requests, retries; never the token) reach Python's `logging`
+    // under the `meetergo` logger. No caching, so levels set later (e.g. by pytest's caplog) apply. If the
+    // process already has a Rust logger, keep it.
+    if let Ok(logger) = pyo3_log::Logger::new(m.py(), pyo3_log::Caching::Nothing) {
+        let _ = logger.install();
+    }
     m.add_function(wrap_pyfunction!(events::parse_event, m)?)?;
     m.add_function(wrap_pyfunction!(validate_webhook, m)?)?;
     m.add_class::<events::BookingCreated>()?;
