@@ -10,7 +10,6 @@ Contenders that are not installed are skipped.
 # `from __future__ import annotations` cannot be used; the benchmark runs on the dev venv's Python (3.11).
 # ruff: noqa: FA102
 
-
 import json
 import pathlib
 import subprocess
