@@ -7,7 +7,6 @@ core (``meetergo._native``).
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import Union
 
 from meetergo._client import AsyncClient, AsyncWebhooks, Client, Webhooks
@@ -50,10 +49,19 @@ from meetergo._types import EventType
 #: Any parsed delivery: what `parse_event` returns.
 Event = Union[BookingCreated, BookingCancelled, BookingRescheduled, NewEmployee, FormSubmission, UnknownEvent]
 
-try:
-    __version__ = version("meetergo")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
-    __version__ = "0.0.0"
+
+def __getattr__(name: str) -> str:
+    # `__version__` comes from the package metadata, read on first use: importing importlib.metadata costs more
+    # than the whole package (tens of milliseconds).
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("meetergo")
+        except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+            return "0.0.0"
+    raise AttributeError(f"module 'meetergo' has no attribute {name!r}")
+
 
 __all__ = [
     "MAX_WEBHOOKS_PER_COMPANY",
