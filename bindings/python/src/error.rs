@@ -1,6 +1,6 @@
 //! Core errors → the Python exceptions of `meetergo._errors` (defined in Python so users can catch and pickle them).
 
-use meetergo_core::{Error, PayloadError, PayloadErrorKind, ValidationError, ValidationErrorKind};
+use meetergo_core::{Error, PayloadError, PayloadErrorKind, ValidationError};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
@@ -22,25 +22,11 @@ fn raise(py: Python<'_>, class: &str, message: String, attrs: Vec<(&str, Py<PyAn
     })
 }
 
-fn kind_name(kind: &PayloadErrorKind) -> &'static str {
-    match kind {
-        PayloadErrorKind::TooLarge { .. } => "TooLarge",
-        PayloadErrorKind::InvalidUtf8 { .. } => "InvalidUtf8",
-        PayloadErrorKind::InvalidJson { .. } => "InvalidJson",
-        PayloadErrorKind::TooDeep => "TooDeep",
-        PayloadErrorKind::NotAnObject => "NotAnObject",
-        PayloadErrorKind::MissingWebhookType => "MissingWebhookType",
-        PayloadErrorKind::InvalidWebhookType => "InvalidWebhookType",
-        PayloadErrorKind::InvalidField { .. } => "InvalidField",
-        _ => "Other",
-    }
-}
-
 /// `meetergo.PayloadError`, with `kind`, `path`, `line`, `column`.
 pub(crate) fn payload(py: Python<'_>, e: &PayloadError) -> PyErr {
     let mut attrs: Vec<(&str, Py<PyAny>)> = Vec::new();
     let to = |v: &str| PyString::new(py, v).into_any().unbind();
-    attrs.push(("kind", to(kind_name(&e.kind))));
+    attrs.push(("kind", to(e.kind.name())));
     match &e.kind {
         PayloadErrorKind::InvalidField { path } => attrs.push(("path", to(path))),
         PayloadErrorKind::InvalidJson { line, column } => {
@@ -54,16 +40,7 @@ pub(crate) fn payload(py: Python<'_>, e: &PayloadError) -> PyErr {
 
 /// `meetergo.ValidationError`, with `field`, `reason`, `kind`.
 pub(crate) fn validation(py: Python<'_>, e: &ValidationError) -> PyErr {
-    let kind = match e.kind {
-        ValidationErrorKind::Missing => "Missing",
-        ValidationErrorKind::Malformed => "Malformed",
-        ValidationErrorKind::InsecureScheme => "InsecureScheme",
-        ValidationErrorKind::PrivateHost => "PrivateHost",
-        ValidationErrorKind::SecretInUrl => "SecretInUrl",
-        ValidationErrorKind::TooLong => "TooLong",
-        ValidationErrorKind::Config => "Config",
-        _ => "Other",
-    };
+    let kind = e.kind.name();
     let mut attrs: Vec<(&str, Py<PyAny>)> = Vec::new();
     for (name, value) in [
         ("field", e.field.as_str()),

@@ -167,6 +167,21 @@ pub enum ValidationErrorKind {
     Config,
 }
 
+impl ValidationErrorKind {
+    /// The variant's name (`"InsecureScheme"`, ...): the stable spelling every runtime exposes as `kind`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ValidationErrorKind::Missing => "Missing",
+            ValidationErrorKind::Malformed => "Malformed",
+            ValidationErrorKind::InsecureScheme => "InsecureScheme",
+            ValidationErrorKind::PrivateHost => "PrivateHost",
+            ValidationErrorKind::SecretInUrl => "SecretInUrl",
+            ValidationErrorKind::TooLong => "TooLong",
+            ValidationErrorKind::Config => "Config",
+        }
+    }
+}
+
 /// A value was rejected before anything was sent. Names the field and says why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid {field}: {reason}")]
@@ -385,6 +400,23 @@ pub enum PayloadErrorKind {
         /// JSON path of the field, e.g. `attendees[0].email`.
         path: String,
     },
+}
+
+impl PayloadErrorKind {
+    /// The variant's name (`"InvalidJson"`, ...): the stable spelling every runtime exposes as `kind` and the
+    /// shared fixture corpus uses as `errorKind`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            PayloadErrorKind::TooLarge { .. } => "TooLarge",
+            PayloadErrorKind::InvalidUtf8 { .. } => "InvalidUtf8",
+            PayloadErrorKind::InvalidJson { .. } => "InvalidJson",
+            PayloadErrorKind::TooDeep => "TooDeep",
+            PayloadErrorKind::NotAnObject => "NotAnObject",
+            PayloadErrorKind::MissingWebhookType => "MissingWebhookType",
+            PayloadErrorKind::InvalidWebhookType => "InvalidWebhookType",
+            PayloadErrorKind::InvalidField { .. } => "InvalidField",
+        }
+    }
 }
 
 /// A delivery body could not be read. `Display` says precisely why; nothing of the body's secrets is included.

@@ -119,7 +119,8 @@ pub(crate) fn input_value(case: &Case) -> Value {
 }
 
 pub(crate) fn kind_name(kind: &PayloadErrorKind) -> &'static str {
-    match kind {
+    // An oracle independent of `PayloadErrorKind::name`, which must agree with it.
+    let name = match kind {
         PayloadErrorKind::TooLarge { .. } => "TooLarge",
         PayloadErrorKind::InvalidUtf8 { .. } => "InvalidUtf8",
         PayloadErrorKind::InvalidJson { .. } => "InvalidJson",
@@ -129,7 +130,9 @@ pub(crate) fn kind_name(kind: &PayloadErrorKind) -> &'static str {
         PayloadErrorKind::InvalidWebhookType => "InvalidWebhookType",
         PayloadErrorKind::InvalidField { .. } => "InvalidField",
         _ => "<new PayloadErrorKind variant>",
-    }
+    };
+    assert_eq!(kind.name(), name, "PayloadErrorKind::name");
+    name
 }
 
 fn class_name(data: &EventData) -> &'static str {
