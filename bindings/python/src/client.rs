@@ -111,6 +111,12 @@ fn block<T: Send>(
     py: Python<'_>,
     fut: impl Future<Output = Result<T, Error>> + Send,
 ) -> PyResult<T> {
+    // Waiting for a future on a thread that already drives a tokio runtime would panic: say so instead.
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(pyo3::exceptions::PyRuntimeError::new_err(
+            "the blocking meetergo.Client cannot wait inside a running tokio runtime; use meetergo.AsyncClient",
+        ));
+    }
     let runtime = pyo3_async_runtimes::tokio::get_runtime();
     py.detach(|| runtime.block_on(fut))
         .map_err(|e| error::core(py, &e))
