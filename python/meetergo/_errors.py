@@ -43,6 +43,12 @@ class APIError(MeetergoError):
 
     status_code: int | None = None
     body: str | None = None
+    #: meetergo's message(s), as a list.
+    server_messages: list[str] | None = None
+    #: Seconds meetergo asked to wait (`Retry-After`), when it said.
+    retry_after: float | None = None
+    #: True when the request may have been processed although the call failed (a create: reconcile first).
+    outcome_unknown: bool = False
 
 
 class BadRequestError(APIError):
@@ -67,8 +73,6 @@ class LimitReachedError(APIError):
 
 class RateLimitError(APIError):
     """429 after the retries; ``retry_after`` in seconds when meetergo said."""
-
-    retry_after: float | None = None
 
 
 class ServerError(APIError):

@@ -245,3 +245,18 @@ def test_readme_example_runs() -> None:
     namespace["handle"](booking)
     namespace["handle"](booking)  # the duplicate is skipped
     assert len(namespace["seen"]) == 1
+
+
+def test_lone_surrogates_are_payload_errors_without_the_body() -> None:
+    text = '{"webhookType":"booking_created","id":"a","secret":"sec_hunter2","x":"\ud800"}'
+    with pytest.raises(meetergo.PayloadError) as info:
+        meetergo.parse_event(text)
+    assert info.value.kind == "InvalidUtf8"
+    assert "hunter2" not in repr(info.value.args) and "hunter2" not in str(info.value)
+
+
+def test_value_objects_are_unhashable() -> None:
+    event = meetergo.parse_event((FIXTURES / "deliveries" / "booking_created_full.json").read_bytes())
+    for value in (event, event.attendees[0]):
+        with pytest.raises(TypeError):
+            hash(value)

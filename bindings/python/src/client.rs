@@ -54,6 +54,10 @@ impl Webhook {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         convert::value(py, &serde_json::to_value(&self.inner).unwrap_or_default())
     }
+    /// Compared by value, so unhashable.
+    #[classattr]
+    const __hash__: Option<Py<PyAny>> = None;
+
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
         other
             .cast::<Webhook>()

@@ -84,6 +84,12 @@ pub(crate) fn core(py: Python<'_>, e: &Error) -> PyErr {
                 if let Ok(list) = messages.into_pyobject(py) {
                     attrs.push(("server_messages", list.into_any().unbind()));
                 }
+                attrs.push((
+                    "outcome_unknown",
+                    e.is_outcome_unknown()
+                        .into_pyobject(py)
+                        .map_or_else(|n| match n {}, |b| b.to_owned().into_any().unbind()),
+                ));
                 if let Some(after) = api.retry_after
                     && let Ok(secs) = after.as_secs_f64().into_pyobject(py)
                 {

@@ -68,6 +68,10 @@ macro_rules! model {
                 convert::value(py, &serde_json::to_value(&self.inner).unwrap_or_default())
             }
 
+            /// Equal objects must hash alike: these compare by value, so they are unhashable.
+            #[classattr]
+            const __hash__: Option<Py<PyAny>> = None;
+
             fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
                 other.cast::<$name>().is_ok_and(|o| o.get().inner == self.inner)
             }
@@ -179,6 +183,10 @@ macro_rules! event_common {
             fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
                 convert::value(py, &self.event.to_value())
             }
+            /// Equal objects must hash alike: these compare by value, so they are unhashable.
+            #[classattr]
+            const __hash__: Option<Py<PyAny>> = None;
+
             fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
                 other
                     .cast::<$name>()
@@ -452,7 +460,15 @@ pub fn parse_event(
     let parsed = if let Ok(b) = body.cast::<PyBytes>() {
         Event::from_slice_with(b.as_bytes(), &options)
     } else if let Ok(s) = body.cast::<PyString>() {
-        Event::from_slice_with(s.to_cow()?.as_bytes(), &options)
+        match s.to_cow() {
+            Ok(text) => Event::from_slice_with(text.as_bytes(), &options),
+            // A lone surrogate cannot be UTF-8: let the core report it (a `PayloadError`), rather than a
+            // `UnicodeEncodeError` that would carry the whole body, booking secret included.
+            Err(_) => {
+                let raw = s.call_method1("encode", ("utf-8", "surrogatepass"))?;
+                Event::from_slice_with(raw.cast::<PyBytes>()?.as_bytes(), &options)
+            }
+        }
     } else if let Ok(b) = body.cast::<PyByteArray>() {
         Event::from_slice_with(&b.to_vec(), &options)
     } else {

@@ -47,6 +47,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // under the `meetergo` logger. No caching, so levels set later (e.g. by pytest's caplog) apply. If the
     // process already has a Rust logger, keep it.
     if let Ok(logger) = pyo3_log::Logger::new(m.py(), pyo3_log::Caching::Nothing) {
+        // Only the SDK's own records: not those of hyper, rustls or reqwest.
+        let logger = logger
+            .filter(log::LevelFilter::Off)
+            .filter_target("meetergo".to_owned(), log::LevelFilter::Trace);
         let _ = logger.install();
     }
     m.add_function(wrap_pyfunction!(events::parse_event, m)?)?;
