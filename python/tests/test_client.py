@@ -57,7 +57,7 @@ def test_error_classes(mock_url: str) -> None:
     with pytest.raises(meetergo.NotFoundError) as not_found:
         c.webhooks.delete("no-such-id")
     assert not_found.value.status_code == 404
-    assert not_found.value.server_messages == ["Webhook not found"]  # type: ignore[attr-defined]
+    assert not_found.value.server_messages == ["Webhook not found"]
     for _ in range(meetergo.MAX_WEBHOOKS_PER_COMPANY):
         c.webhooks.create(endpoint=endpoint(), event_types=["booking_created"])
     with pytest.raises(meetergo.LimitReachedError) as limit:

@@ -257,6 +257,7 @@ def test_lone_surrogates_are_payload_errors_without_the_body() -> None:
 
 def test_value_objects_are_unhashable() -> None:
     event = meetergo.parse_event((FIXTURES / "deliveries" / "booking_created_full.json").read_bytes())
+    assert isinstance(event, meetergo.BookingCreated)
     for value in (event, event.attendees[0]):
         with pytest.raises(TypeError):
             hash(value)
