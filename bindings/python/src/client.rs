@@ -1,8 +1,6 @@
 //! `meetergo._native.Client`: the core's client, for the Python `Client` (blocking, GIL released while waiting)
 //! and `AsyncClient` (awaitables on the running asyncio loop) wrappers in `meetergo/_client.py`.
 
-use std::time::Duration;
-
 use meetergo_core::{Error, EventType, NewWebhook, Webhook as CoreWebhook, WebhookPatch};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -173,17 +171,8 @@ impl Client {
             builder = builder.base_url(b);
         }
         if let Some(t) = timeout {
-            let t = Duration::try_from_secs_f64(t)
-                .ok()
-                .filter(|d| !d.is_zero())
-                .ok_or_else(|| {
-                    let e = meetergo_core::ValidationError {
-                        field: "timeout".into(),
-                        reason: "must be a positive number of seconds".into(),
-                        kind: meetergo_core::ValidationErrorKind::Malformed,
-                    };
-                    error::validation(py, &e)
-                })?;
+            let t = meetergo_core::positive_seconds(t, "timeout")
+                .map_err(|e| error::validation(py, &e))?;
             builder = builder.timeout(t);
         }
         if let Some(r) = max_retries {

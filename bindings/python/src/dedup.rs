@@ -1,7 +1,5 @@
 //! `meetergo.Deduplicator`.
 
-use std::time::Duration;
-
 use pyo3::prelude::*;
 
 /// Remembers idempotency keys for a while; thread-safe, bounded.
@@ -15,17 +13,8 @@ impl Deduplicator {
     #[new]
     #[pyo3(signature = (ttl_seconds = 86_400.0, max_entries = 100_000))]
     fn new(py: Python<'_>, ttl_seconds: f64, max_entries: usize) -> PyResult<Self> {
-        let ttl = Duration::try_from_secs_f64(ttl_seconds)
-            .ok()
-            .filter(|d| !d.is_zero());
-        let Some(ttl) = ttl else {
-            let e = meetergo_core::ValidationError {
-                field: "ttl_seconds".into(),
-                reason: "must be a positive number of seconds".into(),
-                kind: meetergo_core::ValidationErrorKind::Malformed,
-            };
-            return Err(crate::error::validation(py, &e));
-        };
+        let ttl = meetergo_core::positive_seconds(ttl_seconds, "ttl_seconds")
+            .map_err(|e| crate::error::validation(py, &e))?;
         Ok(Self {
             inner: meetergo_core::Deduplicator::new(ttl, max_entries),
         })

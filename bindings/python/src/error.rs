@@ -1,6 +1,6 @@
 //! Core errors → the Python exceptions of `meetergo._errors` (defined in Python so users can catch and pickle them).
 
-use meetergo_core::{Error, PayloadError, PayloadErrorKind, ValidationError};
+use meetergo_core::{Error, ErrorCategory, PayloadError, PayloadErrorKind, ValidationError};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
@@ -66,16 +66,7 @@ pub(crate) fn core(py: Python<'_>, e: &Error) -> PyErr {
         }
         _ => match e.api_error() {
             Some(api) => {
-                let class = match (e, api.status) {
-                    (Error::LimitReached(_), _) => "LimitReachedError",
-                    (Error::RateLimited { .. }, _) => "RateLimitError",
-                    (_, 400) => "BadRequestError",
-                    (_, 401) => "AuthenticationError",
-                    (_, 403) => "PermissionDeniedError",
-                    (_, 404) => "NotFoundError",
-                    (_, s) if s >= 500 => "ServerError",
-                    _ => "APIError",
-                };
+                let class = class_of(e.category());
                 let mut attrs = vec![
                     ("body", text(&api.body)),
                     ("status_code", int(py, api.status)),
@@ -110,4 +101,22 @@ fn int(py: Python<'_>, v: u16) -> Py<PyAny> {
 fn usize_py(py: Python<'_>, v: usize) -> Py<PyAny> {
     v.into_pyobject(py)
         .map_or_else(|never| match never {}, |i| i.into_any().unbind())
+}
+
+/// The Python class of a core error category (`meetergo._errors`).
+fn class_of(category: ErrorCategory) -> &'static str {
+    match category {
+        ErrorCategory::Validation => "ValidationError",
+        ErrorCategory::BadRequest => "BadRequestError",
+        ErrorCategory::Authentication => "AuthenticationError",
+        ErrorCategory::PermissionDenied => "PermissionDeniedError",
+        ErrorCategory::NotFound => "NotFoundError",
+        ErrorCategory::LimitReached => "LimitReachedError",
+        ErrorCategory::RateLimited => "RateLimitError",
+        ErrorCategory::Server => "ServerError",
+        ErrorCategory::Timeout => "TimeoutError",
+        ErrorCategory::Connection => "ConnectionError",
+        ErrorCategory::Payload => "PayloadError",
+        _ => "APIError",
+    }
 }

@@ -104,7 +104,80 @@ fn fmt_unknown(unknown: bool) -> &'static str {
     }
 }
 
+/// The class of an [`Error`], as every runtime names it (Python exception classes, Node error codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorCategory {
+    /// Rejected before sending.
+    Validation,
+    /// 400.
+    BadRequest,
+    /// 401.
+    Authentication,
+    /// 403.
+    PermissionDenied,
+    /// 404.
+    NotFound,
+    /// 406: the webhook limit.
+    LimitReached,
+    /// 429 after the retries.
+    RateLimited,
+    /// 5xx after the retries.
+    Server,
+    /// Any other error answer, or a success answer that could not be read.
+    Api,
+    /// No answer in time.
+    Timeout,
+    /// The connection failed.
+    Connection,
+    /// A delivery body could not be read.
+    Payload,
+}
+
+impl ErrorCategory {
+    /// `"BadRequest"`, `"NotFound"`, ...: Python adds `Error`, Node upper-cases it into `MEETERGO_*` codes.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorCategory::Validation => "Validation",
+            ErrorCategory::BadRequest => "BadRequest",
+            ErrorCategory::Authentication => "Authentication",
+            ErrorCategory::PermissionDenied => "PermissionDenied",
+            ErrorCategory::NotFound => "NotFound",
+            ErrorCategory::LimitReached => "LimitReached",
+            ErrorCategory::RateLimited => "RateLimited",
+            ErrorCategory::Server => "Server",
+            ErrorCategory::Api => "Api",
+            ErrorCategory::Timeout => "Timeout",
+            ErrorCategory::Connection => "Connection",
+            ErrorCategory::Payload => "Payload",
+        }
+    }
+}
+
 impl Error {
+    /// The error's class.
+    pub fn category(&self) -> ErrorCategory {
+        match self {
+            Error::Validation(_) => ErrorCategory::Validation,
+            Error::Payload(_) => ErrorCategory::Payload,
+            Error::Timeout { .. } => ErrorCategory::Timeout,
+            Error::Transport { .. } => ErrorCategory::Connection,
+            Error::LimitReached(_) => ErrorCategory::LimitReached,
+            Error::RateLimited { .. } => ErrorCategory::RateLimited,
+            Error::UnexpectedResponse { .. } => ErrorCategory::Api,
+            Error::Api(e) => match e.status {
+                400 => ErrorCategory::BadRequest,
+                401 => ErrorCategory::Authentication,
+                403 => ErrorCategory::PermissionDenied,
+                404 => ErrorCategory::NotFound,
+                406 => ErrorCategory::LimitReached,
+                429 => ErrorCategory::RateLimited,
+                s if s >= 500 => ErrorCategory::Server,
+                _ => ErrorCategory::Api,
+            },
+        }
+    }
+
     /// The HTTP status meetergo answered with, for errors that have one.
     pub fn status(&self) -> Option<u16> {
         match self {

@@ -82,8 +82,8 @@ mod webhooks;
 pub use credentials::{ApiKey, TokenKind, user_id_header};
 pub use dedup::Deduplicator;
 pub use error::{
-    ApiError, Error, ErrorMessage, FieldError, PayloadError, PayloadErrorKind, Result,
-    ValidationError, ValidationErrorKind,
+    ApiError, Error, ErrorCategory, ErrorMessage, FieldError, PayloadError, PayloadErrorKind,
+    Result, ValidationError, ValidationErrorKind,
 };
 pub use event::{
     Attendee, Booking, Cancellation, DEFAULT_MAX_BODY_BYTES, Event, EventData, FormSubmission,
@@ -96,8 +96,8 @@ pub use secret::{Secret, is_secret_key, redact_body, redact_json};
 pub use sync::{SyncAction, plan_sync, validate_desired};
 pub use text::Str;
 pub use validate::{
-    is_non_public_ip, validate_endpoint, validate_event_types, validate_new_webhook,
-    validate_patch, validate_webhook_id,
+    is_non_public_ip, positive_seconds, validate_endpoint, validate_event_types,
+    validate_new_webhook, validate_patch, validate_webhook_id,
 };
 
 #[cfg(feature = "http")]

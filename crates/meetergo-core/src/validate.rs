@@ -1,6 +1,7 @@
 //! Checks run before anything is sent. Pure functions, shared by every runtime.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::time::Duration;
 
 use url::{Host, Url};
 
@@ -332,4 +333,19 @@ pub fn validate_webhook_id(id: &str) -> Result<(), ValidationError> {
         ));
     }
     Ok(())
+}
+
+/// A duration given in seconds by a runtime that speaks seconds (Python's `timeout=`, `ttl_seconds=`): positive
+/// and finite, or a [`ValidationError`] naming `field`.
+pub fn positive_seconds(seconds: f64, field: &str) -> Result<Duration, ValidationError> {
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| {
+            ValidationError::new(
+                field,
+                Kind::Malformed,
+                format!("must be a positive number of seconds, not {seconds}"),
+            )
+        })
 }

@@ -184,3 +184,55 @@ fn every_event_kind_names_its_id() {
     );
     assert_eq!(id(r#"{"webhookType":"new_employee","id":""}"#), None);
 }
+
+#[test]
+fn errors_have_one_category_each_runtime_names() {
+    use meetergo_core::{ApiError, Error, ErrorCategory};
+    let api = |status: u16| {
+        Error::Api(Box::new(ApiError::from_response(
+            status,
+            "GET",
+            "/webhooks",
+            "",
+        )))
+    };
+    let cases = [
+        (api(400), ErrorCategory::BadRequest),
+        (api(401), ErrorCategory::Authentication),
+        (api(403), ErrorCategory::PermissionDenied),
+        (api(404), ErrorCategory::NotFound),
+        (api(409), ErrorCategory::Api),
+        (api(500), ErrorCategory::Server),
+        (api(503), ErrorCategory::Server),
+        (
+            Error::LimitReached(Box::new(ApiError::from_response(
+                406,
+                "POST",
+                "/webhooks",
+                "",
+            ))),
+            ErrorCategory::LimitReached,
+        ),
+        (
+            meetergo_core::Event::from_slice(b"[]").unwrap_err().into(),
+            ErrorCategory::Payload,
+        ),
+    ];
+    for (error, category) in cases {
+        assert_eq!(error.category(), category, "{error}");
+    }
+    assert_eq!(ErrorCategory::PermissionDenied.name(), "PermissionDenied");
+}
+
+#[test]
+fn seconds_must_be_positive_and_finite() {
+    use std::time::Duration;
+    assert_eq!(
+        meetergo_core::positive_seconds(1.5, "timeout").unwrap(),
+        Duration::from_millis(1500)
+    );
+    for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+        let e = meetergo_core::positive_seconds(bad, "ttl_seconds").unwrap_err();
+        assert_eq!(e.field, "ttl_seconds");
+    }
+}
