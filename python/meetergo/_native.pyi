@@ -1,7 +1,7 @@
 """Type stubs of the compiled core (``meetergo._native``)."""
 
 import builtins
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from datetime import datetime
 from typing import Any, final
 
@@ -25,6 +25,7 @@ __all__ = [
     "NewEmployee",
     "UnknownEvent",
     "Webhook",
+    "_panicking_call",  # for the tests only
     "parse_event",
     "validate_webhook",
 ]
@@ -106,6 +107,7 @@ class MeetingType:
     def metadata(self) -> dict[str, Any] | None: ...
     @property
     def extra(self) -> dict[str, Any]: ...
+    def to_dict(self) -> dict[str, Any]: ...
 
 @final
 class Cancellation:
@@ -134,7 +136,7 @@ class _Event:
     def raw_json(self) -> str: ...
     @property
     def is_envelope(self) -> bool: ...
-    def to_dict(self) -> Any: ...
+    def to_dict(self) -> dict[str, Any]: ...
 
 class _Booking(_Event):
     @property
@@ -233,10 +235,11 @@ class Deduplicator:
     def forget(self, key: str) -> bool: ...
     def __len__(self) -> int: ...
 
+def _panicking_call(asynchronous: bool) -> Any: ...
 def parse_event(body: bytes | bytearray | str, *, max_body_bytes: int = 1048576) -> Event: ...
 def validate_webhook(
     endpoint: str,
-    event_types: list[str],
+    event_types: Sequence[str],
     description: str | None = None,
     allow_insecure_endpoints: bool = False,
 ) -> dict[str, Any]: ...
@@ -257,7 +260,7 @@ class Webhook:
     def created_at(self) -> datetime | None: ...
     @property
     def extra(self) -> dict[str, Any]: ...
-    def to_dict(self) -> Any: ...
+    def to_dict(self) -> dict[str, Any]: ...
 
 @final
 class Client:
@@ -271,7 +274,7 @@ class Client:
         allow_insecure_endpoints: bool = False,
     ) -> Client: ...
     def create(
-        self, endpoint: str, event_types: builtins.list[str], description: str | None = None
+        self, endpoint: str, event_types: Sequence[str], description: str | None = None
     ) -> Webhook: ...
     def list(self) -> builtins.list[Webhook]: ...
     def update(
@@ -279,11 +282,11 @@ class Client:
         id: str,
         endpoint: str | None = None,
         description: str | None = None,
-        event_types: builtins.list[str] | None = None,
+        event_types: Sequence[str] | None = None,
     ) -> Webhook: ...
     def delete(self, id: str) -> None: ...
     def create_async(
-        self, endpoint: str, event_types: builtins.list[str], description: str | None = None
+        self, endpoint: str, event_types: Sequence[str], description: str | None = None
     ) -> Awaitable[Webhook]: ...
     def list_async(self) -> Awaitable[builtins.list[Webhook]]: ...
     def update_async(
@@ -291,6 +294,6 @@ class Client:
         id: str,
         endpoint: str | None = None,
         description: str | None = None,
-        event_types: builtins.list[str] | None = None,
+        event_types: Sequence[str] | None = None,
     ) -> Awaitable[Webhook]: ...
     def delete_async(self, id: str) -> Awaitable[None]: ...

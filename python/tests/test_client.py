@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import _thread
 import asyncio
 import itertools
+import json
 import socket
 import threading
 import time
+import urllib.request
 import uuid
 from datetime import datetime
 
 import pytest
 
 import meetergo
-from meetergo import EventType
+from meetergo import EventType, _native
 
 _counter = itertools.count()
 
@@ -184,3 +187,56 @@ def test_core_logs_reach_python_logging(caplog: pytest.LogCaptureFixture) -> Non
     records = [r for r in caplog.records if r.name.startswith("meetergo")]
     assert any("failed (attempt 1)" in r.getMessage() for r in records), [r.getMessage() for r in records]
     assert all(secret not in r.getMessage() for r in records)
+
+
+def test_a_panic_in_the_core_is_a_meetergo_error() -> None:
+    # A bug in the Rust core must not reach Python as pyo3's PanicException (a BaseException).
+    with pytest.raises(meetergo.MeetergoError, match="internal error"):
+        _native._panicking_call(False)
+
+    async def main() -> None:
+        with pytest.raises(meetergo.MeetergoError, match="internal error"):
+            await _native._panicking_call(True)
+
+    asyncio.run(main())
+
+
+def test_ctrl_c_interrupts_a_blocking_call() -> None:
+    # A server that accepts and never answers: without signal checks the call would wait for its 30 s timeout.
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    c = meetergo.Client(
+        api_key=token(), base_url=f"http://127.0.0.1:{server.getsockname()[1]}", timeout=30, max_retries=0
+    )
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    started = time.monotonic()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            c.webhooks.list()
+        assert time.monotonic() - started < 5
+    finally:
+        timer.cancel()
+        server.close()
+
+
+def test_webhook_repr_masks_credentials_in_its_endpoint(mock_url: str) -> None:
+    # The SDK refuses such endpoints; one registered by other means still must not print its token.
+    key = token()
+    request = urllib.request.Request(
+        f"{mock_url}/webhooks",
+        data=json.dumps(
+            {
+                "endpoint": "https://example.com/h?team=a&access_token=t0ps3cret",
+                "eventTypes": ["booking_created"],
+            }
+        ).encode(),
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request) as answer:
+        assert answer.status == 201
+    [hook] = meetergo.Client(api_key=key, base_url=mock_url).webhooks.list()
+    assert hook.endpoint.endswith("access_token=t0ps3cret"), "the attribute is the URL as registered"
+    assert "t0ps3cret" not in repr(hook) and "team=a&access_token=[redacted]" in repr(hook)

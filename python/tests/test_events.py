@@ -141,6 +141,9 @@ def test_typed_attributes_of_the_documented_booking() -> None:
     assert event.meeting_type.meeting_info.name == "Intro Call"
     assert event.meeting_type.meeting_info.duration == 30
     assert event.meeting_type.metadata == {"source": "website", "campaign": "winter-2024"}
+    assert event.meeting_type.to_dict() == event.raw["meetingType"]
+    again = meetergo.parse_event(event.raw_json)
+    assert isinstance(again, meetergo.BookingCreated) and again.meeting_type == event.meeting_type
     assert event.meeting_info is not None and event.meeting_info.channel == "google_meet"
     assert event.location is None and event.is_cancelled is False
     assert event.host_ids == ["user-42"]

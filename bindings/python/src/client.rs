@@ -2,8 +2,11 @@
 //! and `AsyncClient` (awaitables on the running asyncio loop) wrappers in `meetergo/_client.py`.
 
 use meetergo_core::{Error, EventType, NewWebhook, Webhook as CoreWebhook, WebhookPatch};
+use std::time::Duration;
+
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use tokio::task::{JoinError, JoinHandle};
 
 use crate::convert;
 use crate::error;
@@ -65,7 +68,8 @@ impl Webhook {
         format!(
             "Webhook(id={:?}, endpoint={:?}, event_types={:?}, description={:?})",
             self.inner.id,
-            self.inner.endpoint,
+            // A webhook registered outside the SDK may carry a credential in its URL.
+            meetergo_core::redact_url(&self.inner.endpoint),
             self.event_types(),
             self.inner.description
         )
@@ -108,20 +112,54 @@ fn new_webhook(
     }
 }
 
-/// Runs a core future to completion on the shared runtime, without holding the GIL.
-fn block<T: Send>(
+/// How often a blocking call looks up from the network to let Ctrl-C (and other signal handlers) through.
+const SIGNAL_POLL: Duration = Duration::from_millis(100);
+
+/// Aborts the spawned request when the Python side gives up on it (an awaitable cancelled or dropped).
+struct AbortOnDrop<T>(JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// The outcome of a spawned core future: a panic inside the core becomes a `meetergo.MeetergoError`, never
+/// pyo3's `PanicException`.
+fn joined<T>(py: Python<'_>, outcome: Result<Result<T, Error>, JoinError>) -> PyResult<T> {
+    match outcome {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(error::core(py, &e)),
+        Err(join) => Err(error::internal(py, &join)),
+    }
+}
+
+/// Runs a core future to completion on the shared runtime, without holding the GIL. Signal handlers run every
+/// `SIGNAL_POLL`: Ctrl-C raises `KeyboardInterrupt` and cancels the request.
+fn block<T: Send + 'static>(
     py: Python<'_>,
-    fut: impl Future<Output = Result<T, Error>> + Send,
+    fut: impl Future<Output = Result<T, Error>> + Send + 'static,
 ) -> PyResult<T> {
     // Waiting for a future on a thread that already drives a tokio runtime would panic: say so instead.
     if tokio::runtime::Handle::try_current().is_ok() {
-        return Err(pyo3::exceptions::PyRuntimeError::new_err(
+        return Err(error::misuse(
+            py,
             "the blocking meetergo.Client cannot wait inside a running tokio runtime; use meetergo.AsyncClient",
         ));
     }
     let runtime = pyo3_async_runtimes::tokio::get_runtime();
-    py.detach(|| runtime.block_on(fut))
-        .map_err(|e| error::core(py, &e))
+    let mut task = AbortOnDrop(runtime.spawn(fut));
+    loop {
+        let step = py.detach(|| {
+            // The timer must be made inside the runtime.
+            runtime.block_on(async { tokio::time::timeout(SIGNAL_POLL, &mut task.0).await })
+        });
+        match step {
+            Ok(outcome) => return joined(py, outcome),
+            // Dropping `task` on the way out aborts the request.
+            Err(_still_running) => py.check_signals()?,
+        }
+    }
 }
 
 /// Wraps a core future as a Python awaitable on the running asyncio loop (cancelling the task drops the future,
@@ -134,11 +172,30 @@ where
     T: for<'a> IntoPyObject<'a> + Send + 'static,
 {
     pyo3_async_runtimes::tokio::future_into_py(py, async move {
-        match fut.await {
-            Ok(v) => Ok(v),
-            Err(e) => Err(Python::attach(|py| error::core(py, &e))),
-        }
+        let mut task = AbortOnDrop(tokio::spawn(fut));
+        let outcome = (&mut task.0).await;
+        Python::attach(|py| joined(py, outcome))
     })
+}
+
+/// For the tests: a request whose future panics, as a bug in the core would, run the way every call runs
+/// (blocking, or as an awaitable when `asynchronous`). It must raise `meetergo.MeetergoError`.
+#[pyfunction]
+pub fn _panicking_call(py: Python<'_>, asynchronous: bool) -> PyResult<Py<PyAny>> {
+    let fut = async {
+        if std::hint::black_box(true) {
+            #[allow(clippy::panic)]
+            {
+                panic!("a deliberate panic (meetergo._native._panicking_call)");
+            }
+        }
+        Ok::<(), Error>(())
+    };
+    if asynchronous {
+        awaitable(py, fut).map(Bound::unbind)
+    } else {
+        block(py, fut).map(|()| py.None())
+    }
 }
 
 fn hooks(list: Vec<CoreWebhook>) -> Vec<Webhook> {

@@ -93,6 +93,27 @@ pub(crate) fn core(py: Python<'_>, e: &Error) -> PyErr {
     }
 }
 
+/// A panic inside the core (a bug) as a `meetergo.MeetergoError`, so it never reaches Python as pyo3's
+/// `PanicException` (which is not an `Exception`).
+pub(crate) fn internal(py: Python<'_>, e: &tokio::task::JoinError) -> PyErr {
+    let what = if e.is_cancelled() {
+        "the request was cancelled"
+    } else {
+        "a bug in meetergo's Rust core (please report it)"
+    };
+    raise(
+        py,
+        "MeetergoError",
+        format!("internal error: {what}"),
+        Vec::new(),
+    )
+}
+
+/// A call the SDK refuses because of where it was made (e.g. the blocking client inside a tokio runtime).
+pub(crate) fn misuse(py: Python<'_>, message: &str) -> PyErr {
+    raise(py, "MeetergoError", message.to_owned(), Vec::new())
+}
+
 fn int(py: Python<'_>, v: u16) -> Py<PyAny> {
     v.into_pyobject(py)
         .map_or_else(|never| match never {}, |i| i.into_any().unbind())

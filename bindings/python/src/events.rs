@@ -139,6 +139,19 @@ impl MeetingType {
     fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         convert::map(py, &self.inner.extra)
     }
+    /// The object as a `dict` (wire names).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::value(py, &serde_json::to_value(&self.inner).unwrap_or_default())
+    }
+    /// Compared by value, so unhashable.
+    #[classattr]
+    const __hash__: Option<Py<PyAny>> = None;
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<MeetingType>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
     fn __repr__(&self) -> String {
         format!("{:?}", self.inner)
     }

@@ -55,6 +55,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     }
     m.add_function(wrap_pyfunction!(events::parse_event, m)?)?;
     m.add_function(wrap_pyfunction!(validate_webhook, m)?)?;
+    m.add_function(wrap_pyfunction!(client::_panicking_call, m)?)?;
     m.add_class::<events::BookingCreated>()?;
     m.add_class::<events::BookingCancelled>()?;
     m.add_class::<events::BookingRescheduled>()?;
@@ -74,6 +75,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "MAX_WEBHOOKS_PER_COMPANY",
         meetergo_core::MAX_WEBHOOKS_PER_COMPANY,
     )?;
-    m.add("CORE_VERSION", env!("CARGO_PKG_VERSION"))?;
+    m.add("CORE_VERSION", meetergo_core::VERSION)?;
     Ok(())
 }

@@ -79,6 +79,9 @@ mod retry;
 #[cfg(feature = "http")]
 mod webhooks;
 
+/// The version of this crate (`meetergo-core`), which every binding reports.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub use credentials::{ApiKey, TokenKind, user_id_header};
 pub use dedup::Deduplicator;
 pub use error::{
@@ -92,7 +95,7 @@ pub use event::{
 pub use event_type::EventType;
 pub use idempotency::canonical_digest;
 pub use models::{MAX_WEBHOOKS_PER_COMPANY, NewWebhook, Webhook, WebhookPatch};
-pub use secret::{Secret, is_secret_key, redact_body, redact_json};
+pub use secret::{Secret, is_secret_key, redact_body, redact_json, redact_url};
 pub use sync::{SyncAction, plan_sync, validate_desired};
 pub use text::Str;
 pub use validate::{

@@ -1,5 +1,6 @@
 //! Values that must never be printed: the API token and a booking's `secret`.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -141,6 +142,93 @@ pub fn redact_body(body: &[u8]) -> String {
     }
 }
 
+/// A query or fragment parameter name that looks like a credential: a secret-looking name ([`is_secret_key`]) or
+/// any `*_key`.
+pub(crate) fn is_secret_param(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    is_secret_key(name)
+        || [".key", "_key", "-key"]
+            .iter()
+            .any(|suffix| lower.ends_with(suffix))
+}
+
+/// `name=value&...` with the values of secret-looking names replaced by `[redacted]`.
+fn redact_params(params: &str, out: &mut String) {
+    for (i, pair) in params.split('&').enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let decoded = url::form_urlencoded::parse(name.as_bytes())
+            .next()
+            .map(|(k, _)| k.into_owned())
+            .unwrap_or_default();
+        if !value.is_empty() && is_secret_param(&decoded) {
+            out.push_str(name);
+            out.push_str("=[redacted]");
+        } else {
+            out.push_str(pair);
+        }
+    }
+}
+
+/// An `http(s)` URL fit for printing: user-info (`user:password@`) and the values of secret-looking query and
+/// fragment parameters (`?token=...`, `#access_token=...`, `?api_key=...`) are replaced by `[redacted]`. Anything
+/// else (other URLs, text that is not a URL) is returned unchanged.
+///
+/// ```
+/// use meetergo_core::redact_url;
+/// assert_eq!(redact_url("https://u:p@example.com/h?a=1&token=t0k"), "https://[redacted]@example.com/h?a=1&token=[redacted]");
+/// assert_eq!(redact_url("https://example.com/hooks"), "https://example.com/hooks");
+/// ```
+pub fn redact_url(url: &str) -> Cow<'_, str> {
+    let Some(scheme_end) = ["https://", "http://"].iter().find_map(|scheme| {
+        url.get(..scheme.len())
+            .filter(|head| head.eq_ignore_ascii_case(scheme))
+            .map(|_| scheme.len())
+    }) else {
+        return Cow::Borrowed(url);
+    };
+    let (before_fragment, fragment) = match url.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (url, None),
+    };
+    let (base, query) = match before_fragment.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (before_fragment, None),
+    };
+    let authority_end = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
+    let mut out = String::with_capacity(url.len());
+    match base[scheme_end..authority_end].rfind('@') {
+        Some(at) => {
+            out.push_str(&base[..scheme_end]);
+            out.push_str("[redacted]");
+            out.push_str(&base[scheme_end + at..]);
+        }
+        None => out.push_str(base),
+    }
+    if let Some(q) = query {
+        out.push('?');
+        redact_params(q, &mut out);
+    }
+    if let Some(f) = fragment {
+        out.push('#');
+        redact_params(f, &mut out);
+    }
+    if out == url {
+        Cow::Borrowed(url)
+    } else {
+        Cow::Owned(out)
+    }
+}
+
+/// A text field for `Debug`: URLs with their credentials masked ([`redact_url`]).
+fn text_debug(text: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    fmt::Debug::fmt(&redact_url(text), f)
+}
+
 /// `Debug` for a field of a generated model: free-form JSON (a `Map`, a `Value`, optional or not) is printed with
 /// secret-looking keys masked; every other type prints as usual.
 pub(crate) struct FieldDebug<'a, T>(pub &'a T);
@@ -156,6 +244,14 @@ impl<T: fmt::Debug + 'static> fmt::Debug for FieldDebug<'_, T> {
             map.as_ref().map(RedactedMap).fmt(f)
         } else if let Some(value) = any.downcast_ref::<Option<Value>>() {
             value.as_ref().map(RedactedValue).fmt(f)
+        } else if let Some(text) = any.downcast_ref::<String>() {
+            text_debug(text, f)
+        } else if let Some(text) = any.downcast_ref::<Str>() {
+            text_debug(text, f)
+        } else if let Some(text) = any.downcast_ref::<Option<String>>() {
+            text.as_deref().map(redact_url).fmt(f)
+        } else if let Some(text) = any.downcast_ref::<Option<Str>>() {
+            text.as_deref().map(redact_url).fmt(f)
         } else {
             self.0.fmt(f)
         }

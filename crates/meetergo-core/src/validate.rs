@@ -8,7 +8,7 @@ use url::{Host, Url};
 use crate::error::{ValidationError, ValidationErrorKind as Kind};
 use crate::event_type::EventType;
 use crate::models::{NewWebhook, WebhookPatch};
-use crate::secret::is_secret_key;
+use crate::secret::is_secret_param;
 
 /// The longest endpoint URL accepted, in bytes.
 pub const MAX_ENDPOINT_LEN: usize = 2048;
@@ -16,15 +16,6 @@ pub const MAX_ENDPOINT_LEN: usize = 2048;
 pub const MAX_DESCRIPTION_CHARS: usize = 1000;
 /// The longest webhook id accepted, in bytes.
 pub const MAX_ID_LEN: usize = 256;
-
-/// A query or fragment parameter name that looks like a credential: a secret-looking name, or any `*_key`.
-fn looks_secret(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    is_secret_key(name)
-        || [".key", "_key", "-key"]
-            .iter()
-            .any(|suffix| lower.ends_with(suffix))
-}
 
 /// Checks a webhook endpoint URL and returns it parsed.
 ///
@@ -72,7 +63,7 @@ pub fn validate_endpoint(endpoint: &str, allow_insecure: bool) -> Result<Url, Va
             .map(|p| ("fragment", p)),
     );
     for (part, (name, _)) in pairs {
-        if looks_secret(&name) {
+        if is_secret_param(&name) {
             return Err(err(
                 Kind::SecretInUrl,
                 format!(

@@ -272,3 +272,63 @@ fn bodies_for_logs_are_redacted() {
     assert_eq!(meetergo_core::redact_body(b"plain text"), "plain text");
     assert_eq!(meetergo_core::redact_body(b"\xff ok"), "\u{fffd} ok");
 }
+
+#[test]
+fn credentials_in_urls_are_masked_for_printing() {
+    use meetergo_core::redact_url;
+    let cases = [
+        (
+            "https://example.com/h?team=a&access_token=t0k",
+            "https://example.com/h?team=a&access_token=[redacted]",
+        ),
+        (
+            "HTTPS://user:pa55@example.com:8443/h",
+            "HTTPS://[redacted]@example.com:8443/h",
+        ),
+        (
+            "https://example.com/h#state=1&id_token=t0k",
+            "https://example.com/h#state=1&id_token=[redacted]",
+        ),
+        (
+            "https://example.com/h?api%5Fkey=t0k&pwd=x",
+            "https://example.com/h?api%5Fkey=[redacted]&pwd=[redacted]",
+        ),
+        // Nothing to mask: returned as given.
+        (
+            "https://example.com/a@b?monkey=1&token=",
+            "https://example.com/a@b?monkey=1&token=",
+        ),
+        ("not a url ?token=t0k", "not a url ?token=t0k"),
+        ("", ""),
+    ];
+    for (url, expected) in cases {
+        assert_eq!(redact_url(url), expected, "{url}");
+    }
+}
+
+#[test]
+fn webhook_debug_masks_credentials_in_the_endpoint() {
+    let hook: meetergo_core::Webhook = serde_json::from_value(json!({
+        "id": "w1",
+        "endpoint": "https://example.com/h?token=t0ps3cret",
+        "eventTypes": ["booking_created"],
+    }))
+    .unwrap();
+    assert_eq!(hook.endpoint, "https://example.com/h?token=t0ps3cret");
+    let printed = format!("{hook:?}");
+    assert!(
+        !printed.contains("t0ps3cret") && printed.contains("token=[redacted]"),
+        "{printed}"
+    );
+    // A Zoom link's meeting password is masked in a booking's Debug output as well.
+    let event = Event::from_slice(
+        br#"{"webhookType":"booking_created","id":"b","start":"2026-01-01T10:00:00Z","end":"2026-01-01T10:30:00Z",
+            "meetingInfo":{"channel":"zoom","meetingLink":"https://zoom.us/j/1?pwd=zo0mpw"}}"#,
+    )
+    .unwrap();
+    let printed = format!("{event:?}");
+    assert!(
+        !printed.contains("zo0mpw") && printed.contains("pwd=[redacted]"),
+        "{printed}"
+    );
+}
