@@ -5,7 +5,7 @@ CARGO ?= cargo
 # One Python for every build of the pyo3 binding (cargo's and maturin's), so it is configured and compiled once.
 export PYO3_PYTHON := $(CURDIR)/.venv/bin/python
 
-.PHONY: help setup tour test test-rust test-python python lint lint-python fmt wasm-check bench ci
+.PHONY: help setup tour test test-rust test-python test-python-install python lint lint-python fmt wasm-check bench ci
 
 help: ## List the recipes
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -16,7 +16,7 @@ setup: ## Install what the repository needs (toolchain components, targets)
 tour: setup ## The main job: `meetergo tour`, end to end on the embedded stand-in
 	$(CARGO) run --quiet -p meetergo-cli -- tour
 
-test: test-rust test-python ## Every test of every runtime
+test: test-rust test-python test-python-install ## Every test of every runtime
 
 test-rust: setup ## The Rust crates' tests (unit, integration, doctests; the Python binding is tested from Python)
 	$(CARGO) test --workspace --all-targets
@@ -28,6 +28,13 @@ python: setup ## Build the Python package into .venv (maturin develop)
 test-python: python ## The Python package's tests (pytest), its stub against the module (stubtest)
 	cd python && ../.venv/bin/python -m pytest -q
 	cd python && ../.venv/bin/python -m mypy.stubtest meetergo._native --allowlist stubtest-allowlist.txt
+
+PIP_VENV := $(CURDIR)/target/pip-install-venv
+test-python-install: setup ## `pip install ./python` into a fresh venv, then use the package from outside the repository
+	rm -rf $(PIP_VENV) && python3 -m venv $(PIP_VENV)
+	# The venv's own Python configures pyo3 here; a debug build keeps CI short (users get release builds).
+	env -u PYO3_PYTHON MATURIN_PEP517_ARGS="--profile dev" $(PIP_VENV)/bin/pip install --quiet ./python
+	cd /tmp && $(PIP_VENV)/bin/python $(CURDIR)/python/tests/install/check_installed.py $(CURDIR)
 
 lint-python: setup ## ruff and mypy --strict on the Python package and its tests
 	cd python && ../.venv/bin/ruff check . && ../.venv/bin/ruff format --check . && ../.venv/bin/python -m mypy --strict meetergo tests examples

@@ -1,0 +1,31 @@
+"""Run by `make test-python-install` with the Python of a fresh venv where `pip install ./python` put the package,
+from a directory outside the repository: the installed package, not the source tree, must work."""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+
+import meetergo
+
+root = pathlib.Path(sys.argv[1])
+package = pathlib.Path(meetergo.__file__).parent
+assert root / "python" not in package.parents, f"imported from the source tree: {package}"
+assert (package / "py.typed").is_file(), "py.typed is installed"
+assert (package / "_native.pyi").is_file(), "the native module's stub is installed"
+assert meetergo.__version__ == meetergo._native.CORE_VERSION, (
+    meetergo.__version__,
+    meetergo._native.CORE_VERSION,
+)
+
+event = meetergo.parse_event(
+    (root / "tests" / "fixtures" / "deliveries" / "booking_created_full.json").read_bytes()
+)
+assert isinstance(event, meetergo.BookingCreated) and event.attendees[0].email == "ada@example.com"
+try:
+    meetergo.validate_webhook(endpoint="http://localhost/x", event_types=["booking_created"])
+except meetergo.ValidationError as e:
+    assert e.field == "endpoint", e.field
+else:
+    raise AssertionError("validation did not run")
+print(f"meetergo {meetergo.__version__} installed by pip at {package}: OK")
