@@ -7,6 +7,7 @@ core (``meetergo._native``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Union
 
 from meetergo._client import AsyncClient, AsyncWebhooks, Client, Webhooks
@@ -28,6 +29,7 @@ from meetergo._errors import (
 from meetergo._native import (
     MAX_WEBHOOKS_PER_COMPANY,
     Attendee,
+    AttendeeList,
     BookingCancelled,
     BookingCreated,
     BookingRescheduled,
@@ -35,6 +37,7 @@ from meetergo._native import (
     Deduplicator,
     FormSubmission,
     Host,
+    HostList,
     MeetingInfo,
     MeetingType,
     MeetingTypeInfo,
@@ -45,6 +48,10 @@ from meetergo._native import (
     validate_webhook,
 )
 from meetergo._types import EventType
+
+# `event.attendees` and `event.hosts` are read-only sequences whose items are made when read.
+Sequence.register(AttendeeList)
+Sequence.register(HostList)
 
 #: Any parsed delivery: what `parse_event` returns.
 Event = Union[BookingCreated, BookingCancelled, BookingRescheduled, NewEmployee, FormSubmission, UnknownEvent]
@@ -69,6 +76,7 @@ __all__ = [
     "AsyncClient",
     "AsyncWebhooks",
     "Attendee",
+    "AttendeeList",
     "AuthenticationError",
     "BadRequestError",
     "BookingCancelled",
@@ -82,6 +90,7 @@ __all__ = [
     "EventType",
     "FormSubmission",
     "Host",
+    "HostList",
     "LimitReachedError",
     "MeetergoError",
     "MeetingInfo",

@@ -1,16 +1,19 @@
 """Type stubs of the compiled core (``meetergo._native``)."""
 
 import builtins
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Iterator, Sequence
 from datetime import datetime
-from typing import Any, final
+from typing import Any, ClassVar, SupportsIndex, TypeVar, final, overload
 
 from typing_extensions import TypeAlias
+
+_T = TypeVar("_T")
 
 __all__ = [
     "CORE_VERSION",
     "MAX_WEBHOOKS_PER_COMPANY",
     "Attendee",
+    "AttendeeList",
     "BookingCancelled",
     "BookingCreated",
     "BookingRescheduled",
@@ -19,6 +22,7 @@ __all__ = [
     "Deduplicator",
     "FormSubmission",
     "Host",
+    "HostList",
     "MeetingInfo",
     "MeetingType",
     "MeetingTypeInfo",
@@ -123,6 +127,28 @@ class Cancellation:
     def extra(self) -> dict[str, Any]: ...
     def to_dict(self) -> dict[str, Any]: ...
 
+class _ModelList(Sequence[_T]):
+    """A read-only sequence; items are made when read. Equal to a ``list`` of equal items."""
+
+    def __len__(self) -> int: ...
+    @overload
+    def __getitem__(self, key: SupportsIndex, /) -> _T: ...
+    @overload
+    def __getitem__(self, key: slice, /) -> list[_T]: ...
+    def __iter__(self) -> Iterator[_T]: ...
+    def __reversed__(self) -> Iterator[_T]: ...
+    def __contains__(self, key: object, /) -> bool: ...
+    def index(self, value: object) -> int: ...  # type: ignore[override]
+    def count(self, value: object) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class AttendeeList(_ModelList[Attendee]): ...
+
+@final
+class HostList(_ModelList[Host]): ...
+
 class _Event:
     @property
     def webhook_type(self) -> str: ...
@@ -158,9 +184,9 @@ class _Booking(_Event):
     @property
     def meeting_info(self) -> MeetingInfo | None: ...
     @property
-    def attendees(self) -> list[Attendee]: ...
+    def attendees(self) -> AttendeeList: ...
     @property
-    def hosts(self) -> list[Host]: ...
+    def hosts(self) -> HostList: ...
     @property
     def host_ids(self) -> list[str]: ...
     @property

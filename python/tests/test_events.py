@@ -6,6 +6,7 @@ import json
 import pathlib
 import pickle
 import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -264,3 +265,40 @@ def test_value_objects_are_unhashable() -> None:
     for value in (event, event.attendees[0]):
         with pytest.raises(TypeError):
             hash(value)
+
+
+def test_attendees_and_hosts_are_lazy_read_only_sequences() -> None:
+    body = (FIXTURES / "deliveries" / "booking_large.json").read_bytes()
+    event = meetergo.parse_event(body)
+    assert isinstance(event, meetergo.BookingCreated)
+    attendees = event.attendees
+    raw = event.raw["attendees"]
+    assert isinstance(attendees, Sequence) and isinstance(attendees, meetergo.AttendeeList)
+    assert len(attendees) == len(raw) == 400
+    assert attendees[0].email == raw[0]["email"] and attendees[-1].email == raw[-1]["email"]
+    assert [a.email for a in attendees[10:13]] == [a["email"] for a in raw[10:13]]
+    assert [a.email for a in attendees] == [a["email"] for a in raw]
+    assert [a.email for a in reversed(attendees)][:2] == [raw[-1]["email"], raw[-2]["email"]]
+    with pytest.raises(IndexError):
+        attendees[400]
+    with pytest.raises(IndexError):
+        attendees[-401]
+    with pytest.raises(TypeError):
+        attendees["0"]  # type: ignore[call-overload]
+    assert attendees == list(attendees) and attendees == event.attendees and attendees != tuple(attendees)
+    assert (
+        attendees[3] in attendees
+        and attendees.index(attendees[3]) == 3
+        and attendees.count(attendees[3]) == 1
+    )
+    assert attendees[0].to_dict() == raw[0]
+    assert event.hosts[0].to_dict() == event.raw["hosts"][0] and len(event.hosts) == len(event.raw["hosts"])
+    with pytest.raises(TypeError):
+        hash(attendees)
+    other = meetergo.parse_event((FIXTURES / "deliveries" / "booking_created_full.json").read_bytes())
+    assert isinstance(other, meetergo.BookingCreated) and other.attendees != attendees
+    assert repr(other.attendees).startswith("[Attendee(") and "ada@example.com" in repr(other.attendees)
+    # Items stay valid after the event object is gone: they share the parsed event.
+    first = event.attendees[0]
+    del event, attendees
+    assert first.email == raw[0]["email"]

@@ -44,8 +44,8 @@ impl Webhook {
         self.inner.company_id.as_deref()
     }
     #[getter]
-    fn created_at(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
-        self.inner.created_at
+    fn created_at(&self) -> Option<convert::Time> {
+        self.inner.created_at.map(convert::Time)
     }
     #[getter]
     fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {

@@ -7,9 +7,9 @@ use chrono::{DateTime, FixedOffset};
 use meetergo_core as core;
 use meetergo_core::{Event, EventData, Str};
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PySlice, PyString};
 
-use crate::convert;
+use crate::convert::{self, Time};
 use crate::error;
 
 fn s(v: Option<&Str>) -> Option<&str> {
@@ -35,8 +35,56 @@ impl Field for Option<u64> {
 
 impl Field for Option<DateTime<FixedOffset>> {
     fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(self.into_pyobject(py)?.into_any())
+        Ok(self.map(Time).into_pyobject(py)?.into_any())
     }
+}
+
+/// A model object inside a parsed event: the event is shared, nothing is copied (a booking's 300-entry metadata
+/// or its 400 attendees are not cloned to read one field).
+pub(crate) struct Shared<T: 'static> {
+    event: Arc<Event>,
+    index: usize,
+    find: fn(&Event, usize) -> Option<&T>,
+}
+
+impl<T> Shared<T> {
+    fn new(event: &Arc<Event>, index: usize, find: fn(&Event, usize) -> Option<&T>) -> Self {
+        Self {
+            event: Arc::clone(event),
+            index,
+            find,
+        }
+    }
+
+    /// `Some` when the event holds the object (always, for a view made from that event).
+    fn of(event: &Arc<Event>, index: usize, find: fn(&Event, usize) -> Option<&T>) -> Option<Self> {
+        find(event, index).map(|_| Self::new(event, index, find))
+    }
+
+    fn get(&self) -> PyResult<&T> {
+        (self.find)(&self.event, self.index).ok_or_else(|| {
+            pyo3::exceptions::PyRuntimeError::new_err("meetergo: the object is not in its event")
+        })
+    }
+}
+
+fn find_attendee(e: &Event, i: usize) -> Option<&core::Attendee> {
+    e.booking()?.attendees.get(i)
+}
+fn find_host(e: &Event, i: usize) -> Option<&core::Host> {
+    e.booking()?.hosts.get(i)
+}
+fn find_meeting_info(e: &Event, _: usize) -> Option<&core::MeetingInfo> {
+    e.booking()?.meeting_info.as_ref()
+}
+fn find_cancellation(e: &Event, _: usize) -> Option<&core::Cancellation> {
+    e.booking()?.cancel.as_ref()
+}
+fn find_meeting_type(e: &Event, _: usize) -> Option<&core::MeetingType> {
+    e.booking()?.meeting_type.as_ref()
+}
+fn find_meeting_type_info(e: &Event, _: usize) -> Option<&core::MeetingTypeInfo> {
+    e.booking()?.meeting_type.as_ref()?.meeting_info.as_ref()
 }
 
 /// Generates a Python class around a core model, with a getter per field.
@@ -45,7 +93,7 @@ macro_rules! model {
         #[doc = concat!("`meetergo.", stringify!($name), "`: a read-only view of the delivery's object.")]
         #[pyclass(module = "meetergo._native", frozen)]
         pub struct $name {
-            pub(crate) inner: $core,
+            pub(crate) inner: Shared<$core>,
         }
 
         #[pymethods]
@@ -53,32 +101,44 @@ macro_rules! model {
             $(
                 #[getter]
                 fn $field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                    Field::to_py(&self.inner.$field, py)
+                    Field::to_py(&self.inner.get()?.$field, py)
                 }
             )*
 
             /// Fields this SDK does not know, as received.
             #[getter]
             fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-                convert::map(py, &self.inner.extra)
+                convert::map(py, &self.inner.get()?.extra)
             }
 
             /// The object as a `dict` (wire names).
             fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                convert::value(py, &serde_json::to_value(&self.inner).unwrap_or_default())
+                convert::value(py, &serde_json::to_value(self.inner.get()?).unwrap_or_default())
             }
 
             /// Equal objects must hash alike: these compare by value, so they are unhashable.
             #[classattr]
             const __hash__: Option<Py<PyAny>> = None;
 
-            fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-                other.cast::<$name>().is_ok_and(|o| o.get().inner == self.inner)
+            fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+                let Ok(other) = other.cast::<$name>() else {
+                    return Ok(false);
+                };
+                Ok(other.get().inner.get()? == self.inner.get()?)
             }
 
-            fn __repr__(&self) -> String {
-                // The core's Debug never shows secrets.
-                format!("{:?}", self.inner)
+            /// `Attendee(id='a-1', email='ada@example.com', ...)`: the fields that are set, URLs with their
+            /// credentials masked; unknown fields (`extra`) are left out, as they may hold secrets.
+            fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+                let inner = self.inner.get()?;
+                let mut parts: Vec<String> = Vec::new();
+                $(
+                    let value = Field::to_py(&inner.$field, py)?;
+                    if !value.is_none() {
+                        parts.push(format!("{}={}", stringify!($field), convert::safe_repr(&value)?));
+                    }
+                )*
+                Ok(format!("{}({})", stringify!($name), parts.join(", ")))
             }
         }
     };
@@ -107,29 +167,28 @@ model!(
 /// `meetergo.MeetingType`.
 #[pyclass(module = "meetergo._native", frozen)]
 pub struct MeetingType {
-    pub(crate) inner: core::MeetingType,
+    pub(crate) inner: Shared<core::MeetingType>,
 }
 
 #[pymethods]
 impl MeetingType {
     #[getter]
-    fn id(&self) -> Option<&str> {
-        s(self.inner.id.as_ref())
+    fn id(&self) -> PyResult<Option<&str>> {
+        Ok(s(self.inner.get()?.id.as_ref()))
     }
     #[getter]
-    fn slug(&self) -> Option<&str> {
-        s(self.inner.slug.as_ref())
+    fn slug(&self) -> PyResult<Option<&str>> {
+        Ok(s(self.inner.get()?.slug.as_ref()))
     }
     #[getter]
     fn meeting_info(&self) -> Option<MeetingTypeInfo> {
-        self.inner
-            .meeting_info
-            .clone()
+        Shared::of(&self.inner.event, 0, find_meeting_type_info)
             .map(|inner| MeetingTypeInfo { inner })
     }
     #[getter]
     fn metadata<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
         self.inner
+            .get()?
             .metadata
             .as_ref()
             .map(|m| convert::map(py, m))
@@ -137,25 +196,143 @@ impl MeetingType {
     }
     #[getter]
     fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        convert::map(py, &self.inner.extra)
+        convert::map(py, &self.inner.get()?.extra)
     }
     /// The object as a `dict` (wire names).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        convert::value(py, &serde_json::to_value(&self.inner).unwrap_or_default())
+        convert::value(
+            py,
+            &serde_json::to_value(self.inner.get()?).unwrap_or_default(),
+        )
     }
     /// Compared by value, so unhashable.
     #[classattr]
     const __hash__: Option<Py<PyAny>> = None;
 
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other
-            .cast::<MeetingType>()
-            .is_ok_and(|o| o.get().inner == self.inner)
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let Ok(other) = other.cast::<MeetingType>() else {
+            return Ok(false);
+        };
+        Ok(other.get().inner.get()? == self.inner.get()?)
     }
-    fn __repr__(&self) -> String {
-        format!("{:?}", self.inner)
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let inner = self.inner.get()?;
+        let mut parts = Vec::new();
+        for (name, value) in [("id", &inner.id), ("slug", &inner.slug)] {
+            if let Some(v) = value {
+                parts.push(format!("{name}={}", PyString::new(py, v).repr()?));
+            }
+        }
+        if let Some(info) = self.meeting_info() {
+            parts.push(format!(
+                "meeting_info={}",
+                Py::new(py, info)?.bind(py).repr()?
+            ));
+        }
+        Ok(format!("MeetingType({})", parts.join(", ")))
     }
 }
+
+/// Generates a read-only sequence of a booking's attendees or hosts: items are made when they are read, so
+/// `event.attendees[0]` does not build 400 objects.
+macro_rules! model_list {
+    ($name:ident, $item:ident, $field:ident, $find:ident) => {
+        #[doc = concat!("`meetergo.", stringify!($name), "`: a read-only sequence of `", stringify!($item), "`.")]
+        #[pyclass(module = "meetergo._native", frozen, sequence)]
+        pub struct $name {
+            event: Arc<Event>,
+        }
+
+        impl $name {
+            fn len(&self) -> usize {
+                self.event.booking().map_or(0, |b| b.$field.len())
+            }
+
+            fn item(&self, index: usize) -> $item {
+                $item {
+                    inner: Shared::new(&self.event, index, $find),
+                }
+            }
+
+            fn to_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+                let items = (0..self.len())
+                    .map(|i| Py::new(py, self.item(i)))
+                    .collect::<PyResult<Vec<_>>>()?;
+                PyList::new(py, items)
+            }
+        }
+
+        #[pymethods]
+        impl $name {
+            fn __len__(&self) -> usize {
+                self.len()
+            }
+
+            fn __getitem__<'py>(&self, py: Python<'py>, index: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+                if index.cast::<PySlice>().is_ok() {
+                    return self.to_list(py)?.as_any().get_item(index);
+                }
+                let i: isize = index.extract()?;
+                let len = isize::try_from(self.len()).unwrap_or(isize::MAX);
+                let at = if i < 0 { i + len } else { i };
+                if at < 0 || at >= len {
+                    return Err(pyo3::exceptions::PyIndexError::new_err(concat!(
+                        stringify!($field),
+                        " index out of range"
+                    )));
+                }
+                Ok(Py::new(py, self.item(at.unsigned_abs()))?.into_bound(py).into_any())
+            }
+
+            fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                self.to_list(py)?.as_any().try_iter().map(Bound::into_any)
+            }
+
+            fn __reversed__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                let list = self.to_list(py)?;
+                list.reverse()?;
+                list.as_any().try_iter().map(Bound::into_any)
+            }
+
+            fn __contains__(&self, py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<bool> {
+                self.to_list(py)?.contains(value)
+            }
+
+            /// The position of the first item equal to `value` (`ValueError` if none).
+            fn index(&self, py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<usize> {
+                self.to_list(py)?.index(value)
+            }
+
+            /// How many items equal `value`.
+            fn count(&self, py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<usize> {
+                self.to_list(py)?.as_any().call_method1("count", (value,))?.extract()
+            }
+
+            /// Compared by value with another such sequence or a `list` of equal items, so unhashable.
+            #[classattr]
+            const __hash__: Option<Py<PyAny>> = None;
+
+            fn __eq__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+                if let Ok(other) = other.cast::<$name>() {
+                    return Ok(other.get().event.booking().map(|b| &b.$field)
+                        == self.event.booking().map(|b| &b.$field));
+                }
+                // Like a `list`: equal to a `list` of equal items, not to a `tuple`.
+                if other.cast::<PyList>().is_err() {
+                    return Ok(false);
+                }
+                self.to_list(py)?.as_any().eq(other)
+            }
+
+            fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+                Ok(self.to_list(py)?.repr()?.to_string())
+            }
+        }
+    };
+}
+
+model_list!(AttendeeList, Attendee, attendees, find_attendee);
+model_list!(HostList, Host, hosts, find_host);
 
 /// What every event class offers.
 macro_rules! event_common {
@@ -205,8 +382,17 @@ macro_rules! event_common {
                     .cast::<$name>()
                     .is_ok_and(|o| *o.get().event == *self.event)
             }
-            fn __repr__(&self) -> String {
-                format!("{}({:?})", stringify!($name), self.event.data())
+            /// `BookingCreated(event_id='appt-1', idempotency_key='booking_created:appt-1:...')`; never the secret.
+            fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+                let id = match self.event.id() {
+                    Some(id) => format!("event_id={}, ", PyString::new(py, id).repr()?),
+                    None => String::new(),
+                };
+                Ok(format!(
+                    "{}({id}idempotency_key={})",
+                    stringify!($name),
+                    PyString::new(py, self.event.idempotency_key()).repr()?
+                ))
             }
         }
     };
@@ -244,12 +430,12 @@ macro_rules! booking_event {
                 Ok(self.b()?.secret.as_ref().map(core::Secret::expose_secret))
             }
             #[getter]
-            fn start(&self) -> PyResult<DateTime<FixedOffset>> {
-                Ok(self.b()?.start)
+            fn start(&self) -> PyResult<Time> {
+                Ok(Time(self.b()?.start))
             }
             #[getter]
-            fn end(&self) -> PyResult<DateTime<FixedOffset>> {
-                Ok(self.b()?.end)
+            fn end(&self) -> PyResult<Time> {
+                Ok(Time(self.b()?.end))
             }
             #[getter]
             fn location(&self) -> PyResult<Option<&str>> {
@@ -260,52 +446,36 @@ macro_rules! booking_event {
                 Ok(self.b()?.is_cancelled)
             }
             #[getter]
-            fn rescheduled_at(&self) -> PyResult<Option<DateTime<FixedOffset>>> {
-                Ok(self.b()?.rescheduled_at)
+            fn rescheduled_at(&self) -> PyResult<Option<Time>> {
+                Ok(self.b()?.rescheduled_at.map(Time))
             }
             #[getter]
-            fn previous_start(&self) -> PyResult<Option<DateTime<FixedOffset>>> {
-                Ok(self.b()?.previous_start())
+            fn previous_start(&self) -> PyResult<Option<Time>> {
+                Ok(self.b()?.previous_start().map(Time))
             }
             #[getter]
-            fn meeting_info(&self) -> PyResult<Option<MeetingInfo>> {
-                Ok(self
-                    .b()?
-                    .meeting_info
-                    .clone()
-                    .map(|inner| MeetingInfo { inner }))
+            fn meeting_info(&self) -> Option<MeetingInfo> {
+                Shared::of(&self.event, 0, find_meeting_info).map(|inner| MeetingInfo { inner })
             }
             #[getter]
-            fn attendees(&self) -> PyResult<Vec<Attendee>> {
-                Ok(self
-                    .b()?
-                    .attendees
-                    .iter()
-                    .cloned()
-                    .map(|inner| Attendee { inner })
-                    .collect())
+            fn attendees(&self) -> AttendeeList {
+                AttendeeList {
+                    event: Arc::clone(&self.event),
+                }
             }
             #[getter]
-            fn hosts(&self) -> PyResult<Vec<Host>> {
-                Ok(self
-                    .b()?
-                    .hosts
-                    .iter()
-                    .cloned()
-                    .map(|inner| Host { inner })
-                    .collect())
+            fn hosts(&self) -> HostList {
+                HostList {
+                    event: Arc::clone(&self.event),
+                }
             }
             #[getter]
             fn host_ids(&self) -> PyResult<Vec<&str>> {
                 Ok(self.b()?.host_ids.iter().map(Str::as_str).collect())
             }
             #[getter]
-            fn meeting_type(&self) -> PyResult<Option<MeetingType>> {
-                Ok(self
-                    .b()?
-                    .meeting_type
-                    .clone()
-                    .map(|inner| MeetingType { inner }))
+            fn meeting_type(&self) -> Option<MeetingType> {
+                Shared::of(&self.event, 0, find_meeting_type).map(|inner| MeetingType { inner })
             }
             #[getter]
             fn meeting_type_id(&self) -> PyResult<Option<&str>> {
@@ -316,16 +486,17 @@ macro_rules! booking_event {
                 Ok(s(self.b()?.company_id.as_ref()))
             }
             #[getter]
-            fn created_at(&self) -> PyResult<Option<DateTime<FixedOffset>>> {
-                Ok(self.b()?.created_at)
+            fn created_at(&self) -> PyResult<Option<Time>> {
+                Ok(self.b()?.created_at.map(Time))
             }
             #[getter]
-            fn updated_at(&self) -> PyResult<Option<DateTime<FixedOffset>>> {
-                Ok(self.b()?.updated_at)
+            fn updated_at(&self) -> PyResult<Option<Time>> {
+                Ok(self.b()?.updated_at.map(Time))
             }
             #[getter]
             fn cancel(&self) -> PyResult<Option<Cancellation>> {
-                Ok(self.b()?.cancel.clone().map(|inner| Cancellation { inner }))
+                Ok(Shared::of(&self.event, 0, find_cancellation)
+                    .map(|inner| Cancellation { inner }))
             }
             #[getter]
             fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
@@ -384,12 +555,12 @@ impl NewEmployee {
         self.e().and_then(|e| s(e.company_id.as_ref()))
     }
     #[getter]
-    fn created_at(&self) -> Option<DateTime<FixedOffset>> {
-        self.e().and_then(|e| e.created_at)
+    fn created_at(&self) -> Option<Time> {
+        self.e().and_then(|e| e.created_at).map(Time)
     }
     #[getter]
-    fn updated_at(&self) -> Option<DateTime<FixedOffset>> {
-        self.e().and_then(|e| e.updated_at)
+    fn updated_at(&self) -> Option<Time> {
+        self.e().and_then(|e| e.updated_at).map(Time)
     }
     #[getter]
     fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
@@ -426,8 +597,8 @@ impl FormSubmission {
         self.f().and_then(|f| s(f.form_id.as_ref()))
     }
     #[getter]
-    fn submitted_at(&self) -> Option<DateTime<FixedOffset>> {
-        self.f().and_then(|f| f.submitted_at)
+    fn submitted_at(&self) -> Option<Time> {
+        self.f().and_then(|f| f.submitted_at).map(Time)
     }
     #[getter]
     fn company_id(&self) -> Option<&str> {

@@ -64,6 +64,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<events::UnknownEvent>()?;
     m.add_class::<events::Attendee>()?;
     m.add_class::<events::Host>()?;
+    m.add_class::<events::AttendeeList>()?;
+    m.add_class::<events::HostList>()?;
     m.add_class::<events::MeetingInfo>()?;
     m.add_class::<events::MeetingType>()?;
     m.add_class::<events::MeetingTypeInfo>()?;
