@@ -240,3 +240,77 @@ def test_webhook_repr_masks_credentials_in_its_endpoint(mock_url: str) -> None:
     [hook] = meetergo.Client(api_key=key, base_url=mock_url).webhooks.list()
     assert hook.endpoint.endswith("access_token=t0ps3cret"), "the attribute is the URL as registered"
     assert "t0ps3cret" not in repr(hook) and "team=a&access_token=[redacted]" in repr(hook)
+
+
+def inject(url: str, fault: dict[str, object]) -> None:
+    request = urllib.request.Request(
+        f"{url}/_mock/faults",
+        data=json.dumps(fault).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request) as answer:
+        assert answer.status == 201
+
+
+FAULTS: list[tuple[dict[str, object], type[meetergo.APIError], int]] = [
+    # Two answers for two attempts (max_retries=1): the error is what the last attempt got.
+    ({"kind": "status", "status": 429, "retryAfter": "0", "count": 2}, meetergo.RateLimitError, 429),
+    ({"kind": "status", "status": 503, "count": 2}, meetergo.ServerError, 503),
+    ({"kind": "status", "status": 403, "count": 1}, meetergo.PermissionDeniedError, 403),
+]
+
+
+@pytest.mark.parametrize(("fault", "error", "status"), FAULTS)
+def test_errors_after_retries_sync_and_async(
+    mock_url: str, fault: dict[str, object], error: type[meetergo.APIError], status: int
+) -> None:
+    key = token()
+    inject(mock_url, fault)
+    with pytest.raises(error) as sync_info:
+        meetergo.Client(api_key=key, base_url=mock_url, max_retries=1).webhooks.list()
+    assert sync_info.value.status_code == status and isinstance(sync_info.value, meetergo.MeetergoError)
+    if status == 429:
+        assert sync_info.value.retry_after == 0.0
+
+    async def main() -> None:
+        async with meetergo.AsyncClient(api_key=key, base_url=mock_url, max_retries=1) as c:
+            with pytest.raises(error) as async_info:
+                await c.webhooks.list()
+            assert async_info.value.status_code == status
+
+    inject(mock_url, fault)
+    asyncio.run(main())
+    # The faults are used up: the stand-in answers normally again.
+    assert meetergo.Client(api_key=key, base_url=mock_url).webhooks.list() == []
+
+
+def test_every_operation_and_error_async(mock_url: str) -> None:
+    async def main() -> None:
+        async with meetergo.AsyncClient(
+            api_key=token(), base_url=mock_url, allow_insecure_endpoints=True
+        ) as c:
+            with pytest.raises(meetergo.ValidationError):
+                await c.webhooks.create(endpoint="ftp://example.com", event_types=["booking_created"])
+            with pytest.raises(meetergo.NotFoundError):
+                await c.webhooks.update("missing", description="x")
+            hooks = [
+                await c.webhooks.create(endpoint=endpoint(), event_types=["booking_created"])
+                for _ in range(meetergo.MAX_WEBHOOKS_PER_COMPANY)
+            ]
+            with pytest.raises(meetergo.LimitReachedError):
+                await c.webhooks.create(endpoint=endpoint(), event_types=["booking_created"])
+            assert sorted(h.id for h in await c.webhooks.list()) == sorted(h.id for h in hooks)
+        async with meetergo.AsyncClient(api_key="nope", base_url=mock_url) as bad:
+            with pytest.raises(meetergo.AuthenticationError):
+                await bad.webhooks.list()
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        async with meetergo.AsyncClient(
+            api_key=token(), base_url=f"http://127.0.0.1:{port}", max_retries=0
+        ) as refused:
+            with pytest.raises(meetergo.ConnectionError):
+                await refused.webhooks.list()
+
+    asyncio.run(main())
