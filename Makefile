@@ -4,8 +4,11 @@ SHELL := /bin/bash
 CARGO ?= cargo
 # One Python for every build of the pyo3 binding (cargo's and maturin's), so it is configured and compiled once.
 export PYO3_PYTHON := $(CURDIR)/.venv/bin/python
+# napi-rs's CLI always passes `--target <host>`: every cargo call names it too, so there is one build, not two.
+HOST := $(shell rustc -vV | sed -n 's/^host: //p')
+export CARGO_BUILD_TARGET ?= $(HOST)
 
-.PHONY: help setup tour test test-rust test-python test-python-install python lint lint-python fmt wasm-check bench ci
+.PHONY: help setup tour test test-rust test-python test-python-install test-node node python lint lint-python fmt wasm-check bench ci
 
 help: ## List the recipes
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -16,7 +19,7 @@ setup: ## Install what the repository needs (toolchain components, targets)
 tour: setup ## The main job: `meetergo tour`, end to end on the embedded stand-in
 	$(CARGO) run --quiet -p meetergo-cli -- tour
 
-test: test-rust test-python test-python-install ## Every test of every runtime
+test: test-rust test-python test-python-install test-node ## Every test of every runtime
 
 test-rust: setup ## The Rust crates' tests (unit, integration, doctests; the Python binding is tested from Python)
 	$(CARGO) test --workspace --all-targets
@@ -28,6 +31,16 @@ python: setup ## Build the Python package into .venv (maturin develop)
 test-python: python ## The Python package's tests (pytest), its stub against the module (stubtest)
 	cd python && ../.venv/bin/python -m pytest -q
 	cd python && ../.venv/bin/python -m mypy.stubtest meetergo._native --allowlist stubtest-allowlist.txt
+
+node/node_modules/.installed: node/package-lock.json
+	cd node && npm ci --no-audit --no-fund && touch node_modules/.installed
+
+node: setup node/node_modules/.installed ## Build the npm package's native addon (napi build) into node/native
+	cd node && npm run build
+
+test-node: node ## The npm package's tests (node --test: corpus, client on the stand-in, receiver, npm pack) and tsc --strict
+	cd node && npm test
+	cd node && npm run typecheck
 
 PIP_VENV := $(CURDIR)/target/pip-install-venv
 test-python-install: setup ## `pip install ./python` into a fresh venv, then use the package from outside the repository

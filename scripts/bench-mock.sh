@@ -6,9 +6,11 @@ cd "$(dirname "$0")/.."
 duration=${1:-10s}
 connections=${2:-50}
 command -v wrk >/dev/null || { echo "bench-mock: wrk is missing (apt-get install wrk)" >&2; exit 1; }
-cargo build --quiet --release -p meetergo-cli
+# Where cargo puts the binary depends on CARGO_BUILD_TARGET: ask it.
+bin=$(cargo build --quiet --release -p meetergo-cli --bin meetergo --message-format=json |
+  sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)
 log=$(mktemp)
-target/release/meetergo mock --port 0 --no-rate-limit >"$log" 2>&1 &
+"$bin" mock --port 0 --no-rate-limit >"$log" 2>&1 &
 mock=$!
 trap 'kill $mock 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 50); do grep -q 'listening on' "$log" && break; sleep 0.1; done

@@ -2,7 +2,6 @@
 requests and httpx making the same call (GET /webhooks with the same token, JSON decoded). Prints a table.
 
     .venv/bin/pip install requests httpx          # the contenders (not needed by the package)
-    cargo build --release -p meetergo-cli         # the stand-in (MEETERGO_BIN overrides the path)
     .venv/bin/python python/benches/client.py [seconds per contender, default 3]
 
 The stand-in runs with its rate limit off and holds six webhooks; it shares the machine's cores with the client.
@@ -12,6 +11,7 @@ Contenders that are not installed are skipped.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import pathlib
 import re
@@ -27,8 +27,34 @@ TOKEN = "rgo-bench-token"
 CONCURRENCY = 32
 
 
+def release_binary() -> str:
+    # Where cargo puts it depends on CARGO_BUILD_TARGET: ask cargo.
+    out = subprocess.run(
+        [
+            "cargo",
+            "build",
+            "--quiet",
+            "--release",
+            "-p",
+            "meetergo-cli",
+            "--bin",
+            "meetergo",
+            "--message-format=json",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    for line in out.splitlines():
+        message = json.loads(line)
+        if message.get("executable"):
+            return str(message["executable"])
+    raise RuntimeError("cargo did not report the meetergo binary")
+
+
 def start_stand_in() -> tuple[subprocess.Popen[str], str]:
-    binary = os.environ.get("MEETERGO_BIN", str(ROOT / "target" / "release" / "meetergo"))
+    binary = os.environ.get("MEETERGO_BIN") or release_binary()
     process = subprocess.Popen(
         [binary, "mock", "--port", "0", "--no-rate-limit"],
         stdout=subprocess.PIPE,

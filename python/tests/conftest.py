@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pathlib
 import re
@@ -17,8 +18,19 @@ def _binary() -> pathlib.Path:
     configured = os.environ.get("MEETERGO_BIN")
     if configured:
         return pathlib.Path(configured)
-    subprocess.run(["cargo", "build", "--quiet", "-p", "meetergo-cli"], cwd=ROOT, check=True)
-    return ROOT / "target" / "debug" / "meetergo"
+    # Ask cargo where it put the binary (the target directory depends on CARGO_BUILD_TARGET).
+    out = subprocess.run(
+        ["cargo", "build", "--quiet", "-p", "meetergo-cli", "--bin", "meetergo", "--message-format=json"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    for line in out.splitlines():
+        message = json.loads(line)
+        if message.get("reason") == "compiler-artifact" and message.get("executable"):
+            return pathlib.Path(message["executable"])
+    raise RuntimeError("cargo did not report the meetergo binary")
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 //! Core errors → the Python exceptions of `meetergo._errors` (defined in Python so users can catch and pickle them).
 
-use meetergo_core::{Error, ErrorCategory, PayloadError, PayloadErrorKind, ValidationError};
+use meetergo_core::{Error, PayloadError, PayloadErrorKind, ValidationError};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
@@ -66,7 +66,7 @@ pub(crate) fn core(py: Python<'_>, e: &Error) -> PyErr {
         }
         _ => match e.api_error() {
             Some(api) => {
-                let class = class_of(e.category());
+                let class = e.category().class_name();
                 let mut attrs = vec![
                     ("body", text(&api.body)),
                     ("status_code", int(py, api.status)),
@@ -122,22 +122,4 @@ fn int(py: Python<'_>, v: u16) -> Py<PyAny> {
 fn usize_py(py: Python<'_>, v: usize) -> Py<PyAny> {
     v.into_pyobject(py)
         .map_or_else(|never| match never {}, |i| i.into_any().unbind())
-}
-
-/// The Python class of a core error category (`meetergo._errors`).
-fn class_of(category: ErrorCategory) -> &'static str {
-    match category {
-        ErrorCategory::Validation => "ValidationError",
-        ErrorCategory::BadRequest => "BadRequestError",
-        ErrorCategory::Authentication => "AuthenticationError",
-        ErrorCategory::PermissionDenied => "PermissionDeniedError",
-        ErrorCategory::NotFound => "NotFoundError",
-        ErrorCategory::LimitReached => "LimitReachedError",
-        ErrorCategory::RateLimited => "RateLimitError",
-        ErrorCategory::Server => "ServerError",
-        ErrorCategory::Timeout => "TimeoutError",
-        ErrorCategory::Connection => "ConnectionError",
-        ErrorCategory::Payload => "PayloadError",
-        _ => "APIError",
-    }
 }

@@ -154,6 +154,171 @@ impl ErrorCategory {
     }
 }
 
+impl ErrorCategory {
+    /// The exception class every runtime uses (`"NotFoundError"`, `"RateLimitError"`, `"APIError"`, ...): the
+    /// names of `sdk-surface.md`, the same in Python, Node and browsers.
+    pub fn class_name(self) -> &'static str {
+        match self {
+            ErrorCategory::Validation => "ValidationError",
+            ErrorCategory::BadRequest => "BadRequestError",
+            ErrorCategory::Authentication => "AuthenticationError",
+            ErrorCategory::PermissionDenied => "PermissionDeniedError",
+            ErrorCategory::NotFound => "NotFoundError",
+            ErrorCategory::LimitReached => "LimitReachedError",
+            ErrorCategory::RateLimited => "RateLimitError",
+            ErrorCategory::Server => "ServerError",
+            ErrorCategory::Api => "APIError",
+            ErrorCategory::Timeout => "TimeoutError",
+            ErrorCategory::Connection => "ConnectionError",
+            ErrorCategory::Payload => "PayloadError",
+        }
+    }
+
+    /// The stable error code of Node and browsers (`"MEETERGO_NOT_FOUND"`, ...).
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorCategory::Validation => "MEETERGO_VALIDATION",
+            ErrorCategory::BadRequest => "MEETERGO_BAD_REQUEST",
+            ErrorCategory::Authentication => "MEETERGO_AUTHENTICATION",
+            ErrorCategory::PermissionDenied => "MEETERGO_PERMISSION_DENIED",
+            ErrorCategory::NotFound => "MEETERGO_NOT_FOUND",
+            ErrorCategory::LimitReached => "MEETERGO_LIMIT_REACHED",
+            ErrorCategory::RateLimited => "MEETERGO_RATE_LIMITED",
+            ErrorCategory::Server => "MEETERGO_SERVER",
+            ErrorCategory::Api => "MEETERGO_API",
+            ErrorCategory::Timeout => "MEETERGO_TIMEOUT",
+            ErrorCategory::Connection => "MEETERGO_CONNECTION",
+            ErrorCategory::Payload => "MEETERGO_PAYLOAD",
+        }
+    }
+}
+
+/// An error as plain data (serializes to camelCase JSON), for runtimes that build their error objects outside Rust
+/// (Node, browsers): every attribute an error class exposes, none of them holding the token or a booking secret.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ErrorReport {
+    /// The class ([`ErrorCategory::class_name`]).
+    pub name: &'static str,
+    /// The stable code ([`ErrorCategory::code`]).
+    pub code: &'static str,
+    /// The error's `Display` text.
+    pub message: String,
+    /// HTTP status of an answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// meetergo's `message` as sent: a sentence or a list of them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_message: Option<ErrorMessage>,
+    /// The answer's body (truncated, scrubbed of the token).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// How long meetergo asked to wait (`Retry-After`), in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
+    /// The request may have been processed although the call failed ([`Error::is_outcome_unknown`]).
+    pub outcome_unknown: bool,
+    /// Validation: the offending field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Validation: why it was rejected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Validation and payload errors: the kind's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
+    /// Payload errors: the wire path of the offending field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Payload errors: 1-based line of a JSON syntax error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// Payload errors: 1-based column of a JSON syntax error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// The underlying cause (a transport error's source), as text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+}
+
+impl ErrorReport {
+    fn bare(category: ErrorCategory, message: String) -> Self {
+        Self {
+            name: category.class_name(),
+            code: category.code(),
+            message,
+            status: None,
+            server_message: None,
+            body: None,
+            retry_after_ms: None,
+            outcome_unknown: false,
+            field: None,
+            reason: None,
+            kind: None,
+            path: None,
+            line: None,
+            column: None,
+            cause: None,
+        }
+    }
+}
+
+impl From<&ValidationError> for ErrorReport {
+    fn from(e: &ValidationError) -> Self {
+        Self {
+            field: Some(e.field.clone()),
+            reason: Some(e.reason.clone()),
+            kind: Some(e.kind.name()),
+            ..Self::bare(ErrorCategory::Validation, e.to_string())
+        }
+    }
+}
+
+impl From<&PayloadError> for ErrorReport {
+    fn from(e: &PayloadError) -> Self {
+        let mut report = Self {
+            kind: Some(e.kind.name()),
+            ..Self::bare(ErrorCategory::Payload, e.to_string())
+        };
+        match &e.kind {
+            PayloadErrorKind::InvalidField { path } => report.path = Some(path.clone()),
+            PayloadErrorKind::InvalidJson { line, column } => {
+                report.line = Some(*line);
+                report.column = Some(*column);
+            }
+            _ => {}
+        }
+        report
+    }
+}
+
+impl From<&Error> for ErrorReport {
+    fn from(e: &Error) -> Self {
+        match e {
+            Error::Validation(v) => return v.into(),
+            Error::Payload(p) => return p.into(),
+            _ => {}
+        }
+        let mut report = Self::bare(e.category(), e.to_string());
+        report.outcome_unknown = e.is_outcome_unknown();
+        if let Some(api) = e.api_error() {
+            report.status = Some(api.status);
+            report.server_message = api.message.clone();
+            report.body = Some(api.body.clone());
+            report.retry_after_ms = api
+                .retry_after
+                .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        }
+        if let Error::UnexpectedResponse { status, body, .. } = e {
+            report.status = Some(*status);
+            report.body = Some(body.clone());
+        }
+        report.cause = std::error::Error::source(e).map(ToString::to_string);
+        report
+    }
+}
+
 impl Error {
     /// The error's class.
     pub fn category(&self) -> ErrorCategory {

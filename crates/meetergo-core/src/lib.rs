@@ -85,8 +85,8 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub use credentials::{ApiKey, TokenKind, user_id_header};
 pub use dedup::Deduplicator;
 pub use error::{
-    ApiError, Error, ErrorCategory, ErrorMessage, FieldError, PayloadError, PayloadErrorKind,
-    Result, ValidationError, ValidationErrorKind,
+    ApiError, Error, ErrorCategory, ErrorMessage, ErrorReport, FieldError, PayloadError,
+    PayloadErrorKind, Result, ValidationError, ValidationErrorKind,
 };
 pub use event::{
     Attendee, Booking, Cancellation, DEFAULT_MAX_BODY_BYTES, Event, EventData, FormSubmission,
@@ -99,8 +99,8 @@ pub use secret::{Secret, is_secret_key, redact_body, redact_json, redact_url};
 pub use sync::{SyncAction, plan_sync, validate_desired};
 pub use text::Str;
 pub use validate::{
-    is_non_public_ip, positive_seconds, validate_endpoint, validate_event_types,
-    validate_new_webhook, validate_patch, validate_webhook_id,
+    is_non_public_ip, positive_millis, positive_seconds, validate_endpoint, validate_event_types,
+    validate_new_webhook, validate_patch, validate_webhook_id, whole_number,
 };
 
 #[cfg(feature = "http")]

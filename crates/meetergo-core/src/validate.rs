@@ -340,3 +340,33 @@ pub fn positive_seconds(seconds: f64, field: &str) -> Result<Duration, Validatio
             )
         })
 }
+
+/// A duration given in milliseconds by a runtime that speaks milliseconds (Node's `timeoutMs`, `ttlMs`): positive
+/// and finite, or a [`ValidationError`] naming `field`.
+pub fn positive_millis(millis: f64, field: &str) -> Result<Duration, ValidationError> {
+    Duration::try_from_secs_f64(millis / 1000.0)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| {
+            ValidationError::new(
+                field,
+                Kind::Malformed,
+                format!("must be a positive number of milliseconds, not {millis}"),
+            )
+        })
+}
+
+/// A count given as a number by a runtime without integer types (JavaScript): a whole number from 0 to `max`, or a
+/// [`ValidationError`] naming `field` (never a silent wrap-around of `-1` to 4294967295).
+pub fn whole_number(value: f64, field: &str, max: u32) -> Result<u32, ValidationError> {
+    if value.fract() == 0.0 && (0.0..=f64::from(max)).contains(&value) {
+        // In range and whole: the conversion is exact.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        return Ok(value as u32);
+    }
+    Err(ValidationError::new(
+        field,
+        Kind::Malformed,
+        format!("must be a whole number from 0 to {max}, not {value}"),
+    ))
+}

@@ -236,3 +236,87 @@ fn seconds_must_be_positive_and_finite() {
         assert_eq!(e.field, "ttl_seconds");
     }
 }
+
+#[test]
+fn milliseconds_and_counts_from_javascript_numbers() {
+    use meetergo_core::{positive_millis, whole_number};
+    use std::time::Duration;
+    assert_eq!(
+        positive_millis(250.0, "timeoutMs").unwrap(),
+        Duration::from_millis(250)
+    );
+    for bad in [0.0, -5.0, f64::NAN, f64::INFINITY] {
+        assert_eq!(positive_millis(bad, "ttlMs").unwrap_err().field, "ttlMs");
+    }
+    assert_eq!(whole_number(0.0, "maxRetries", 100).unwrap(), 0);
+    assert_eq!(whole_number(100.0, "maxRetries", 100).unwrap(), 100);
+    // Never a silent wrap-around or truncation.
+    for bad in [-1.0, 1.5, 101.0, f64::NAN, f64::INFINITY, -0.5] {
+        let e = whole_number(bad, "maxRetries", 100).unwrap_err();
+        assert_eq!(e.field, "maxRetries", "{bad}");
+        assert!(e.reason.contains("whole number"), "{}", e.reason);
+    }
+}
+
+#[test]
+fn error_reports_carry_every_attribute_and_no_secret() {
+    use meetergo_core::{ApiError, Error, ErrorCategory, ErrorReport};
+    let body = r#"{"message":["endpoint must be a URL","eventTypes must not be empty"],"error":"Bad Request"}"#;
+    let error = Error::Api(Box::new(ApiError::from_response(
+        400,
+        "POST",
+        "/webhooks",
+        body,
+    )));
+    let report = serde_json::to_value(ErrorReport::from(&error)).unwrap();
+    assert_eq!(report["name"], "BadRequestError");
+    assert_eq!(report["code"], "MEETERGO_BAD_REQUEST");
+    assert_eq!(report["status"], 400);
+    assert_eq!(report["serverMessage"][1], "eventTypes must not be empty");
+    assert_eq!(report["outcomeUnknown"], false);
+    assert!(report["body"].as_str().unwrap().contains("Bad Request"));
+    assert!(
+        report.get("field").is_none(),
+        "only what applies is set: {report}"
+    );
+
+    let payload = meetergo_core::Event::from_slice(br#"{"webhookType":"booking_created","id":7}"#)
+        .unwrap_err();
+    let report = serde_json::to_value(ErrorReport::from(&payload)).unwrap();
+    assert_eq!(report["name"], "PayloadError");
+    assert_eq!(report["kind"], "InvalidField");
+    assert_eq!(report["path"], "id");
+
+    let invalid = meetergo_core::validate_new_webhook(
+        &meetergo_core::NewWebhook::new("http://example.com/h", ["booking_created"]),
+        false,
+    )
+    .unwrap_err();
+    let report = serde_json::to_value(ErrorReport::from(&Error::Validation(invalid))).unwrap();
+    assert_eq!(report["code"], "MEETERGO_VALIDATION");
+    assert_eq!(report["field"], "endpoint");
+    assert_eq!(report["kind"], "InsecureScheme");
+
+    // Class names and codes: the names of sdk-surface.md, the same in every runtime.
+    let pairs = [
+        (
+            ErrorCategory::RateLimited,
+            "RateLimitError",
+            "MEETERGO_RATE_LIMITED",
+        ),
+        (ErrorCategory::Api, "APIError", "MEETERGO_API"),
+        (
+            ErrorCategory::Connection,
+            "ConnectionError",
+            "MEETERGO_CONNECTION",
+        ),
+        (
+            ErrorCategory::LimitReached,
+            "LimitReachedError",
+            "MEETERGO_LIMIT_REACHED",
+        ),
+    ];
+    for (category, name, code) in pairs {
+        assert_eq!((category.class_name(), category.code()), (name, code));
+    }
+}

@@ -1,0 +1,351 @@
+// Types of the `meetergo` package (hand-written for the JavaScript layer in index.js; the native module's own
+// typings are generated into native/index.d.ts by the build).
+
+/** The event types meetergo documents, as sent on the wire. */
+export declare const EventType: {
+  readonly BOOKING_CREATED: 'booking_created';
+  readonly BOOKING_CANCELLED: 'booking_cancelled';
+  readonly BOOKING_RESCHEDULED: 'booking_rescheduled';
+  readonly NEW_EMPLOYEE: 'new_employee';
+  readonly FORM_SUBMISSION: 'form_submission';
+  readonly CREDENTIAL_ERROR: 'credential_error';
+  readonly REVIEW_SUBMITTED: 'review_submitted';
+  readonly REVIEW_PUBLISHED: 'review_published';
+  readonly SIGNATURE_COMPLETED: 'signature_completed';
+};
+/** One of the documented event types. Any other string is accepted too (meetergo may add types). */
+export type KnownEventType = (typeof EventType)[keyof typeof EventType];
+/** An event type string: a documented one, or any other (kept, never rejected on read). */
+export type EventTypeName = KnownEventType | (string & {});
+
+/** The most webhooks a company can have. */
+export declare const MAX_WEBHOOKS_PER_COMPANY: number;
+/** The version of the Rust core in this build. */
+export declare const CORE_VERSION: string;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Client
+
+export interface ClientOptions {
+  /** API token (`rgo-...` or `ak_live:...`). Default: `MEETERGO_API_KEY`. */
+  apiKey?: string;
+  /** Acting user; required for `ak_live:` keys, not sent for `rgo-` tokens. Default: `MEETERGO_USER_ID`. */
+  userId?: string;
+  /** Default: `MEETERGO_BASE_URL`, else `https://api.meetergo.com`. */
+  baseUrl?: string;
+  /** Timeout per attempt in milliseconds. Default: 30000. */
+  timeoutMs?: number;
+  /** Retries after the first attempt (429 always; 5xx, timeouts and broken connections when safe). Default: 2. */
+  maxRetries?: number;
+  /** Allow http and private hosts as endpoints (local development, tunnels). Default: false. */
+  allowInsecureEndpoints?: boolean;
+}
+
+export interface CallOptions {
+  /** Aborts the request; the Promise then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** A registered webhook, as meetergo returns it (unknown fields are kept). */
+export interface Webhook {
+  id: string;
+  endpoint: string;
+  description?: string;
+  eventTypes: EventTypeName[];
+  companyId?: string;
+  /** ISO 8601 / RFC 3339 date-time. */
+  createdAt?: string;
+  [field: string]: unknown;
+}
+
+export interface NewWebhook {
+  /** https URL on a public host (unless `allowInsecureEndpoints`). */
+  endpoint: string;
+  /** At least one; duplicates are removed before sending. */
+  eventTypes: Iterable<EventTypeName>;
+  description?: string;
+}
+
+export interface WebhookPatch {
+  endpoint?: string;
+  description?: string;
+  /** Replaces the whole list. */
+  eventTypes?: Iterable<EventTypeName>;
+}
+
+export declare class Webhooks {
+  private constructor();
+  create(input: NewWebhook, options?: CallOptions): Promise<Webhook>;
+  list(options?: CallOptions): Promise<Webhook[]>;
+  update(id: string, patch: WebhookPatch, options?: CallOptions): Promise<Webhook>;
+  delete(id: string, options?: CallOptions): Promise<void>;
+}
+
+export declare class Client {
+  constructor(options?: ClientOptions);
+  readonly webhooks: Webhooks;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors
+
+export type ErrorCode =
+  | 'MEETERGO_ERROR'
+  | 'MEETERGO_VALIDATION'
+  | 'MEETERGO_PAYLOAD'
+  | 'MEETERGO_API'
+  | 'MEETERGO_BAD_REQUEST'
+  | 'MEETERGO_AUTHENTICATION'
+  | 'MEETERGO_PERMISSION_DENIED'
+  | 'MEETERGO_NOT_FOUND'
+  | 'MEETERGO_LIMIT_REACHED'
+  | 'MEETERGO_RATE_LIMITED'
+  | 'MEETERGO_SERVER'
+  | 'MEETERGO_TIMEOUT'
+  | 'MEETERGO_CONNECTION'
+  | 'MEETERGO_ABORTED'
+  | 'MEETERGO_INTERNAL';
+
+/** Base class of every error the SDK throws. Never contains the API token. */
+export declare class MeetergoError extends Error {
+  readonly code: ErrorCode;
+  /** True when the request may have been processed although the call failed (a create: list before retrying). */
+  readonly outcomeUnknown?: boolean;
+  static readonly code: ErrorCode;
+}
+/** Rejected before anything was sent. */
+export declare class ValidationError extends MeetergoError {
+  readonly code: 'MEETERGO_VALIDATION';
+  /** The offending field, in the wire's spelling (`endpoint`, `eventTypes[2]`, `userId`, `timeoutMs`, ...). */
+  readonly field: string;
+  /** Why, in a sentence. */
+  readonly reason: string;
+  /** The class of problem: `Missing`, `Malformed`, `InsecureScheme`, `PrivateHost`, `SecretInUrl`, ... */
+  readonly kind: string;
+}
+/** A delivery body could not be read. */
+export declare class PayloadError extends MeetergoError {
+  readonly code: 'MEETERGO_PAYLOAD';
+  /** `InvalidJson`, `InvalidUtf8`, `TooLarge`, `TooDeep`, `NotAnObject`, `MissingWebhookType`, `InvalidWebhookType`, `InvalidField`. */
+  readonly kind: string;
+  /** With `InvalidField`: the wire path of the offending field (`attendees[1].email`). */
+  readonly path?: string;
+  /** With `InvalidJson`: 1-based position. */
+  readonly line?: number;
+  readonly column?: number;
+}
+/** meetergo answered with an error status. */
+export declare class APIError extends MeetergoError {
+  /** The HTTP status. */
+  readonly status: number;
+  /** meetergo's `message`: a sentence, or a list of them. */
+  readonly serverMessage?: string | string[];
+  /** The answer's body (truncated; never the token). */
+  readonly body?: string;
+  readonly outcomeUnknown: boolean;
+}
+export declare class BadRequestError extends APIError {
+  readonly code: 'MEETERGO_BAD_REQUEST';
+}
+export declare class AuthenticationError extends APIError {
+  readonly code: 'MEETERGO_AUTHENTICATION';
+}
+export declare class PermissionDeniedError extends APIError {
+  readonly code: 'MEETERGO_PERMISSION_DENIED';
+}
+export declare class NotFoundError extends APIError {
+  readonly code: 'MEETERGO_NOT_FOUND';
+}
+export declare class LimitReachedError extends APIError {
+  readonly code: 'MEETERGO_LIMIT_REACHED';
+}
+export declare class RateLimitError extends APIError {
+  readonly code: 'MEETERGO_RATE_LIMITED';
+  /** How long meetergo asked to wait, when it said. */
+  readonly retryAfterMs?: number;
+}
+export declare class ServerError extends APIError {
+  readonly code: 'MEETERGO_SERVER';
+}
+export declare class TimeoutError extends MeetergoError {
+  readonly code: 'MEETERGO_TIMEOUT';
+}
+export declare class ConnectionError extends MeetergoError {
+  readonly code: 'MEETERGO_CONNECTION';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Deliveries
+
+/** Unknown fields are kept as received on every object. */
+interface Open {
+  [field: string]: unknown;
+}
+
+export interface Attendee extends Open {
+  id?: string;
+  email?: string;
+  firstname?: string;
+  lastname?: string;
+  fullname?: string;
+  phone?: string;
+  timezone?: string;
+  language?: string;
+}
+
+export interface Host extends Open {
+  id?: string;
+  email?: string;
+  givenName?: string;
+  familyName?: string;
+  fullName?: string;
+  slug?: string;
+  picture?: string;
+}
+
+export interface MeetingInfo extends Open {
+  channel?: string;
+  meetingLink?: string;
+}
+
+export interface MeetingTypeInfo extends Open {
+  name?: string;
+  duration?: number;
+}
+
+export interface MeetingType extends Open {
+  id?: string;
+  slug?: string;
+  meetingInfo?: MeetingTypeInfo;
+  metadata?: Record<string, unknown>;
+}
+
+export interface Cancellation extends Open {
+  actionSource?: string;
+  /** ISO 8601 / RFC 3339 date-time. */
+  actionAt?: string;
+  actionBy?: string;
+  reason?: string;
+}
+
+interface EventBase extends Open {
+  /** The same for every delivery of this event, different for every other event. */
+  readonly idempotencyKey: string;
+  /** The body as received, parsed (for the older envelope shape: the whole envelope). */
+  readonly raw: Record<string, unknown>;
+  /** The event as plain data with wire names (what `JSON.stringify` writes), without the booking secret. */
+  toJSON(): Record<string, unknown>;
+}
+
+/** Top-level fields are getters over the parsed event: `null` when the delivery has no such field. */
+interface BookingFields extends EventBase {
+  id: string;
+  /** Token that can cancel or reschedule the booking. Readable; `inspect` and `JSON.stringify` never show it. */
+  secret: string | null;
+  /** ISO 8601 / RFC 3339 date-times, offset as sent. */
+  start: string;
+  end: string;
+  location: string | null;
+  isCancelled: boolean | null;
+  rescheduledAt: string | null;
+  /** The start before a reschedule, when sent as `originalStart`. */
+  originalStart: string | null;
+  meetingInfo: MeetingInfo | null;
+  attendees: Attendee[];
+  hosts: Host[];
+  hostIds: string[];
+  meetingType: MeetingType | null;
+  meetingTypeId: string | null;
+  companyId: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+  cancel: Cancellation | null;
+}
+
+export interface BookingCreated extends BookingFields {
+  webhookType: 'booking_created';
+}
+export interface BookingCancelled extends BookingFields {
+  webhookType: 'booking_cancelled';
+}
+export interface BookingRescheduled extends BookingFields {
+  webhookType: 'booking_rescheduled';
+}
+export interface NewEmployee extends EventBase {
+  webhookType: 'new_employee';
+  id: string | null;
+  email: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  companyId: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+export interface FormSubmission extends EventBase {
+  webhookType: 'form_submission';
+  id: string | null;
+  formId: string | null;
+  submittedAt: string | null;
+  companyId: string | null;
+}
+/**
+ * Any other `webhookType` (meetergo's other documented types, or one added later); the body is kept.
+ * Its `webhookType` is a plain string, so TypeScript cannot tell it from the five modeled ones by comparing
+ * strings: test `isKnownEvent(event)` first, then `switch (event.webhookType)` narrows to each class.
+ */
+export interface UnknownEvent extends EventBase {
+  webhookType: string;
+}
+
+/** The five event classes the SDK models, discriminated by `webhookType`. */
+export type KnownEvent = BookingCreated | BookingCancelled | BookingRescheduled | NewEmployee | FormSubmission;
+/** A parsed delivery. */
+export type Event = KnownEvent | UnknownEvent;
+export type EventClassName =
+  | 'BookingCreated'
+  | 'BookingCancelled'
+  | 'BookingRescheduled'
+  | 'NewEmployee'
+  | 'FormSubmission'
+  | 'UnknownEvent';
+
+export interface ParseOptions {
+  /** Bodies larger than this are refused (`PayloadError`, kind `TooLarge`). Default: 1 MiB. */
+  maxBodyBytes?: number;
+}
+
+/** Parses a delivery body; throws `PayloadError` when it is unreadable. */
+export declare function parseEvent(body: Uint8Array | ArrayBuffer | string, options?: ParseOptions): Event;
+/** The class of a parsed event. */
+export declare function eventClass(event: Event): EventClassName;
+/** `true` for the five modeled classes: inside `if (isKnownEvent(e))`, `switch (e.webhookType)` narrows to each. */
+export declare function isKnownEvent(event: Event): event is KnownEvent;
+
+export interface WebhookDefinition {
+  endpoint: string;
+  eventTypes: Iterable<EventTypeName>;
+  description?: string;
+  allowInsecureEndpoints?: boolean;
+}
+/** Checks a webhook definition as the client does before sending; returns it normalized or throws `ValidationError`. */
+export declare function validateWebhook(input: WebhookDefinition): {
+  endpoint: string;
+  eventTypes: EventTypeName[];
+  description?: string;
+};
+
+export interface DeduplicatorOptions {
+  /** How long a key is remembered. Default: 24 h. */
+  ttlMs?: number;
+  /** How many keys are remembered at most (oldest dropped first). Default: 100000. */
+  maxEntries?: number;
+}
+/** Remembers idempotency keys to skip duplicate deliveries (meetergo delivers at least once). */
+export declare class Deduplicator {
+  constructor(options?: DeduplicatorOptions);
+  /** `true` the first time a key is seen within the TTL, `false` for a duplicate. */
+  firstSeen(key: string): boolean;
+  /** Forgets a key, so a redelivery is processed again. */
+  forget(key: string): boolean;
+  readonly size: number;
+}

@@ -1,0 +1,29 @@
+// ES module entry: the same exports as the CommonJS entry (index.js).
+import meetergo from './index.js';
+
+export const {
+  Client,
+  Webhooks,
+  parseEvent,
+  eventClass,
+  isKnownEvent,
+  validateWebhook,
+  Deduplicator,
+  EventType,
+  MAX_WEBHOOKS_PER_COMPANY,
+  CORE_VERSION,
+  MeetergoError,
+  ValidationError,
+  PayloadError,
+  APIError,
+  BadRequestError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  LimitReachedError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  ConnectionError,
+} = meetergo;
+export default meetergo;

@@ -1,0 +1,193 @@
+'use strict';
+// Client against the local stand-in (`meetergo mock`): every operation and error class, concurrency, timeouts,
+// refused connections, validation before sending, AbortSignal.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const net = require('node:net');
+const { inspect } = require('node:util');
+const { randomUUID } = require('node:crypto');
+const meetergo = require('..');
+const { startMock, inject } = require('./mock.js');
+
+let mock;
+test.before(async () => {
+  mock = await startMock();
+});
+test.after(async () => {
+  await mock.stop();
+});
+
+// Each test its own company on the stand-in.
+const token = () => `rgo-test-${randomUUID()}`;
+let counter = 0;
+const endpoint = () => `https://example.com/hooks/${counter++}`;
+const client = (options = {}) => new meetergo.Client({ apiKey: token(), baseUrl: mock.url, ...options });
+
+/** A server that accepts connections and never answers. */
+async function silentServer() {
+  const sockets = new Set();
+  const server = net.createServer((s) => sockets.add(s));
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise((r) => server.close(r));
+    },
+  };
+}
+
+async function closedPort() {
+  const server = net.createServer();
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const port = server.address().port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+test('create, list, update, delete', async () => {
+  const c = client();
+  const hook = await c.webhooks.create({
+    endpoint: endpoint(),
+    eventTypes: [meetergo.EventType.BOOKING_CREATED, 'booking_cancelled', 'booking_created'],
+    description: 'Production webhook',
+  });
+  assert.deepEqual(hook.eventTypes, ['booking_created', 'booking_cancelled'], 'duplicates removed before sending');
+  assert.equal(hook.description, 'Production webhook');
+  assert.equal(typeof hook.id, 'string');
+  assert.ok(!Number.isNaN(Date.parse(hook.createdAt)), 'createdAt is an ISO string');
+  assert.deepEqual(await c.webhooks.list(), [hook]);
+  const updated = await c.webhooks.update(hook.id, { eventTypes: new Set(['new_employee']) });
+  assert.deepEqual(updated.eventTypes, ['new_employee']);
+  assert.equal(updated.description, 'Production webhook', 'fields not given are unchanged');
+  assert.equal(await c.webhooks.delete(hook.id), undefined);
+  assert.deepEqual(await c.webhooks.list(), []);
+});
+
+test('API error classes, codes, status and server message', async () => {
+  const c = client();
+  const notFound = await c.webhooks.delete('no-such-id').catch((e) => e);
+  assert.ok(notFound instanceof meetergo.NotFoundError && notFound instanceof meetergo.APIError);
+  assert.ok(notFound instanceof meetergo.MeetergoError && notFound instanceof Error);
+  assert.equal(notFound.code, 'MEETERGO_NOT_FOUND');
+  assert.equal(notFound.status, 404);
+  assert.equal(notFound.serverMessage, 'Webhook not found');
+  assert.equal(notFound.name, 'NotFoundError');
+
+  for (let i = 0; i < meetergo.MAX_WEBHOOKS_PER_COMPANY; i++) {
+    await c.webhooks.create({ endpoint: endpoint(), eventTypes: ['booking_created'] });
+  }
+  await assert.rejects(c.webhooks.create({ endpoint: endpoint(), eventTypes: ['booking_created'] }), (e) => {
+    return e instanceof meetergo.LimitReachedError && e.code === 'MEETERGO_LIMIT_REACHED' && e.status === 406;
+  });
+  await assert.rejects(new meetergo.Client({ apiKey: 'nope', baseUrl: mock.url }).webhooks.list(), (e) => {
+    return e instanceof meetergo.AuthenticationError && e.code === 'MEETERGO_AUTHENTICATION' && e.status === 401;
+  });
+  await assert.rejects(c.webhooks.update('x', { eventTypes: ['not_a_type'] }), (e) => {
+    return e instanceof meetergo.BadRequestError && e.status === 400 && Array.isArray(e.serverMessage);
+  });
+});
+
+const FAULTS = [
+  // Two answers for two attempts (maxRetries 1): the error is what the last attempt got.
+  [{ kind: 'status', status: 429, retryAfter: '0', count: 2 }, meetergo.RateLimitError, 'MEETERGO_RATE_LIMITED', 429],
+  [{ kind: 'status', status: 503, count: 2 }, meetergo.ServerError, 'MEETERGO_SERVER', 503],
+  [{ kind: 'status', status: 403, count: 1 }, meetergo.PermissionDeniedError, 'MEETERGO_PERMISSION_DENIED', 403],
+];
+for (const [fault, Class, code, status] of FAULTS) {
+  test(`${status} after retries is a ${Class.name}`, async () => {
+    const c = client({ maxRetries: 1 });
+    await inject(mock.url, fault);
+    const error = await c.webhooks.list().catch((e) => e);
+    assert.ok(error instanceof Class, inspect(error));
+    assert.equal(error.code, code);
+    assert.equal(error.status, status);
+    if (status === 429) assert.equal(error.retryAfterMs, 0);
+    assert.deepEqual(await c.webhooks.list(), [], 'the faults are used up');
+  });
+}
+
+test('validation before sending', async () => {
+  const c = client();
+  await assert.rejects(c.webhooks.create({ endpoint: 'http://example.com/hook', eventTypes: ['booking_created'] }), (e) => {
+    return e instanceof meetergo.ValidationError && e.field === 'endpoint' && e.code === 'MEETERGO_VALIDATION';
+  });
+  await assert.rejects(c.webhooks.create({ endpoint: endpoint(), eventTypes: [] }), meetergo.ValidationError);
+  assert.deepEqual(await c.webhooks.list(), [], 'nothing was created');
+  assert.throws(
+    () => new meetergo.Client({ apiKey: 'ak_live:00000000-0000-4000-8000-000000000000:s3cr3tvalue', baseUrl: mock.url }),
+    (e) => e instanceof meetergo.ValidationError && e.field === 'userId' && !e.message.includes('s3cr3tvalue'),
+  );
+  assert.throws(() => client({ maxRetries: -1 }), (e) => e instanceof meetergo.ValidationError && e.field === 'maxRetries');
+  assert.throws(() => client({ timeoutMs: 0 }), (e) => e instanceof meetergo.ValidationError && e.field === 'timeoutMs');
+  assert.throws(() => client({ timeoutMs: '5' }), TypeError);
+  await assert.rejects(c.webhooks.create({ endpoint: 5, eventTypes: ['booking_created'] }), TypeError);
+  await assert.rejects(c.webhooks.update(5, {}), TypeError);
+});
+
+test('100 calls in parallel', async () => {
+  const c = client();
+  const hook = await c.webhooks.create({ endpoint: endpoint(), eventTypes: ['form_submission'] });
+  const lists = await Promise.all(Array.from({ length: 100 }, () => c.webhooks.list()));
+  assert.equal(lists.length, 100);
+  for (const list of lists) assert.deepEqual(list, [hook]);
+});
+
+test('a call that times out is a TimeoutError, and never blocks the event loop', async () => {
+  const silent = await silentServer();
+  try {
+    const c = new meetergo.Client({ apiKey: token(), baseUrl: silent.url, timeoutMs: 300, maxRetries: 0 });
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    const started = Date.now();
+    const error = await c.webhooks.list().catch((e) => e);
+    clearInterval(timer);
+    assert.ok(error instanceof meetergo.TimeoutError, inspect(error));
+    assert.equal(error.code, 'MEETERGO_TIMEOUT');
+    assert.ok(Date.now() - started < 5000);
+    assert.ok(ticks >= 10, `the event loop ran while waiting (${ticks} ticks)`);
+  } finally {
+    await silent.close();
+  }
+});
+
+test('connection refused is a ConnectionError', async () => {
+  const port = await closedPort();
+  const c = new meetergo.Client({ apiKey: token(), baseUrl: `http://127.0.0.1:${port}`, maxRetries: 0 });
+  await assert.rejects(c.webhooks.list(), (e) => e instanceof meetergo.ConnectionError && e.code === 'MEETERGO_CONNECTION');
+});
+
+test('an AbortSignal cancels a call', async () => {
+  const silent = await silentServer();
+  try {
+    const c = new meetergo.Client({ apiKey: token(), baseUrl: silent.url, timeoutMs: 30_000, maxRetries: 0 });
+    const started = Date.now();
+    const error = await c.webhooks.list({ signal: AbortSignal.timeout(200) }).catch((e) => e);
+    assert.equal(error.name, 'TimeoutError', 'the reason of AbortSignal.timeout');
+    assert.ok(!(error instanceof meetergo.MeetergoError));
+    assert.ok(Date.now() - started < 5000);
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(c.webhooks.list({ signal: controller.signal }), (e) => e.name === 'AbortError');
+    await assert.rejects(c.webhooks.list({ signal: 'soon' }), TypeError);
+  } finally {
+    await silent.close();
+  }
+});
+
+test('the token never shows in errors or inspect', async () => {
+  const secret = `rgo-${randomUUID()}`;
+  const c = new meetergo.Client({ apiKey: secret, baseUrl: mock.url });
+  assert.ok(!inspect(c).includes(secret) && inspect(c).includes('rgo-[redacted]'), inspect(c));
+  assert.ok(!JSON.stringify(c).includes(secret));
+  const error = (() => {
+    try {
+      return new meetergo.Client({ apiKey: `bad ${secret}`, baseUrl: mock.url });
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.ok(error instanceof meetergo.MeetergoError, inspect(error));
+  assert.ok(!inspect(error).includes(secret) && !error.message.includes(secret));
+});

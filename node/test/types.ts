@@ -1,0 +1,110 @@
+// Type-checked by `npm run typecheck` (tsc --noEmit --strict): the typings make the editor useful and catch
+// mistakes. Not executed.
+import {
+  Client,
+  Deduplicator,
+  EventType,
+  MeetergoError,
+  NotFoundError,
+  PayloadError,
+  RateLimitError,
+  ValidationError,
+  eventClass,
+  isKnownEvent,
+  parseEvent,
+  validateWebhook,
+  type Event,
+  type Webhook,
+} from 'meetergo';
+
+async function provision(): Promise<Webhook[]> {
+  const client = new Client({ apiKey: 'rgo-x', timeoutMs: 5_000, maxRetries: 2 });
+  const hook = await client.webhooks.create({
+    endpoint: 'https://example.com/hooks',
+    eventTypes: [EventType.BOOKING_CREATED, 'some_future_type'],
+    description: 'prod',
+  });
+  const id: string = hook.id;
+  const created: string | undefined = hook.createdAt;
+  await client.webhooks.update(id, { eventTypes: new Set([EventType.FORM_SUBMISSION]) }, { signal: AbortSignal.timeout(1000) });
+  const nothing: void = await client.webhooks.delete(id);
+  void nothing;
+  void created;
+  // @ts-expect-error: endpoint is required
+  await client.webhooks.create({ eventTypes: ['booking_created'] });
+  // @ts-expect-error: options are typed
+  new Client({ timeout: 5 });
+  try {
+    return await client.webhooks.list();
+  } catch (error) {
+    if (error instanceof RateLimitError) {
+      const wait: number | undefined = error.retryAfterMs;
+      const code: 'MEETERGO_RATE_LIMITED' = error.code;
+      void wait;
+      void code;
+    } else if (error instanceof NotFoundError) {
+      const status: number = error.status;
+      const message: string | string[] | undefined = error.serverMessage;
+      void status;
+      void message;
+    } else if (error instanceof MeetergoError) {
+      switch (error.code) {
+        case 'MEETERGO_TIMEOUT':
+        case 'MEETERGO_CONNECTION':
+          break;
+        default:
+      }
+    }
+    throw error;
+  }
+}
+
+function handle(body: Buffer): string {
+  let event: Event;
+  try {
+    event = parseEvent(body, { maxBodyBytes: 1 << 20 });
+  } catch (error) {
+    if (error instanceof PayloadError) return `${error.kind} ${error.path ?? ''}`;
+    throw error;
+  }
+  const key: string = event.idempotencyKey;
+  if (!isKnownEvent(event)) {
+    const other: string = event.webhookType;
+    return `${eventClass(event)} ${other} ${String(event['anyField'])}`;
+  }
+  switch (event.webhookType) {
+    case 'booking_created':
+    case 'booking_rescheduled': {
+      const start: string = event.start;
+      const email: string | undefined = event.attendees?.[0]?.email;
+      const name: string | undefined = event.meetingType?.meetingInfo?.name;
+      const secret: string | null = event.secret;
+      return `${key} ${start} ${email} ${name} ${secret}`;
+    }
+    case 'booking_cancelled':
+      return event.cancel?.reason ?? event.id;
+    case 'new_employee':
+      return event.email ?? '';
+    case 'form_submission':
+      // @ts-expect-error: form submissions have no start
+      return event.start;
+    default: {
+      const exhaustive: never = event;
+      return exhaustive;
+    }
+  }
+}
+
+const seen = new Deduplicator({ ttlMs: 86_400_000, maxEntries: 100_000 });
+const first: boolean = seen.firstSeen('k');
+try {
+  validateWebhook({ endpoint: 'http://localhost', eventTypes: [EventType.NEW_EMPLOYEE] });
+} catch (error) {
+  if (error instanceof ValidationError) {
+    const field: string = error.field;
+    void field;
+  }
+}
+void first;
+void provision;
+void handle;
