@@ -155,7 +155,30 @@ test('a call that times out is a TimeoutError, and never blocks the event loop',
 test('connection refused is a ConnectionError', async () => {
   const port = await closedPort();
   const c = new meetergo.Client({ apiKey: token(), baseUrl: `http://127.0.0.1:${port}`, maxRetries: 0 });
-  await assert.rejects(c.webhooks.list(), (e) => e instanceof meetergo.ConnectionError && e.code === 'MEETERGO_CONNECTION');
+  const error = await c.webhooks.list().catch((e) => e);
+  assert.ok(error instanceof meetergo.ConnectionError && error.code === 'MEETERGO_CONNECTION', inspect(error));
+  assert.ok(error.cause instanceof Error && error.cause.message.length > 0, 'the transport error is the cause');
+});
+
+test('options fall back to MEETERGO_API_KEY and MEETERGO_BASE_URL', async () => {
+  const saved = { key: process.env.MEETERGO_API_KEY, url: process.env.MEETERGO_BASE_URL };
+  process.env.MEETERGO_API_KEY = token();
+  process.env.MEETERGO_BASE_URL = mock.url;
+  try {
+    const c = new meetergo.Client();
+    assert.deepEqual(await c.webhooks.list(), []);
+  } finally {
+    for (const [name, value] of [['MEETERGO_API_KEY', saved.key], ['MEETERGO_BASE_URL', saved.url]]) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+  if (saved.key === undefined) {
+    assert.throws(
+      () => new meetergo.Client({ baseUrl: mock.url }),
+      (e) => e instanceof meetergo.ValidationError && e.field === 'apiKey',
+    );
+  }
 });
 
 test('an AbortSignal cancels a call', async () => {
