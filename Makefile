@@ -35,10 +35,11 @@ test-python: python ## The Python package's tests (pytest), its stub against the
 node/node_modules/.installed: node/package-lock.json
 	cd node && npm ci --no-audit --no-fund && touch node_modules/.installed
 
-node: setup node/node_modules/.installed ## Build the npm package's native addon (napi build) into node/native
+node: setup node/node_modules/.installed ## Build the npm package: the napi addon (node/native) and the browser build (node/web)
 	cd node && npm run build
+	cd node && npm run build:web
 
-test-node: node ## The npm package's tests (node --test: corpus, client on the stand-in, receiver, npm pack) and tsc --strict
+test-node: node ## The npm package's tests (node --test: corpus napi and wasm, client, receiver, npm pack, Chromium) and tsc --strict
 	cd node && npm test
 	cd node && npm run typecheck
 

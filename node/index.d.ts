@@ -316,6 +316,8 @@ export interface ParseOptions {
 
 /** Parses a delivery body; throws `PayloadError` when it is unreadable. */
 export declare function parseEvent(body: Uint8Array | ArrayBuffer | string, options?: ParseOptions): Event;
+/** The idempotency key of a delivery body (parses it; throws `PayloadError` when it is unreadable). */
+export declare function idempotencyKey(body: Uint8Array | ArrayBuffer | string, options?: ParseOptions): string;
 /** The class of a parsed event. */
 export declare function eventClass(event: Event): EventClassName;
 /** `true` for the five modeled classes: inside `if (isKnownEvent(e))`, `switch (e.webhookType)` narrows to each. */

@@ -5,6 +5,7 @@ export const {
   Client,
   Webhooks,
   parseEvent,
+  idempotencyKey,
   eventClass,
   isKnownEvent,
   validateWebhook,

@@ -11,9 +11,27 @@ fi
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 # The core must also build for browsers (no HTTP client there): checked in CI with this target.
 rustup target add wasm32-unknown-unknown >/dev/null
+# The browser build: wasm-bindgen's CLI must match the wasm-bindgen crate in Cargo.lock (about 6 minutes to build
+# the first time, skipped when the right version is on PATH).
+wbg=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$wbg" ]; then
+  echo "setup: installing wasm-bindgen-cli $wbg"
+  cargo install --quiet wasm-bindgen-cli --version "$wbg"
+fi
+# Real-browser tests: Debian's Chromium (never a browser downloaded by playwright).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing chromium"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+  else
+    echo "setup: chromium is missing (apt-get install chromium as root); the browser tests need it" >&2
+    exit 1
+  fi
+fi
 # Python: a virtualenv with the build backend and the test and lint tools of the `meetergo` package.
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/pip install --quiet --disable-pip-version-check "maturin>=1.16,<2" pytest mypy ruff flask
-echo "setup: ok ($(cargo --version); $(.venv/bin/python --version); maturin $(.venv/bin/maturin --version | cut -d' ' -f2))"
+echo "setup: ok ($(cargo --version); $(.venv/bin/python --version); maturin $(.venv/bin/maturin --version | cut -d' ' -f2); wasm-bindgen $wbg)"

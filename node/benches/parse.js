@@ -18,61 +18,7 @@ const PAYLOADS = {
   'booking 100 KB': fs.readFileSync(path.join(FIXTURES, 'booking_large.json')),
 };
 
-function bookingSchema(z, dateTime) {
-  const attendee = z
-    .object({
-      id: z.string().nullish(),
-      email: z.string().nullish(),
-      firstname: z.string().nullish(),
-      lastname: z.string().nullish(),
-      fullname: z.string().nullish(),
-      phone: z.string().nullish(),
-      timezone: z.string().nullish(),
-      language: z.string().nullish(),
-    })
-    .passthrough();
-  const host = z
-    .object({
-      id: z.string().nullish(),
-      email: z.string().nullish(),
-      givenName: z.string().nullish(),
-      familyName: z.string().nullish(),
-      fullName: z.string().nullish(),
-      slug: z.string().nullish(),
-      picture: z.string().nullish(),
-    })
-    .passthrough();
-  return z
-    .object({
-      webhookType: z.literal('booking_created'),
-      id: z.string(),
-      secret: z.string().nullish(),
-      start: dateTime,
-      end: dateTime,
-      location: z.string().nullish(),
-      isCancelled: z.boolean().nullish(),
-      rescheduledAt: dateTime.nullish(),
-      meetingInfo: z.object({ channel: z.string().nullish(), meetingLink: z.string().nullish() }).passthrough().optional(),
-      attendees: z.array(attendee).default([]),
-      hosts: z.array(host).default([]),
-      hostIds: z.array(z.string()).default([]),
-      meetingType: z
-        .object({
-          id: z.string().nullish(),
-          slug: z.string().nullish(),
-          meetingInfo: z.object({ name: z.string().nullish(), duration: z.number().nullish() }).passthrough().optional(),
-          metadata: z.record(z.string(), z.unknown()).optional(),
-        })
-        .passthrough()
-        .optional(),
-      meetingTypeId: z.string().nullish(),
-      companyId: z.string().nullish(),
-      createdAt: dateTime.nullish(),
-      updatedAt: dateTime.nullish(),
-    })
-    .passthrough();
-
-}
+const { bookingSchema } = require('./schema.js');
 const booking = bookingSchema(z, z.string().datetime({ offset: true }));
 const booking4 = bookingSchema(z4, z4.iso.datetime({ offset: true }));
 

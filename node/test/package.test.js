@@ -19,11 +19,24 @@ test('npm pack, npm install into an empty project, require and import', { timeou
       execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: PACKAGE, encoding: 'utf8' }),
     );
     const files = packed.files.map((f) => f.path);
-    for (const needed of ['index.js', 'index.mjs', 'index.d.ts', 'native/index.js', 'native/index.d.ts', 'package.json']) {
+    for (const needed of [
+      'index.js',
+      'index.mjs',
+      'index.d.ts',
+      'lib/shared.js',
+      'native/index.js',
+      'native/index.d.ts',
+      'web/index.js',
+      'web/index.d.ts',
+      'web/shared.js',
+      'web/pkg/meetergo_wasm.js',
+      'web/pkg/meetergo_wasm_bg.wasm',
+      'package.json',
+    ]) {
       assert.ok(files.includes(needed), `${needed} is in the tarball: ${files}`);
     }
     assert.ok(files.some((f) => f.startsWith('native/') && f.endsWith('.node')), 'the addon is in the tarball');
-    assert.ok(!files.some((f) => f.startsWith('test/') || f.startsWith('node_modules/')), files.join(' '));
+    assert.ok(!files.some((f) => /^(test|node_modules|benches|web\/pkg-node)\//.test(f)), files.join(' '));
 
     const project = path.join(dir, 'project');
     fs.mkdirSync(project);

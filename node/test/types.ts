@@ -16,6 +16,7 @@ import {
   type Event,
   type Webhook,
 } from 'meetergo';
+import * as web from 'meetergo/web';
 
 async function provision(): Promise<Webhook[]> {
   const client = new Client({ apiKey: 'rgo-x', timeoutMs: 5_000, maxRetries: 2 });
@@ -108,3 +109,12 @@ try {
 void first;
 void provision;
 void handle;
+
+// The browser build has the same parsing surface (no client).
+function inBrowser(text: string): string {
+  const event = web.parseEvent(text);
+  // @ts-expect-error: no API client in the browser build
+  void web.Client;
+  return web.isKnownEvent(event) ? event.webhookType : web.idempotencyKey(text);
+}
+void inBrowser;

@@ -247,38 +247,15 @@ impl NativeClient {
     }
 }
 
-/// The event classes, in the order of the digit `check_event` answers with.
-const CLASSES: [&str; 6] = [
-    "BookingCreated",
-    "BookingCancelled",
-    "BookingRescheduled",
-    "NewEmployee",
-    "FormSubmission",
-    "UnknownEvent",
-];
-
-fn class_index(event: &Event) -> usize {
-    match event.data() {
-        core::EventData::BookingCreated(_) => 0,
-        core::EventData::BookingCancelled(_) => 1,
-        core::EventData::BookingRescheduled(_) => 2,
-        core::EventData::NewEmployee(_) => 3,
-        core::EventData::FormSubmission(_) => 4,
-        _ => 5,
-    }
-}
-
 /// The event class names, indexed by the digit `checkEvent` answers with.
 #[napi]
 pub fn event_classes() -> Vec<&'static str> {
-    CLASSES.to_vec()
+    Event::CLASS_NAMES.to_vec()
 }
 
-/// Checks a delivery body (a `Buffer`, `Uint8Array` or string) exactly as the core parses it, and answers in one
-/// string (one JavaScript value is the cheapest to hand over): the class's index in `eventClasses()`, `1` when the
-/// body used the older `{"event", "data"}` shape (else `0`), then the idempotency key as a JSON string literal.
-/// `node/index.js` builds the event object with one `JSON.parse` of the body with that key appended. Throws a
-/// payload error report when the body is unreadable.
+/// Checks a delivery body (a `Buffer`, `Uint8Array` or string) exactly as the core parses it and answers with the
+/// core's `Event::js_summary` (class, envelope, idempotency key), from which `node/lib/shared.js` builds the event
+/// object. Throws a payload error report when the body is unreadable.
 #[napi]
 pub fn check_event(body: Either<&[u8], String>, max_body_bytes: Option<f64>) -> Result<String> {
     let mut options = core::ParseOptions::default();
@@ -292,15 +269,7 @@ pub fn check_event(body: Either<&[u8], String>, max_body_bytes: Option<f64>) -> 
         Either::B(text) => Event::from_slice_with(text.as_bytes(), &options),
     };
     let event = parsed.map_err(|e| thrown(&ErrorReport::from(&e)))?;
-    let key = serde_json::to_string(event.idempotency_key())
-        .map_err(|e| internal(&e.to_string(), "MEETERGO_INTERNAL"))?;
-    let mut answer = String::with_capacity(key.len() + 2);
-    answer.push(char::from(
-        b'0' + u8::try_from(class_index(&event)).unwrap_or(5),
-    ));
-    answer.push(if event.is_envelope() { '1' } else { '0' });
-    answer.push_str(&key);
-    Ok(answer)
+    Ok(event.js_summary())
 }
 
 /// A delivery body fit for printing: secret-looking values masked (the core's `redact_body`).

@@ -481,6 +481,51 @@ impl Event {
         self.key.get_or_init(|| idempotency::key_for(self))
     }
 
+    /// The class every runtime gives this event (`"BookingCreated"`, ..., `"UnknownEvent"`): one of
+    /// [`Event::CLASS_NAMES`].
+    pub fn class_name(&self) -> &'static str {
+        Self::CLASS_NAMES[self.class_index()]
+    }
+
+    /// The event classes of every runtime, in a fixed order.
+    pub const CLASS_NAMES: [&'static str; 6] = [
+        "BookingCreated",
+        "BookingCancelled",
+        "BookingRescheduled",
+        "NewEmployee",
+        "FormSubmission",
+        "UnknownEvent",
+    ];
+
+    fn class_index(&self) -> usize {
+        match &self.data {
+            EventData::BookingCreated(_) => 0,
+            EventData::BookingCancelled(_) => 1,
+            EventData::BookingRescheduled(_) => 2,
+            EventData::NewEmployee(_) => 3,
+            EventData::FormSubmission(_) => 4,
+            EventData::Unknown(_) => 5,
+        }
+    }
+
+    /// What the JavaScript runtimes (Node, browsers) need from a checked body, in one string (handing over one
+    /// value is the cheapest crossing): the class's index in [`Event::CLASS_NAMES`], `1` for the older envelope
+    /// (else `0`), then the idempotency key as a JSON string literal. They build the event object with one
+    /// `JSON.parse` of the body with `"idempotencyKey":<key>` appended.
+    ///
+    /// ```
+    /// let event = meetergo_core::Event::from_slice(br#"{"webhookType":"new_employee","id":"u-1","updatedAt":"2024-01-01T00:00:00Z"}"#).unwrap();
+    /// assert_eq!(event.js_summary(), r#"30"new_employee:u-1:2024-01-01T00:00:00Z""#);
+    /// ```
+    pub fn js_summary(&self) -> String {
+        let key = Value::String(self.idempotency_key().to_owned()).to_string();
+        let mut out = String::with_capacity(key.len() + 2);
+        out.push(char::from(b"012345"[self.class_index()]));
+        out.push(if self.envelope { '1' } else { '0' });
+        out.push_str(&key);
+        out
+    }
+
     /// The payload as JSON, with `webhookType` (the flat shape, also for envelope deliveries).
     pub fn to_value(&self) -> Value {
         let mut value = serde_json::to_value(&self.data).unwrap_or(Value::Null);

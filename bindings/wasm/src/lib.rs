@@ -1,0 +1,101 @@
+//! `meetergo` for browsers: wasm-bindgen bindings over meetergo-core without its HTTP client (API keys never live
+//! in a browser). Conversion and error mapping only; `node/lib/shared.js` builds the same objects and error
+//! classes as the Node package from these answers.
+//!
+//! Errors are thrown as JavaScript `Error`s whose message is the core's [`ErrorReport`] as JSON after
+//! [`REPORT_PREFIX`] (the Node binding does the same). The core does not panic on any input (tested with property
+//! tests and every prefix of the fixture corpus); a panic would still surface as a WebAssembly trap.
+
+use meetergo_core::{ErrorReport, Event, EventType, NewWebhook, ParseOptions};
+use wasm_bindgen::prelude::*;
+
+/// Marks an error message that carries an [`ErrorReport`] as JSON.
+const REPORT_PREFIX: &str = "meetergo-report:";
+
+fn thrown(report: &ErrorReport) -> JsError {
+    let json = serde_json::to_string(report).unwrap_or_else(|_| {
+        format!(
+            "{{\"name\":\"{}\",\"code\":\"{}\",\"message\":\"(unprintable error)\",\"outcomeUnknown\":false}}",
+            report.name, report.code
+        )
+    });
+    JsError::new(&format!("{REPORT_PREFIX}{json}"))
+}
+
+fn options(max_body_bytes: Option<f64>) -> Result<ParseOptions, JsError> {
+    let mut options = ParseOptions::default();
+    if let Some(limit) = max_body_bytes {
+        let limit = meetergo_core::whole_number(limit, "maxBodyBytes", u32::MAX)
+            .map_err(|e| thrown(&ErrorReport::from(&e)))?;
+        options = options.max_body_bytes(usize::try_from(limit).unwrap_or(usize::MAX));
+    }
+    Ok(options)
+}
+
+fn check(body: &[u8], max_body_bytes: Option<f64>) -> Result<Event, JsError> {
+    Event::from_slice_with(body, &options(max_body_bytes)?)
+        .map_err(|e| thrown(&ErrorReport::from(&e)))
+}
+
+/// Checks a delivery body given as bytes exactly as the core parses it; answers with `Event::js_summary`.
+#[wasm_bindgen(js_name = checkEventBytes)]
+pub fn check_event_bytes(body: &[u8], max_body_bytes: Option<f64>) -> Result<String, JsError> {
+    check(body, max_body_bytes).map(|e| e.js_summary())
+}
+
+/// Checks a delivery body given as text exactly as the core parses it; answers with `Event::js_summary`.
+#[wasm_bindgen(js_name = checkEventText)]
+pub fn check_event_text(body: &str, max_body_bytes: Option<f64>) -> Result<String, JsError> {
+    check(body.as_bytes(), max_body_bytes).map(|e| e.js_summary())
+}
+
+/// The event class names, indexed by the digit the checks answer with.
+#[wasm_bindgen(js_name = eventClasses)]
+pub fn event_classes() -> Vec<String> {
+    Event::CLASS_NAMES.iter().map(|&c| c.to_owned()).collect()
+}
+
+/// A delivery body fit for printing: secret-looking values masked (the core's `redact_body`).
+#[wasm_bindgen(js_name = redactBody)]
+pub fn redact_body(body: &str) -> String {
+    meetergo_core::redact_body(body.as_bytes())
+}
+
+/// Checks a webhook definition as the client does before sending; answers with the normalized definition as JSON
+/// (`{"endpoint", "eventTypes", "description"?}`) or throws a validation report.
+#[wasm_bindgen(js_name = validateWebhook)]
+pub fn validate_webhook(
+    endpoint: String,
+    event_types: Vec<String>,
+    description: Option<String>,
+    allow_insecure_endpoints: bool,
+) -> Result<String, JsError> {
+    let mut new = NewWebhook::new(endpoint, event_types);
+    if let Some(d) = description {
+        new = new.description(d);
+    }
+    let checked = meetergo_core::validate_new_webhook(&new, allow_insecure_endpoints)
+        .map_err(|e| thrown(&ErrorReport::from(&e)))?;
+    serde_json::to_string(&checked).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The nine event types meetergo documents, as sent on the wire.
+#[wasm_bindgen(js_name = knownEventTypes)]
+pub fn known_event_types() -> Vec<String> {
+    EventType::KNOWN
+        .iter()
+        .map(|t| t.as_str().to_owned())
+        .collect()
+}
+
+/// The version of meetergo-core in this build.
+#[wasm_bindgen(js_name = coreVersion)]
+pub fn core_version() -> String {
+    meetergo_core::VERSION.to_owned()
+}
+
+/// The most webhooks a company can have.
+#[wasm_bindgen(js_name = maxWebhooksPerCompany)]
+pub fn max_webhooks_per_company() -> u32 {
+    u32::try_from(meetergo_core::MAX_WEBHOOKS_PER_COMPANY).unwrap_or(u32::MAX)
+}

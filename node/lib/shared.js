@@ -1,0 +1,275 @@
+'use strict';
+// The part of the JavaScript layer that Node (napi-rs, ../index.js) and browsers (WebAssembly, ../web/index.js)
+// share: the error classes, argument checks, and event objects built from the core's answers. Written once, as
+// CommonJS; `npm run build:web` writes the ES-module copy the browser build imports (web/shared.js).
+
+/**
+ * The SDK's JavaScript surface over one of the two native builds. `native` answers as the core does:
+ * `checkEvent(body, maxBodyBytes)` (a string or bytes; `Event::js_summary`), `decode(bytes)` (UTF-8 to text),
+ * `redactBody(text)`, `validateWebhook(endpoint, eventTypes, description, allowInsecure)` (JSON), `eventClasses()`,
+ * `knownEventTypes()`, `coreVersion()`; failures are Errors whose message is an error report.
+ */
+function createMeetergo(native) {
+  // Node's util.inspect.custom (a registered symbol, so no import is needed; browsers never call it).
+  const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
+
+  const REPORT_PREFIX = 'meetergo-report:';
+
+  /** Base class of every error the SDK throws. */
+  class MeetergoError extends Error {
+    constructor(message, options) {
+      super(message, options);
+      this.name = new.target.name;
+      /** Stable code, e.g. `MEETERGO_NOT_FOUND`. */
+      this.code = new.target.code;
+    }
+  }
+  MeetergoError.code = 'MEETERGO_ERROR';
+
+  /** Rejected before anything was sent; `field`, `reason` and `kind` say what and why. */
+  class ValidationError extends MeetergoError {}
+  ValidationError.code = 'MEETERGO_VALIDATION';
+  /** A delivery body could not be read; `kind`, and `path` or `line`/`column`, say why and where. */
+  class PayloadError extends MeetergoError {}
+  PayloadError.code = 'MEETERGO_PAYLOAD';
+  /** meetergo answered with an error status: `status`, `serverMessage`, `body`. */
+  class APIError extends MeetergoError {}
+  APIError.code = 'MEETERGO_API';
+  class BadRequestError extends APIError {}
+  BadRequestError.code = 'MEETERGO_BAD_REQUEST';
+  class AuthenticationError extends APIError {}
+  AuthenticationError.code = 'MEETERGO_AUTHENTICATION';
+  class PermissionDeniedError extends APIError {}
+  PermissionDeniedError.code = 'MEETERGO_PERMISSION_DENIED';
+  class NotFoundError extends APIError {}
+  NotFoundError.code = 'MEETERGO_NOT_FOUND';
+  class LimitReachedError extends APIError {}
+  LimitReachedError.code = 'MEETERGO_LIMIT_REACHED';
+  /** 429 after the retries; `retryAfterMs` when meetergo said how long to wait. */
+  class RateLimitError extends APIError {}
+  RateLimitError.code = 'MEETERGO_RATE_LIMITED';
+  class ServerError extends APIError {}
+  ServerError.code = 'MEETERGO_SERVER';
+  class TimeoutError extends MeetergoError {}
+  TimeoutError.code = 'MEETERGO_TIMEOUT';
+  class ConnectionError extends MeetergoError {}
+  ConnectionError.code = 'MEETERGO_CONNECTION';
+
+  const CLASSES = {
+    MeetergoError,
+    ValidationError,
+    PayloadError,
+    APIError,
+    BadRequestError,
+    AuthenticationError,
+    PermissionDeniedError,
+    NotFoundError,
+    LimitReachedError,
+    RateLimitError,
+    ServerError,
+    TimeoutError,
+    ConnectionError,
+  };
+
+  const REPORT_FIELDS = [
+    'status',
+    'serverMessage',
+    'body',
+    'retryAfterMs',
+    'outcomeUnknown',
+    'field',
+    'reason',
+    'kind',
+    'path',
+    'line',
+    'column',
+  ];
+
+  /** The error class instance for a native failure; anything that is not a report is returned as it is. */
+  function fromNative(error) {
+    const message = error && typeof error.message === 'string' ? error.message : '';
+    if (!message.startsWith(REPORT_PREFIX)) {
+      if (error && error.code === 'InvalidArg') return new TypeError(message, { cause: error });
+      return error;
+    }
+    let report;
+    try {
+      report = JSON.parse(message.slice(REPORT_PREFIX.length));
+    } catch {
+      return new MeetergoError('meetergo: an unreadable error report', { cause: error });
+    }
+    const Class = CLASSES[report.name] || MeetergoError;
+    const made = new Class(report.message, report.cause ? { cause: new Error(report.cause) } : undefined);
+    if (report.code) made.code = report.code;
+    for (const field of REPORT_FIELDS) {
+      if (report[field] !== undefined) made[field] = report[field];
+    }
+    return made;
+  }
+
+  function object(value, what) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new TypeError(`${what} must be an object`);
+    }
+    return value;
+  }
+
+  function eventTypes(value, what) {
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) && !(value && typeof value[Symbol.iterator] === 'function' && typeof value !== 'string')) {
+      throw new TypeError(`${what} must be an array of event type strings`);
+    }
+    return Array.from(value, (t) => {
+      if (typeof t !== 'string') throw new TypeError(`${what} must contain strings, not ${typeof t}`);
+      return t;
+    });
+  }
+
+  function optionalString(value, what) {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') throw new TypeError(`${what} must be a string`);
+    return value;
+  }
+
+  function number(value, what) {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'number') throw new TypeError(`${what} must be a number`);
+    return value;
+  }
+
+
+  function callNative(fn) {
+    try {
+      return fn();
+    } catch (error) {
+      throw fromNative(error);
+    }
+  }
+
+  // A parsed event is one JSON.parse of the body (the fastest way to build JavaScript objects), after the core has
+  // checked the body exactly as every runtime does and computed its idempotency key, which is appended to the text so
+  // that JSON.parse creates that property too. The prototype (one per class) adds `raw`, `toJSON` and `inspect`.
+  const EVENT_CLASSES = native.eventClasses();
+  const bodies = new WeakMap();
+  const hasOwn = (o, key) => Object.prototype.hasOwnProperty.call(o, key);
+  const base = Object.create(Object.prototype, {
+    /** The body as received, parsed (for the older envelope shape: the whole envelope). */
+    raw: {
+      get() {
+        const text = bodies.get(this);
+        return text === undefined ? undefined : JSON.parse(text);
+      },
+    },
+    /** The event as plain data for `JSON.stringify`, without the booking secret. */
+    toJSON: {
+      value: function toJSON() {
+        const { secret, ...rest } = this;
+        return rest;
+      },
+    },
+    [inspectCustom]: {
+      value: function inspectEvent(depth, options, nested) {
+        // The core masks the values of secret-looking keys: the booking secret, tokens in metadata, passwords...
+        const shown = JSON.parse(native.redactBody(JSON.stringify({ ...this })));
+        return `${eventClass(this)} ${nested(shown, options)}`;
+      },
+    },
+  });
+  const PROTOTYPES = EVENT_CLASSES.map((name) =>
+    Object.create(base, { [Symbol.toStringTag]: { value: name } }),
+  );
+  const CLASS_OF = new Map(PROTOTYPES.map((proto, i) => [proto, EVENT_CLASSES[i]]));
+
+  /**
+   * Parses a delivery body (a `Buffer`, `Uint8Array` or string) into an event: a plain object with `webhookType`,
+   * every field of the body under its wire (camelCase) name, and `idempotencyKey`; `raw` gives the body as received.
+   * The booking `secret` is readable, but `inspect` and `JSON.stringify` never show it.
+   */
+  function parseEvent(body, options = {}) {
+    object(options, 'options');
+    if (body instanceof ArrayBuffer) body = new Uint8Array(body);
+    const isText = typeof body === 'string';
+    if (!isText && !(body instanceof Uint8Array)) {
+      throw new TypeError(`parseEvent() takes a Buffer, Uint8Array or string, not ${body === null ? 'null' : typeof body}`);
+    }
+    const maxBodyBytes = options.maxBodyBytes === undefined ? undefined : number(options.maxBodyBytes, 'options.maxBodyBytes');
+    let checked;
+    try {
+      checked = native.checkEvent(body, maxBodyBytes);
+    } catch (error) {
+      throw fromNative(error);
+    }
+    let text = isText ? body : native.decode(body);
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const key = checked.slice(2);
+    let event;
+    if (checked.charCodeAt(1) === 49 /* '1': the older envelope */) {
+      const envelope = JSON.parse(text);
+      event = { webhookType: envelope.event, ...envelope.data, idempotencyKey: JSON.parse(key) };
+    } else {
+      // The core accepted the body as a JSON object: its last `}` closes it.
+      const end = text.lastIndexOf('}');
+      const empty = /^\s*\{\s*$/.test(text.slice(0, end));
+      event = JSON.parse(`${text.slice(0, end)}${empty ? '' : ','}"idempotencyKey":${key}}`);
+    }
+    Object.setPrototypeOf(event, PROTOTYPES[checked.charCodeAt(0) - 48]);
+    // A body field named like an SDK member must not shadow it (a `toJSON` field would let JSON.stringify print the
+    // secret); such a field stays readable in `raw`.
+    if (hasOwn(event, 'toJSON')) delete event.toJSON;
+    if (hasOwn(event, 'raw')) delete event.raw;
+    bodies.set(event, text);
+    return event;
+  }
+
+  /** The class name of a parsed event (`'BookingCreated'`, ..., `'UnknownEvent'`); `undefined` for anything else. */
+  function eventClass(event) {
+    return event !== null && typeof event === 'object' ? CLASS_OF.get(Object.getPrototypeOf(event)) : undefined;
+  }
+
+  /** `true` for the five event classes the SDK models (not an `UnknownEvent`). */
+  function isKnownEvent(event) {
+    const name = eventClass(event);
+    return name !== undefined && name !== 'UnknownEvent';
+  }
+
+  /** Checks a webhook definition as the client does before sending; returns it normalized or throws `ValidationError`. */
+  function validateWebhook(input) {
+    object(input, 'input');
+    const checked = callNative(() =>
+      native.validateWebhook(
+        optionalString(input.endpoint, 'input.endpoint') ?? '',
+        eventTypes(input.eventTypes, 'input.eventTypes') ?? [],
+        optionalString(input.description, 'input.description'),
+        Boolean(input.allowInsecureEndpoints),
+      ),
+    );
+    return JSON.parse(checked);
+  }
+
+  /** The event types meetergo documents: `EventType.BOOKING_CREATED === 'booking_created'`, ... */
+  const EventType = Object.freeze(
+    Object.fromEntries(native.knownEventTypes().map((type) => [type.toUpperCase(), type])),
+  );
+
+
+  /** The idempotency key of a delivery body (the same for every delivery of one event). */
+  function idempotencyKey(body, options = {}) {
+    return parseEvent(body, options).idempotencyKey;
+  }
+
+  return {
+    parseEvent,
+    idempotencyKey,
+    eventClass,
+    isKnownEvent,
+    validateWebhook,
+    EventType,
+    CORE_VERSION: native.coreVersion(),
+    errors: CLASSES,
+    fromNative,
+    callNative,
+    check: { object, eventTypes, optionalString, number },
+  };
+}
+
+module.exports = { createMeetergo };

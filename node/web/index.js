@@ -1,0 +1,43 @@
+// meetergo for browsers (and edge runtimes): the SDK's Rust core compiled to WebAssembly, without its HTTP client
+// (API keys never live in a browser). Checks and reads deliveries and webhook definitions exactly as the server
+// does: the same objects, errors and codes as the Node package.
+//
+//     import { parseEvent, validateWebhook } from 'meetergo/web';   // or the "browser" condition of 'meetergo'
+
+import init, * as wasm from './pkg/meetergo_wasm.js';
+import { createMeetergo } from './shared.js';
+
+await init({ module_or_path: new URL('./pkg/meetergo_wasm_bg.wasm', import.meta.url) });
+
+const decoder = new TextDecoder('utf-8');
+const meetergo = createMeetergo({
+  checkEvent: (body, maxBodyBytes) =>
+    typeof body === 'string' ? wasm.checkEventText(body, maxBodyBytes) : wasm.checkEventBytes(body, maxBodyBytes),
+  decode: (bytes) => decoder.decode(bytes),
+  redactBody: (text) => wasm.redactBody(text),
+  validateWebhook: (endpoint, eventTypes, description, allowInsecure) =>
+    wasm.validateWebhook(endpoint, eventTypes, description, allowInsecure),
+  eventClasses: () => wasm.eventClasses(),
+  knownEventTypes: () => wasm.knownEventTypes(),
+  coreVersion: () => wasm.coreVersion(),
+});
+
+export const { parseEvent, idempotencyKey, eventClass, isKnownEvent, validateWebhook, EventType, CORE_VERSION } =
+  meetergo;
+export const {
+  MeetergoError,
+  ValidationError,
+  PayloadError,
+  APIError,
+  BadRequestError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  LimitReachedError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  ConnectionError,
+} = meetergo.errors;
+/** The most webhooks a company can have. */
+export const MAX_WEBHOOKS_PER_COMPANY = wasm.maxWebhooksPerCompany();
