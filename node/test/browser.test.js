@@ -8,16 +8,15 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { serve, launchChromium, ROOT } = require('./static.js');
 
-const SEED = `{
-    "webhookType": "booking_created",
-    "id": "test-appt-123",
-    "start": "2024-01-15T09:00:00+01:00",
-    "end": "2024-01-15T09:30:00+01:00",
-    "attendees": [{"email": "test@example.com", "firstname": "Test", "lastname": "User"}],
-    "hosts": [{"email": "host@example.com", "givenName": "Host", "familyName": "User"}],
-    "meetingType": {"id": "mt-123", "meetingInfo": {"name": "Test Meeting"}},
-    "secret": "sec_live_browser_test_1234"
-}`;
+// The seed's curl delivery with a booking secret added (which the page must never show).
+const SEED = JSON.stringify(
+  {
+    ...JSON.parse(fs.readFileSync(path.join(ROOT, '..', 'tests', 'fixtures', 'deliveries', 'seed_curl.json'), 'utf8')),
+    secret: 'sec_live_browser_test_1234',
+  },
+  null,
+  2,
+);
 const OUTPUT = path.join(ROOT, 'test-output');
 
 test('the inspector in Chromium: a delivery, garbage, a webhook definition', { timeout: 120_000 }, async (t) => {

@@ -3,18 +3,13 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
 const meetergo = require('..');
 const { createReceiver } = require('../examples/receiver.js');
 
-const SEED = `{
-    "webhookType": "booking_created",
-    "id": "test-appt-123",
-    "start": "2024-01-15T09:00:00+01:00",
-    "end": "2024-01-15T09:30:00+01:00",
-    "attendees": [{"email": "test@example.com", "firstname": "Test", "lastname": "User"}],
-    "hosts": [{"email": "host@example.com", "givenName": "Host", "familyName": "User"}],
-    "meetingType": {"id": "mt-123", "meetingInfo": {"name": "Test Meeting"}}
-}`;
+// The seed's curl delivery, byte for byte (tests/fixtures/deliveries/seed_curl.json).
+const SEED = fs.readFileSync(path.join(__dirname, '..', '..', 'tests', 'fixtures', 'deliveries', 'seed_curl.json'), 'utf8');
 
 test('the seed delivery POSTed twice is acknowledged twice and processed once', async (t) => {
   const processed = [];

@@ -85,6 +85,12 @@ def test_validation_before_sending(mock_url: str) -> None:
     with pytest.raises(meetergo.ValidationError) as key:
         meetergo.Client(api_key="ak_live:00000000-0000-4000-8000-000000000000:s3cr3t", base_url=mock_url)
     assert key.value.field == "userId" and "s3cr3t" not in str(key.value)
+    for bad in (-1, 1.5, 1000):
+        with pytest.raises(meetergo.ValidationError) as retries:
+            meetergo.Client(api_key=token(), base_url=mock_url, max_retries=bad)  # type: ignore[arg-type]
+        assert retries.value.field == "max_retries"
+    with pytest.raises(meetergo.ValidationError):
+        meetergo.Client(api_key=token(), base_url=mock_url, timeout=0)
 
 
 def test_connection_refused_and_timeout() -> None:

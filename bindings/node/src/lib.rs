@@ -1,6 +1,6 @@
 //! `meetergo` for Node: napi-rs bindings over meetergo-core. Conversion and error mapping only.
 //!
-//! Errors cross to JavaScript as the core's [`ErrorReport`] (JSON after the [`REPORT_PREFIX`] in the message);
+//! Errors cross to JavaScript as the core's [`ErrorReport::js_message`];
 //! `node/index.js` turns them into the `MeetergoError` classes. Requests run on napi's tokio runtime: every call
 //! returns a [`PendingCall`] at once, so the event loop is never blocked and an `AbortSignal` can cancel it.
 
@@ -13,17 +13,8 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use tokio::task::{AbortHandle, JoinHandle};
 
-/// Marks an error message that carries an [`ErrorReport`] as JSON.
-const REPORT_PREFIX: &str = "meetergo-report:";
-
 fn thrown(report: &ErrorReport) -> Error {
-    let json = serde_json::to_string(report).unwrap_or_else(|_| {
-        format!(
-            "{{\"name\":\"{}\",\"code\":\"{}\",\"message\":\"(unprintable error)\",\"outcomeUnknown\":false}}",
-            report.name, report.code
-        )
-    });
-    Error::new(Status::GenericFailure, format!("{REPORT_PREFIX}{json}"))
+    Error::new(Status::GenericFailure, report.js_message())
 }
 
 fn core_error(e: &core::Error) -> Error {
@@ -42,7 +33,10 @@ fn internal(message: &str, code: &str) -> Error {
         "message": message,
         "outcomeUnknown": true,
     });
-    Error::new(Status::GenericFailure, format!("{REPORT_PREFIX}{report}"))
+    Error::new(
+        Status::GenericFailure,
+        format!("{}{report}", ErrorReport::JS_PREFIX),
+    )
 }
 
 /// `new Client(options)`: every option may be left out (environment variables `MEETERGO_*`, then defaults).

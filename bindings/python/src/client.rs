@@ -213,7 +213,7 @@ impl Client {
         user_id: Option<String>,
         base_url: Option<String>,
         timeout: Option<f64>,
-        max_retries: Option<u32>,
+        max_retries: Option<f64>,
         allow_insecure_endpoints: bool,
     ) -> PyResult<Self> {
         let mut builder =
@@ -233,6 +233,9 @@ impl Client {
             builder = builder.timeout(t);
         }
         if let Some(r) = max_retries {
+            // A whole number from 0 to 100, checked by the core (not an OverflowError for -1).
+            let r = meetergo_core::whole_number(r, "max_retries", 100)
+                .map_err(|e| error::validation(py, &e))?;
             builder = builder.max_retries(r);
         }
         builder = builder.user_agent(concat!("meetergo-python/", env!("CARGO_PKG_VERSION")));

@@ -2,24 +2,15 @@
 //! in a browser). Conversion and error mapping only; `node/lib/shared.js` builds the same objects and error
 //! classes as the Node package from these answers.
 //!
-//! Errors are thrown as JavaScript `Error`s whose message is the core's [`ErrorReport`] as JSON after
-//! [`REPORT_PREFIX`] (the Node binding does the same). The core does not panic on any input (tested with property
+//! Errors are thrown as JavaScript `Error`s whose message is the core's [`ErrorReport::js_message`] (the Node
+//! binding does the same). The core does not panic on any input (tested with property
 //! tests and every prefix of the fixture corpus); a panic would still surface as a WebAssembly trap.
 
 use meetergo_core::{ErrorReport, Event, EventType, NewWebhook, ParseOptions};
 use wasm_bindgen::prelude::*;
 
-/// Marks an error message that carries an [`ErrorReport`] as JSON.
-const REPORT_PREFIX: &str = "meetergo-report:";
-
 fn thrown(report: &ErrorReport) -> JsError {
-    let json = serde_json::to_string(report).unwrap_or_else(|_| {
-        format!(
-            "{{\"name\":\"{}\",\"code\":\"{}\",\"message\":\"(unprintable error)\",\"outcomeUnknown\":false}}",
-            report.name, report.code
-        )
-    });
-    JsError::new(&format!("{REPORT_PREFIX}{json}"))
+    JsError::new(&report.js_message())
 }
 
 fn options(max_body_bytes: Option<f64>) -> Result<ParseOptions, JsError> {

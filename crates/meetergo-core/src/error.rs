@@ -243,6 +243,21 @@ pub struct ErrorReport {
 }
 
 impl ErrorReport {
+    /// What starts the message of a JavaScript `Error` that carries a report ([`ErrorReport::js_message`]).
+    pub const JS_PREFIX: &'static str = "meetergo-report:";
+
+    /// The report as the message of a JavaScript `Error` thrown by the Node and browser bindings: [`Self::JS_PREFIX`]
+    /// and the report as JSON. Their JavaScript layer turns it into the error class with its attributes.
+    pub fn js_message(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_else(|_| {
+            format!(
+                "{{\"name\":\"{}\",\"code\":\"{}\",\"message\":\"(unprintable error)\",\"outcomeUnknown\":false}}",
+                self.name, self.code
+            )
+        });
+        format!("{}{json}", Self::JS_PREFIX)
+    }
+
     fn bare(category: ErrorCategory, message: String) -> Self {
         Self {
             name: category.class_name(),

@@ -329,14 +329,23 @@ pub fn validate_webhook_id(id: &str) -> Result<(), ValidationError> {
 /// A duration given in seconds by a runtime that speaks seconds (Python's `timeout=`, `ttl_seconds=`): positive
 /// and finite, or a [`ValidationError`] naming `field`.
 pub fn positive_seconds(seconds: f64, field: &str) -> Result<Duration, ValidationError> {
-    Duration::try_from_secs_f64(seconds)
+    positive_duration(seconds, 1.0, "seconds", field)
+}
+
+fn positive_duration(
+    value: f64,
+    per_second: f64,
+    unit: &str,
+    field: &str,
+) -> Result<Duration, ValidationError> {
+    Duration::try_from_secs_f64(value / per_second)
         .ok()
         .filter(|d| !d.is_zero())
         .ok_or_else(|| {
             ValidationError::new(
                 field,
                 Kind::Malformed,
-                format!("must be a positive number of seconds, not {seconds}"),
+                format!("must be a positive number of {unit}, not {value}"),
             )
         })
 }
@@ -344,16 +353,7 @@ pub fn positive_seconds(seconds: f64, field: &str) -> Result<Duration, Validatio
 /// A duration given in milliseconds by a runtime that speaks milliseconds (Node's `timeoutMs`, `ttlMs`): positive
 /// and finite, or a [`ValidationError`] naming `field`.
 pub fn positive_millis(millis: f64, field: &str) -> Result<Duration, ValidationError> {
-    Duration::try_from_secs_f64(millis / 1000.0)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| {
-            ValidationError::new(
-                field,
-                Kind::Malformed,
-                format!("must be a positive number of milliseconds, not {millis}"),
-            )
-        })
+    positive_duration(millis, 1000.0, "milliseconds", field)
 }
 
 /// A count given as a number by a runtime without integer types (JavaScript): a whole number from 0 to `max`, or a
