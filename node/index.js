@@ -168,4 +168,6 @@ module.exports = {
   MAX_WEBHOOKS_PER_COMPANY: native.MAX_WEBHOOKS_PER_COMPANY,
   CORE_VERSION: shared.CORE_VERSION,
   ...shared.errors,
+  // For the tests only: a call whose future panics inside the core.
+  _testing: Object.freeze({ panickingCall: () => run(() => native.panickingCallForTests()) }),
 };

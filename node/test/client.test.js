@@ -214,3 +214,10 @@ test('the token never shows in errors or inspect', async () => {
   assert.ok(error instanceof meetergo.MeetergoError, inspect(error));
   assert.ok(!inspect(error).includes(secret) && !error.message.includes(secret));
 });
+
+test('a panic inside the core is a MeetergoError, and the process lives on', async () => {
+  await assert.rejects(meetergo._testing.panickingCall(), (e) => {
+    return e instanceof meetergo.MeetergoError && e.code === 'MEETERGO_INTERNAL' && /internal error/.test(e.message);
+  });
+  assert.deepEqual(await client().webhooks.list(), [], 'the runtime still serves calls');
+});

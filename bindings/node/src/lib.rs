@@ -150,6 +150,21 @@ where
     }
 }
 
+/// For the tests: a call whose future panics, as a bug in the core would. Its outcome must reject with a
+/// `MeetergoError` (`MEETERGO_INTERNAL`), not crash the process.
+#[napi]
+pub fn panicking_call_for_tests() -> PendingCall {
+    spawn(async {
+        if std::hint::black_box(true) {
+            #[allow(clippy::panic)]
+            {
+                panic!("a deliberate panic (panickingCallForTests)");
+            }
+        }
+        Ok::<(), core::Error>(())
+    })
+}
+
 /// The native client; `node/index.js` wraps it as `Client` with `client.webhooks`.
 #[napi]
 pub struct NativeClient {
