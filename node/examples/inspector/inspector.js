@@ -71,18 +71,15 @@ function inspectDelivery() {
     dd.append(element('code', value));
     dl.append(dd);
   }
-  if (event.attendees) {
-    dl.append(element('dt', 'Attendees'));
+  for (const [term, people] of [
+    ['Attendees', event.attendees],
+    ['Hosts', event.hosts],
+  ]) {
+    if (!people) continue;
+    dl.append(element('dt', term));
     const dd = element('dd');
-    dd.dataset.field = 'attendees';
-    dd.append(list(event.attendees, person));
-    dl.append(dd);
-  }
-  if (event.hosts) {
-    dl.append(element('dt', 'Hosts'));
-    const dd = element('dd');
-    dd.dataset.field = 'hosts';
-    dd.append(list(event.hosts, person));
+    dd.dataset.field = term.toLowerCase();
+    dd.append(list(people, person));
     dl.append(dd);
   }
   target.replaceChildren(dl);
