@@ -116,7 +116,7 @@ function createMeetergo(native) {
 
   function eventTypes(value, what) {
     if (value === undefined) return undefined;
-    if (!Array.isArray(value) && !(value && typeof value[Symbol.iterator] === 'function' && typeof value !== 'string')) {
+    if (value === null || typeof value === 'string' || typeof value[Symbol.iterator] !== 'function') {
       throw new TypeError(`${what} must be an array of event type strings`);
     }
     return Array.from(value, (t) => {
@@ -136,7 +136,6 @@ function createMeetergo(native) {
     if (typeof value !== 'number') throw new TypeError(`${what} must be a number`);
     return value;
   }
-
 
   function callNative(fn) {
     try {
@@ -180,26 +179,25 @@ function createMeetergo(native) {
   );
   const CLASS_OF = new Map(PROTOTYPES.map((proto, i) => [proto, EVENT_CLASSES[i]]));
 
+  /** The body as the core takes it (a string or bytes) and the core's summary of it (`Event::js_summary`). */
+  function check(body, options) {
+    object(options, 'options');
+    const input = body instanceof ArrayBuffer ? new Uint8Array(body) : body;
+    if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
+      throw new TypeError(`parseEvent() takes a Buffer, Uint8Array or string, not ${input === null ? 'null' : typeof input}`);
+    }
+    const maxBodyBytes = number(options.maxBodyBytes, 'options.maxBodyBytes');
+    return [input, callNative(() => native.checkEvent(input, maxBodyBytes))];
+  }
+
   /**
    * Parses a delivery body (a `Buffer`, `Uint8Array` or string) into an event: a plain object with `webhookType`,
    * every field of the body under its wire (camelCase) name, and `idempotencyKey`; `raw` gives the body as received.
    * The booking `secret` is readable, but `inspect` and `JSON.stringify` never show it.
    */
   function parseEvent(body, options = {}) {
-    object(options, 'options');
-    if (body instanceof ArrayBuffer) body = new Uint8Array(body);
-    const isText = typeof body === 'string';
-    if (!isText && !(body instanceof Uint8Array)) {
-      throw new TypeError(`parseEvent() takes a Buffer, Uint8Array or string, not ${body === null ? 'null' : typeof body}`);
-    }
-    const maxBodyBytes = options.maxBodyBytes === undefined ? undefined : number(options.maxBodyBytes, 'options.maxBodyBytes');
-    let checked;
-    try {
-      checked = native.checkEvent(body, maxBodyBytes);
-    } catch (error) {
-      throw fromNative(error);
-    }
-    let text = isText ? body : native.decode(body);
+    const [input, checked] = check(body, options);
+    let text = typeof input === 'string' ? input : native.decode(input);
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const key = checked.slice(2);
     let event;
@@ -207,10 +205,10 @@ function createMeetergo(native) {
       const envelope = JSON.parse(text);
       event = { webhookType: envelope.event, ...envelope.data, idempotencyKey: JSON.parse(key) };
     } else {
-      // The core accepted the body as a JSON object: its last `}` closes it.
+      // The core accepted the body as a JSON object with a `webhookType` member: its last `}` closes it, after at
+      // least one member.
       const end = text.lastIndexOf('}');
-      const empty = /^\s*\{\s*$/.test(text.slice(0, end));
-      event = JSON.parse(`${text.slice(0, end)}${empty ? '' : ','}"idempotencyKey":${key}}`);
+      event = JSON.parse(`${text.slice(0, end)},"idempotencyKey":${key}}`);
     }
     Object.setPrototypeOf(event, PROTOTYPES[checked.charCodeAt(0) - 48]);
     // A body field named like an SDK member must not shadow it (a `toJSON` field would let JSON.stringify print the
@@ -251,10 +249,9 @@ function createMeetergo(native) {
     Object.fromEntries(native.knownEventTypes().map((type) => [type.toUpperCase(), type])),
   );
 
-
   /** The idempotency key of a delivery body (the same for every delivery of one event). */
   function idempotencyKey(body, options = {}) {
-    return parseEvent(body, options).idempotencyKey;
+    return JSON.parse(check(body, options)[1].slice(2));
   }
 
   return {

@@ -176,6 +176,9 @@ def test_deduplicator() -> None:
         meetergo.Deduplicator(ttl_seconds=-1)
     with pytest.raises(meetergo.ValidationError):
         meetergo.Deduplicator(ttl_seconds=float("nan"))
+    with pytest.raises(meetergo.ValidationError) as count:
+        meetergo.Deduplicator(max_entries=-1)
+    assert count.value.field == "max_entries"
 
 
 def test_validate_webhook() -> None:
@@ -219,6 +222,16 @@ def test_errors_pickle_with_their_attributes() -> None:
 def test_wrong_argument_types_are_type_errors() -> None:
     with pytest.raises(TypeError):
         meetergo.parse_event(42)  # type: ignore[arg-type]
+
+
+def test_a_bad_body_limit_is_a_validation_error() -> None:
+    for bad in (-1, 0.5, 2**40):
+        with pytest.raises(meetergo.ValidationError) as info:
+            meetergo.parse_event(b"{}", max_body_bytes=bad)
+        assert info.value.field == "max_body_bytes"
+    with pytest.raises(meetergo.PayloadError) as small:
+        meetergo.parse_event(b'{"webhookType": "new_employee"}', max_body_bytes=10)
+    assert small.value.kind == "TooLarge"
 
 
 def test_package_surface() -> None:

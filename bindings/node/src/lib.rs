@@ -41,6 +41,7 @@ fn internal(message: &str, code: &str) -> Error {
 
 /// `new Client(options)`: every option may be left out (environment variables `MEETERGO_*`, then defaults).
 #[napi(object)]
+#[derive(Default)]
 pub struct ClientOptions {
     /// API token (`rgo-...` or `ak_live:...`). Default: `MEETERGO_API_KEY`.
     pub api_key: Option<String>,
@@ -176,14 +177,7 @@ impl NativeClient {
     /// Builds the client (validates the options; nothing is sent).
     #[napi(constructor)]
     pub fn new(options: Option<ClientOptions>) -> Result<Self> {
-        let o = options.unwrap_or(ClientOptions {
-            api_key: None,
-            user_id: None,
-            base_url: None,
-            timeout_ms: None,
-            max_retries: None,
-            allow_insecure_endpoints: None,
-        });
+        let o = options.unwrap_or_default();
         let mut b = core::Client::builder()
             .allow_insecure_endpoints(o.allow_insecure_endpoints.unwrap_or(false))
             .user_agent(concat!("meetergo-node/", env!("CARGO_PKG_VERSION")));
@@ -267,18 +261,11 @@ pub fn event_classes() -> Vec<&'static str> {
 /// object. Throws a payload error report when the body is unreadable.
 #[napi]
 pub fn check_event(body: Either<&[u8], String>, max_body_bytes: Option<f64>) -> Result<String> {
-    let mut options = core::ParseOptions::default();
-    if let Some(limit) = max_body_bytes {
-        let limit =
-            core::whole_number(limit, "maxBodyBytes", u32::MAX).map_err(|e| validation(&e))?;
-        options = options.max_body_bytes(usize::try_from(limit).unwrap_or(usize::MAX));
-    }
-    let parsed = match &body {
-        Either::A(bytes) => Event::from_slice_with(bytes, &options),
-        Either::B(text) => Event::from_slice_with(text.as_bytes(), &options),
+    let bytes = match &body {
+        Either::A(bytes) => *bytes,
+        Either::B(text) => text.as_bytes(),
     };
-    let event = parsed.map_err(|e| thrown(&ErrorReport::from(&e)))?;
-    Ok(event.js_summary())
+    Event::js_check(bytes, max_body_bytes).map_err(|r| thrown(&r))
 }
 
 /// A delivery body fit for printing: secret-looking values masked (the core's `redact_body`).

@@ -1,9 +1,9 @@
 //! `meetergo._native.Client`: the core's client, for the Python `Client` (blocking, GIL released while waiting)
 //! and `AsyncClient` (awaitables on the running asyncio loop) wrappers in `meetergo/_client.py`.
 
-use meetergo_core::{Error, EventType, NewWebhook, Webhook as CoreWebhook, WebhookPatch};
 use std::time::Duration;
 
+use meetergo_core::{Error, EventType, NewWebhook, Webhook as CoreWebhook, WebhookPatch};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use tokio::task::{JoinError, JoinHandle};

@@ -11,12 +11,18 @@ pub struct Deduplicator {
 #[pymethods]
 impl Deduplicator {
     #[new]
-    #[pyo3(signature = (ttl_seconds = 86_400.0, max_entries = 100_000))]
-    fn new(py: Python<'_>, ttl_seconds: f64, max_entries: usize) -> PyResult<Self> {
+    #[pyo3(signature = (ttl_seconds = 86_400.0, max_entries = 100_000.0))]
+    fn new(py: Python<'_>, ttl_seconds: f64, max_entries: f64) -> PyResult<Self> {
         let ttl = meetergo_core::positive_seconds(ttl_seconds, "ttl_seconds")
             .map_err(|e| crate::error::validation(py, &e))?;
+        // Checked by the core: a negative count is a `ValidationError`, not an `OverflowError`.
+        let max = meetergo_core::whole_number(max_entries, "max_entries", u32::MAX)
+            .map_err(|e| crate::error::validation(py, &e))?;
         Ok(Self {
-            inner: meetergo_core::Deduplicator::new(ttl, max_entries),
+            inner: meetergo_core::Deduplicator::new(
+                ttl,
+                usize::try_from(max).unwrap_or(usize::MAX),
+            ),
         })
     }
 

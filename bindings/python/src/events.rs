@@ -634,13 +634,16 @@ impl UnknownEvent {
 /// Parses a delivery body (`bytes`, `bytearray` or `str`) into its event class. Bodies over `max_body_bytes`
 /// (default 1 MiB) are refused.
 #[pyfunction]
-#[pyo3(signature = (body, *, max_body_bytes = 1_048_576))]
+#[pyo3(signature = (body, *, max_body_bytes = 1_048_576.0))]
 pub fn parse_event(
     py: Python<'_>,
     body: &Bound<'_, PyAny>,
-    max_body_bytes: usize,
+    max_body_bytes: f64,
 ) -> PyResult<Py<PyAny>> {
-    let options = meetergo_core::ParseOptions::default().max_body_bytes(max_body_bytes);
+    // The core checks the limit (a negative one is a `ValidationError`, not an `OverflowError`).
+    let options = meetergo_core::ParseOptions::default()
+        .max_body_bytes_number(max_body_bytes, "max_body_bytes")
+        .map_err(|e| error::validation(py, &e))?;
     let parsed = if let Ok(b) = body.cast::<PyBytes>() {
         Event::from_slice_with(b.as_bytes(), &options)
     } else if let Ok(s) = body.cast::<PyString>() {

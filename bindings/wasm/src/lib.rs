@@ -6,38 +6,23 @@
 //! binding does the same). The core does not panic on any input (tested with property
 //! tests and every prefix of the fixture corpus); a panic would still surface as a WebAssembly trap.
 
-use meetergo_core::{ErrorReport, Event, EventType, NewWebhook, ParseOptions};
+use meetergo_core::{ErrorReport, Event, EventType, NewWebhook};
 use wasm_bindgen::prelude::*;
 
 fn thrown(report: &ErrorReport) -> JsError {
     JsError::new(&report.js_message())
 }
 
-fn options(max_body_bytes: Option<f64>) -> Result<ParseOptions, JsError> {
-    let mut options = ParseOptions::default();
-    if let Some(limit) = max_body_bytes {
-        let limit = meetergo_core::whole_number(limit, "maxBodyBytes", u32::MAX)
-            .map_err(|e| thrown(&ErrorReport::from(&e)))?;
-        options = options.max_body_bytes(usize::try_from(limit).unwrap_or(usize::MAX));
-    }
-    Ok(options)
-}
-
-fn check(body: &[u8], max_body_bytes: Option<f64>) -> Result<Event, JsError> {
-    Event::from_slice_with(body, &options(max_body_bytes)?)
-        .map_err(|e| thrown(&ErrorReport::from(&e)))
-}
-
 /// Checks a delivery body given as bytes exactly as the core parses it; answers with `Event::js_summary`.
 #[wasm_bindgen(js_name = checkEventBytes)]
 pub fn check_event_bytes(body: &[u8], max_body_bytes: Option<f64>) -> Result<String, JsError> {
-    check(body, max_body_bytes).map(|e| e.js_summary())
+    Event::js_check(body, max_body_bytes).map_err(|r| thrown(&r))
 }
 
 /// Checks a delivery body given as text exactly as the core parses it; answers with `Event::js_summary`.
 #[wasm_bindgen(js_name = checkEventText)]
 pub fn check_event_text(body: &str, max_body_bytes: Option<f64>) -> Result<String, JsError> {
-    check(body.as_bytes(), max_body_bytes).map(|e| e.js_summary())
+    Event::js_check(body.as_bytes(), max_body_bytes).map_err(|r| thrown(&r))
 }
 
 /// The event class names, indexed by the digit the checks answer with.

@@ -23,7 +23,7 @@ use serde::{Deserializer, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use crate::error::{PayloadError, PayloadErrorKind};
+use crate::error::{ErrorReport, PayloadError, PayloadErrorKind, ValidationError};
 use crate::event_type::EventType;
 use crate::idempotency;
 use crate::open_struct::{Key, open_struct};
@@ -55,6 +55,13 @@ impl ParseOptions {
     pub fn max_body_bytes(mut self, limit: usize) -> Self {
         self.max_body_bytes = limit;
         self
+    }
+
+    /// Sets [`ParseOptions::max_body_bytes`] from a number given by a binding (a JavaScript number, a Python
+    /// argument): a whole number of bytes up to `u32::MAX`, or a [`ValidationError`] naming `field`.
+    pub fn max_body_bytes_number(self, limit: f64, field: &str) -> Result<Self, ValidationError> {
+        let limit = crate::validate::whole_number(limit, field, u32::MAX)?;
+        Ok(self.max_body_bytes(usize::try_from(limit).unwrap_or(usize::MAX)))
     }
 }
 
@@ -533,6 +540,20 @@ impl Event {
         out.push(if self.envelope { '1' } else { '0' });
         out.push_str(&key);
         out
+    }
+
+    /// What the JavaScript bindings (Node, browsers) do with a body: check it with an optional `maxBodyBytes`
+    /// (a JavaScript number) and answer with [`Event::js_summary`], or with the failure as an [`ErrorReport`].
+    pub fn js_check(body: &[u8], max_body_bytes: Option<f64>) -> Result<String, Box<ErrorReport>> {
+        let mut options = ParseOptions::default();
+        if let Some(limit) = max_body_bytes {
+            options = options
+                .max_body_bytes_number(limit, "maxBodyBytes")
+                .map_err(|e| Box::new(ErrorReport::from(&e)))?;
+        }
+        Event::from_slice_with(body, &options)
+            .map(|event| event.js_summary())
+            .map_err(|e| Box::new(ErrorReport::from(&e)))
     }
 
     /// The payload as JSON, with `webhookType` (the flat shape, also for envelope deliveries).

@@ -320,3 +320,30 @@ fn error_reports_carry_every_attribute_and_no_secret() {
         assert_eq!((category.class_name(), category.code()), (name, code));
     }
 }
+
+#[test]
+fn javascript_checks_answer_a_summary_or_a_report() {
+    use meetergo_core::{Event, ParseOptions};
+    let body = br#"{"webhookType":"new_employee","id":"u-1","updatedAt":"2024-01-01T00:00:00Z"}"#;
+    assert_eq!(
+        Event::js_check(body, None).unwrap(),
+        r#"30"new_employee:u-1:2024-01-01T00:00:00Z""#
+    );
+    let too_large = Event::js_check(body, Some(10.0)).unwrap_err();
+    assert_eq!(
+        (too_large.name, too_large.kind),
+        ("PayloadError", Some("TooLarge"))
+    );
+    let bad_limit = Event::js_check(body, Some(-1.0)).unwrap_err();
+    assert_eq!(bad_limit.code, "MEETERGO_VALIDATION");
+    assert_eq!(bad_limit.field.as_deref(), Some("maxBodyBytes"));
+    let options = ParseOptions::default()
+        .max_body_bytes_number(4096.0, "limit")
+        .unwrap();
+    assert_eq!(options.max_body_bytes, 4096);
+    assert!(
+        ParseOptions::default()
+            .max_body_bytes_number(1.5, "limit")
+            .is_err()
+    );
+}
