@@ -56,6 +56,7 @@
 
 mod credentials;
 mod dedup;
+mod endpoint;
 mod error;
 mod event;
 mod event_type;

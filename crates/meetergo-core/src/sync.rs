@@ -14,7 +14,7 @@ use url::Url;
 use crate::error::{ValidationError, ValidationErrorKind as Kind};
 use crate::event_type::EventType;
 use crate::models::{MAX_WEBHOOKS_PER_COMPANY, NewWebhook, Webhook, WebhookPatch};
-use crate::validate::{validate_endpoint, validate_new_webhook};
+use crate::validate::validate_new_webhook;
 
 /// One step of a sync plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -115,26 +115,29 @@ pub fn validate_desired(
             ),
         ));
     }
-    let mut out: Vec<(NewWebhook, Url)> = Vec::with_capacity(desired.len());
+    let mut out: Vec<NewWebhook> = Vec::with_capacity(desired.len());
     for (i, wanted) in desired.iter().enumerate() {
         let at = |e: ValidationError| ValidationError {
             field: format!("webhooks[{i}].{}", e.field),
             ..e
         };
         let webhook = validate_new_webhook(wanted, allow_insecure).map_err(at)?;
-        let url = validate_endpoint(&webhook.endpoint, allow_insecure).map_err(at)?;
-        if let Some(j) = out.iter().position(|(_, u)| *u == url) {
+        if let Some(j) = out
+            .iter()
+            .position(|w| same_endpoint(&w.endpoint, &webhook.endpoint))
+        {
             return Err(ValidationError::new(
                 format!("webhooks[{i}].endpoint"),
                 Kind::Config,
                 format!(
-                    "webhooks[{j}] has the same endpoint {url}; webhooks are matched by endpoint"
+                    "webhooks[{j}] has the same endpoint {}; webhooks are matched by endpoint",
+                    webhook.endpoint
                 ),
             ));
         }
-        out.push((webhook, url));
+        out.push(webhook);
     }
-    Ok(out.into_iter().map(|(w, _)| w).collect())
+    Ok(out)
 }
 
 fn type_set(types: &[EventType]) -> Vec<&str> {
@@ -144,7 +147,9 @@ fn type_set(types: &[EventType]) -> Vec<&str> {
     v
 }
 
-fn same_endpoint(registered: &str, wanted: &str) -> bool {
+/// Two endpoints are the same when equal once normalized (`HTTPS://Example.com:443/a/../b` is
+/// `https://example.com/b`).
+pub(crate) fn same_endpoint(registered: &str, wanted: &str) -> bool {
     registered == wanted
         || matches!((Url::parse(registered), Url::parse(wanted)), (Ok(a), Ok(b)) if a == b)
 }

@@ -3,8 +3,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
-use url::{Host, Url};
-
+use crate::endpoint::{self, Host, Invalid};
 use crate::error::{ValidationError, ValidationErrorKind as Kind};
 use crate::event_type::EventType;
 use crate::models::{NewWebhook, WebhookPatch};
@@ -17,12 +16,14 @@ pub const MAX_DESCRIPTION_CHARS: usize = 1000;
 /// The longest webhook id accepted, in bytes.
 pub const MAX_ID_LEN: usize = 256;
 
-/// Checks a webhook endpoint URL and returns it parsed.
+/// Checks a webhook endpoint URL.
 ///
 /// Rules: an absolute URL of at most [`MAX_ENDPOINT_LEN`] bytes, no whitespace; `https` on a public host
 /// (not localhost, loopback, private, link-local, `.local`, a bare single-label name); no user-info and no
-/// secret-looking query parameter. `allow_insecure` lifts the `https` and public-host rules, never the secret rules.
-pub fn validate_endpoint(endpoint: &str, allow_insecure: bool) -> Result<Url, ValidationError> {
+/// secret-looking query parameter; an ASCII host (an internationalized domain is given in its `xn--` form).
+/// `allow_insecure` lifts the `https` and public-host rules, never the secret rules. The URL is read as the WHATWG
+/// URL Standard reads it (so `https://0x7f.1/` is the loopback address it is to a browser).
+pub fn validate_endpoint(endpoint: &str, allow_insecure: bool) -> Result<(), ValidationError> {
     let err = |kind, reason: String| ValidationError::new("endpoint", kind, reason);
     if endpoint.trim().is_empty() {
         return Err(err(Kind::Missing, "an endpoint URL is required".into()));
@@ -45,25 +46,33 @@ pub fn validate_endpoint(endpoint: &str, allow_insecure: bool) -> Result<Url, Va
             "the URL must not contain whitespace or control characters".into(),
         ));
     }
-    let url = Url::parse(endpoint)
-        .map_err(|e| err(Kind::Malformed, format!("not an absolute URL ({e})")))?;
-    if !url.username().is_empty() || url.password().is_some() {
+    let url = endpoint::parse(endpoint).map_err(|e| match e {
+        Invalid::NotAscii(host) => err(
+            Kind::Malformed,
+            format!(
+                "the host `{host}` is not ASCII; give an internationalized domain in its punycode form (`xn--...`)"
+            ),
+        ),
+        other => err(
+            Kind::Malformed,
+            format!("not an absolute URL ({})", other.reason()),
+        ),
+    })?;
+    if url.has_user_info {
         return Err(err(
             Kind::SecretInUrl,
             "the URL must not contain user-info (user:password@); never put credentials in an endpoint URL".into(),
         ));
     }
-    let fragment_pairs = url
-        .fragment()
-        .map(|f| url::form_urlencoded::parse(f.as_bytes()));
-    let pairs = url.query_pairs().map(|p| ("query", p)).chain(
-        fragment_pairs
-            .into_iter()
-            .flatten()
-            .map(|p| ("fragment", p)),
-    );
-    for (part, (name, _)) in pairs {
-        if is_secret_param(&name) {
+    let parts = [("query", url.query), ("fragment", url.fragment)];
+    for (part, text) in parts {
+        let Some(text) = text else { continue };
+        let Some((name, _)) =
+            url::form_urlencoded::parse(text.as_bytes()).find(|(name, _)| is_secret_param(name))
+        else {
+            continue;
+        };
+        {
             return Err(err(
                 Kind::SecretInUrl,
                 format!(
@@ -72,7 +81,7 @@ pub fn validate_endpoint(endpoint: &str, allow_insecure: bool) -> Result<Url, Va
             ));
         }
     }
-    match url.scheme() {
+    match url.scheme.as_str() {
         "https" => {}
         "http" if allow_insecure => {}
         "http" => {
@@ -89,7 +98,7 @@ pub fn validate_endpoint(endpoint: &str, allow_insecure: bool) -> Result<Url, Va
         }
     }
     let host = url
-        .host()
+        .host
         .ok_or_else(|| err(Kind::Malformed, "the URL has no host".into()))?;
     if !allow_insecure && let Some(why) = non_public_host(&host) {
         return Err(err(
@@ -100,14 +109,14 @@ pub fn validate_endpoint(endpoint: &str, allow_insecure: bool) -> Result<Url, Va
             ),
         ));
     }
-    Ok(url)
+    Ok(())
 }
 
 /// Why a host is not public, or `None` when it is.
-fn non_public_host(host: &Host<&str>) -> Option<String> {
+fn non_public_host(host: &Host) -> Option<String> {
     match host {
         Host::Domain(d) => {
-            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            let d = d.trim_end_matches('.');
             if d == "localhost" || d.ends_with(".localhost") {
                 Some(format!("`{d}` is localhost"))
             } else if d == "localhost.localdomain"
@@ -124,8 +133,8 @@ fn non_public_host(host: &Host<&str>) -> Option<String> {
                 None
             }
         }
-        Host::Ipv4(ip) => ipv4_non_public(*ip).map(|why| format!("{ip} is {why}")),
-        Host::Ipv6(ip) => ipv6_non_public(*ip).map(|why| format!("{ip} is {why}")),
+        Host::V4(ip) => ipv4_non_public(*ip).map(|why| format!("{ip} is {why}")),
+        Host::V6(ip) => ipv6_non_public(*ip).map(|why| format!("{ip} is {why}")),
     }
 }
 

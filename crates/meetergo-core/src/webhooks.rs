@@ -8,9 +8,8 @@ use crate::event_type::EventType;
 use crate::http::Response;
 use crate::models::{NewWebhook, Webhook, WebhookPatch};
 use crate::retry::Method;
-use crate::validate::{
-    validate_endpoint, validate_new_webhook, validate_patch, validate_webhook_id,
-};
+use crate::sync::same_endpoint;
+use crate::validate::{validate_new_webhook, validate_patch, validate_webhook_id};
 
 /// The webhook endpoints of the company the token belongs to. Get it with [`Client::webhooks`].
 #[derive(Debug, Clone, Copy)]
@@ -88,11 +87,10 @@ impl<'a> Webhooks<'a> {
     /// ```
     pub async fn reconcile(&self, webhook: &NewWebhook) -> Result<Option<Webhook>> {
         let wanted = validate_new_webhook(webhook, self.client.inner.allow_insecure_endpoints)?;
-        let wanted_url = validate_endpoint(&wanted.endpoint, true)?;
         let mut wanted_types: Vec<&EventType> = wanted.event_types.iter().collect();
         wanted_types.sort();
         Ok(self.list().await?.into_iter().find(|hook| {
-            let same_endpoint = url::Url::parse(&hook.endpoint).is_ok_and(|u| u == wanted_url);
+            let same_endpoint = same_endpoint(&hook.endpoint, &wanted.endpoint);
             let mut types: Vec<&EventType> = hook.event_types.iter().collect();
             types.sort();
             types.dedup();

@@ -40,6 +40,9 @@ fn insecure_or_private_endpoints_are_rejected_unless_allowed() {
         ("https://127.0.0.1/hook", Kind::PrivateHost),
         ("https://127.1/hook", Kind::PrivateHost),
         ("https://0x7f000001/hook", Kind::PrivateHost),
+        ("https://0x7f.1/hook", Kind::PrivateHost),
+        ("https://0177.0.0.1/hook", Kind::PrivateHost),
+        ("https://%6cocalhost/hook", Kind::PrivateHost),
         ("https://10.1.2.3/hook", Kind::PrivateHost),
         ("https://172.16.0.1/hook", Kind::PrivateHost),
         ("https://172.31.255.255/hook", Kind::PrivateHost),
@@ -114,6 +117,21 @@ fn malformed_endpoints() {
         kind("https://example.com/hook\n", false),
         Some(Kind::Malformed)
     );
+    // Internationalized domains are given in their punycode form; a Unicode host is refused with the fix.
+    let e = validate_endpoint("https://bücher.example/hook", false).unwrap_err();
+    assert_eq!(e.kind, Kind::Malformed);
+    assert_eq!(
+        e.reason,
+        "the host `bücher.example` is not ASCII; give an internationalized domain in its punycode form (`xn--...`)"
+    );
+    // Full-width letters that a URL parser maps to `localhost` are refused, not let through.
+    assert_eq!(
+        kind("https://ｌｏｃａｌｈｏｓｔ/hook", true),
+        Some(Kind::Malformed)
+    );
+    // The URL Standard's wording for a URL that does not parse.
+    let e = validate_endpoint("https://example.com:99999/hook", false).unwrap_err();
+    assert_eq!(e.reason, "not an absolute URL (invalid port number)");
     let long = format!("https://example.com/{}", "a".repeat(3000));
     assert_eq!(kind(&long, false), Some(Kind::TooLong));
 }
