@@ -26,7 +26,7 @@ use serde_json::{Map, Value};
 use crate::error::{ErrorReport, PayloadError, PayloadErrorKind, ValidationError};
 use crate::event_type::EventType;
 use crate::idempotency;
-use crate::open_struct::{Key, open_struct};
+use crate::open_struct::{Key, error_path, open_struct};
 use crate::secret::{RedactedMap, Secret, is_secret_key};
 use crate::text::{self, Str};
 
@@ -534,7 +534,12 @@ impl Event {
     /// assert_eq!(event.js_summary(), r#"30"new_employee:u-1:2024-01-01T00:00:00Z""#);
     /// ```
     pub fn js_summary(&self) -> String {
-        let key = Value::String(self.idempotency_key().to_owned()).to_string();
+        // The key is computed here rather than through the `OnceLock` (the event is dropped after this).
+        let key = match self.key.get() {
+            Some(key) => Value::String(key.clone()),
+            None => Value::String(idempotency::key_for(self)),
+        }
+        .to_string();
         let mut out = String::with_capacity(key.len() + 2);
         out.push(char::from(b"012345"[self.class_index()]));
         out.push(if self.envelope { '1' } else { '0' });
@@ -718,20 +723,14 @@ fn typed_from_str(
     )
 }
 
-/// The fast path; only on failure, a second pass learns the path of the offending field. (A single pass through
-/// `serde_path_to_error` would halve the models' code in the browser build, 242 → 208 KB gzipped with the envelope
-/// change, but made parsing there 1.5× slower: measured, not taken.)
+/// One pass: the models' visitors record the path of a failing field as the error travels up (see
+/// `open_struct::error_path`), so no second parse is needed to say where, and the browser build carries one copy of
+/// each model's parser.
 fn read<T: DeserializeOwned>(
     text: &str,
     located: &dyn Fn(&serde_json::Error, String) -> PayloadError,
 ) -> Result<T, PayloadError> {
-    serde_json::from_str(text).map_err(|e| {
-        let mut de = serde_json::Deserializer::from_str(text);
-        match serde_path_to_error::deserialize::<_, T>(&mut de) {
-            Err(pe) => located(pe.inner(), pe.path().to_string()),
-            Ok(_) => json_error(&e, None),
-        }
-    })
+    error_path::recording(|| serde_json::from_str(text)).map_err(|(e, path)| located(&e, path))
 }
 
 /// Picks the payload model for a type. One function for both inputs so the mapping lives in one place.

@@ -66,13 +66,11 @@ pub(crate) trait FieldValue: Sized {
     fn is_absent(&self) -> bool {
         false
     }
-    /// Reads the value of a present key.
-    fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error>
-    where
-        Self: Deserialize<'de>,
-    {
-        map.next_value()
-    }
+}
+
+/// Reading the value of a present key.
+pub(crate) trait ReadField<'de>: Sized {
+    fn read<A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error>;
 }
 
 impl<T> FieldValue for Option<T> {
@@ -84,6 +82,12 @@ impl<T> FieldValue for Option<T> {
     }
 }
 
+impl<'de, T: Deserialize<'de>> ReadField<'de> for Option<T> {
+    fn read<A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error> {
+        map.next_value()
+    }
+}
+
 impl<T> FieldValue for Vec<T> {
     fn missing() -> Result<Self, ()> {
         Ok(Vec::new())
@@ -91,17 +95,138 @@ impl<T> FieldValue for Vec<T> {
     fn is_absent(&self) -> bool {
         self.is_empty()
     }
-    /// A list sent as `null` reads as empty.
-    fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error>
-    where
-        Self: Deserialize<'de>,
-    {
-        Ok(map.next_value::<Option<Self>>()?.unwrap_or_default())
+}
+
+/// A list sent as `null` reads as empty; the index of a failing element is recorded in the error path.
+impl<'de, T: Deserialize<'de>> ReadField<'de> for Vec<T> {
+    fn read<A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error> {
+        struct List<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> de::DeserializeSeed<'de> for List<T> {
+            type Value = Vec<T>;
+            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+                d.deserialize_option(self)
+            }
+        }
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for List<T> {
+            type Value = Vec<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a sequence")
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Vec<T>, E> {
+                Ok(Vec::new())
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
+                Ok(Vec::new())
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+                d.deserialize_seq(self)
+            }
+            fn visit_seq<S: de::SeqAccess<'de>>(self, mut seq: S) -> Result<Vec<T>, S::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+                loop {
+                    match seq.next_element() {
+                        Ok(Some(item)) => out.push(item),
+                        Ok(None) => return Ok(out),
+                        Err(e) => {
+                            return Err(error_path::at(error_path::Segment::Index(out.len()), e));
+                        }
+                    }
+                }
+            }
+        }
+        map.next_value_seed(List(std::marker::PhantomData))
+    }
+}
+
+/// Where a typed parse failed, as a JSON path (`attendees[1].email`). Segments are recorded while an error
+/// travels up through the models' visitors, innermost first, and only inside [`error_path::recording`]: a
+/// successful parse pays nothing, and a failed one needs no second pass.
+pub(crate) mod error_path {
+    use std::cell::RefCell;
+    use std::fmt::Write;
+
+    /// One step of a path.
+    pub(crate) enum Segment {
+        Key(&'static str),
+        Index(usize),
+    }
+
+    thread_local! {
+        static PATH: RefCell<Option<Vec<Segment>>> = const { RefCell::new(None) };
+    }
+
+    /// Records `segment` as the error `e` leaves it; returns `e`.
+    pub(crate) fn at<E>(segment: Segment, e: E) -> E {
+        record(segment);
+        e
+    }
+
+    /// Not generic and not inlined: one copy, not one per field of every model.
+    #[inline(never)]
+    fn record(segment: Segment) {
+        PATH.with_borrow_mut(|path| {
+            if let Some(path) = path {
+                path.push(segment);
+            }
+        });
+    }
+
+    /// Runs `parse` with recording on; on failure, also answers with the path (`"."` for the top level).
+    pub(crate) fn recording<T, E>(parse: impl FnOnce() -> Result<T, E>) -> Result<T, (E, String)> {
+        let previous = PATH.replace(Some(Vec::new()));
+        let result = parse();
+        let segments = PATH.replace(previous).unwrap_or_default();
+        result.map_err(|e| (e, render(&segments)))
+    }
+
+    /// serde_path_to_error's spelling: `a.b[2].c`, `.` when empty.
+    fn render(innermost_first: &[Segment]) -> String {
+        if innermost_first.is_empty() {
+            return ".".into();
+        }
+        let mut out = String::new();
+        for segment in innermost_first.iter().rev() {
+            match segment {
+                Segment::Key(key) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(key);
+                }
+                Segment::Index(i) => {
+                    let _ = write!(out, "[{i}]");
+                }
+            }
+        }
+        out
     }
 }
 
 impl FieldValue for String {}
 impl FieldValue for Str {}
+impl<'de> ReadField<'de> for String {
+    fn read<A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error> {
+        map.next_value()
+    }
+}
+impl<'de> ReadField<'de> for Str {
+    fn read<A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error> {
+        map.next_value()
+    }
+}
+
+/// `true` when a field's key came before (read, or kept in `extra` as a lenient field of another type). The usual
+/// case (not read, `extra` empty) is decided inline; the lookup is one function rather than the same lines in every
+/// field of every model (the browser build's size).
+#[inline]
+pub(crate) fn seen(read: bool, extra: &Map<String, Value>, key: &str) -> bool {
+    read || (!extra.is_empty() && in_extra(extra, key))
+}
+
+#[inline(never)]
+fn in_extra(extra: &Map<String, Value>, key: &str) -> bool {
+    extra.contains_key(key)
+}
 
 /// Reading a field whose type meetergo has not documented: `Err(value)` keeps a value of an unexpected type, to be
 /// stored in `extra` (nothing is lost, and the parse does not fail).
@@ -109,22 +234,39 @@ pub(crate) trait Lenient: Sized {
     fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Self, Value>, A::Error>;
 }
 
-/// Types checked by deserializing from the JSON value (small values: numbers, dates, rare objects).
-macro_rules! lenient_via_value {
-    ($($t:ty),*) => {$(
-        impl Lenient for $t {
-            fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Self, Value>, A::Error> {
-                let value: Value = map.next_value()?;
-                Ok(<$t as Deserialize>::deserialize(&value).map_err(|_| value))
-            }
-        }
-    )*};
+impl Lenient for Option<u64> {
+    fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Self, Value>, A::Error> {
+        Ok(match map.next_value::<Value>()? {
+            Value::Null => Ok(None),
+            Value::Number(n) if n.as_u64().is_some() => Ok(n.as_u64()),
+            other => Err(other),
+        })
+    }
 }
-lenient_via_value!(
-    Option<u64>,
-    Option<String>,
-    Option<crate::event::Cancellation>
-);
+
+impl Lenient for Option<String> {
+    fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Self, Value>, A::Error> {
+        Ok(match map.next_value::<Value>()? {
+            Value::Null => Ok(None),
+            Value::String(s) => Ok(Some(s)),
+            other => Err(other),
+        })
+    }
+}
+
+/// An object is read by the model from the body itself (no `Value` in between: its fields are lenient too, and a
+/// repeated key is an error as in every model); anything else is kept as a `Value`.
+impl Lenient for Option<crate::event::Cancellation> {
+    fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Self, Value>, A::Error> {
+        map.next_value_seed(LenientSeed(std::marker::PhantomData))
+    }
+}
+
+impl<'de> Accepts<'de> for crate::event::Cancellation {
+    fn object<M: MapAccess<'de>>(map: M) -> Result<Result<Option<Self>, Value>, M::Error> {
+        Self::deserialize(de::value::MapAccessDeserializer::new(map)).map(|c| Ok(Some(c)))
+    }
+}
 
 impl Lenient for Option<DateTime<FixedOffset>> {
     fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Self, Value>, A::Error> {
@@ -145,59 +287,82 @@ impl Lenient for Option<Map<String, Value>> {
 /// Strings stay shared with the body (no `Value` in between); anything else is kept as a `Value`.
 impl Lenient for Option<Str> {
     fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Self, Value>, A::Error> {
-        struct Seed;
-        impl<'de> de::DeserializeSeed<'de> for Seed {
-            type Value = Result<Option<Str>, Value>;
-            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-                d.deserialize_any(self)
-            }
-        }
-        impl<'de> Visitor<'de> for Seed {
-            type Value = Result<Option<Str>, Value>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Ok(Some(text::from_borrowed(v))))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Ok(Some(Str::from(v))))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Ok(Some(Str::from(v))))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(Ok(None))
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(Ok(None))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-                Ok(Err(Value::Bool(v)))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                Ok(Err(Value::from(v)))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                Ok(Err(Value::from(v)))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(Err(Value::from(v)))
-            }
-            fn visit_seq<S: de::SeqAccess<'de>>(self, seq: S) -> Result<Self::Value, S::Error> {
-                Ok(Err(Value::deserialize(
-                    de::value::SeqAccessDeserializer::new(seq),
-                )?))
-            }
-            fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
-                Ok(Err(Value::deserialize(
-                    de::value::MapAccessDeserializer::new(map),
-                )?))
-            }
-        }
-        map.next_value_seed(Seed)
+        map.next_value_seed(LenientSeed(std::marker::PhantomData))
     }
 }
+
+impl<'de> Accepts<'de> for Str {
+    fn borrowed<E: de::Error>(v: &'de str) -> Result<Result<Option<Self>, Value>, E> {
+        Ok(Ok(Some(text::from_borrowed(v))))
+    }
+    fn text<E: de::Error>(v: &str) -> Result<Result<Option<Self>, Value>, E> {
+        Ok(Ok(Some(Str::from(v))))
+    }
+}
+
+/// The JSON shapes a lenient field takes from the body as `T`; by default none, and every value is kept as a
+/// `Value` (`null` is always "absent").
+trait Accepts<'de>: Sized {
+    fn borrowed<E: de::Error>(v: &'de str) -> Result<Result<Option<Self>, Value>, E> {
+        Self::text(v)
+    }
+    fn text<E: de::Error>(v: &str) -> Result<Result<Option<Self>, Value>, E> {
+        Ok(Err(Value::from(v)))
+    }
+    fn object<M: MapAccess<'de>>(map: M) -> Result<Result<Option<Self>, Value>, M::Error> {
+        Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(Err)
+    }
+}
+
+/// Reads one lenient value of any JSON type: what `T` accepts, or the value itself.
+struct LenientSeed<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Accepts<'de>> de::DeserializeSeed<'de> for LenientSeed<T> {
+    type Value = Result<Option<T>, Value>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T: Accepts<'de>> Visitor<'de> for LenientSeed<T> {
+    type Value = Result<Option<T>, Value>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        T::borrowed(v)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        T::text(v)
+    }
+    fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
+        T::object(map)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Ok(None))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Ok(None))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Err(Value::Bool(v)))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Err(Value::from(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Err(Value::from(v)))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Err(Value::from(v)))
+    }
+    fn visit_seq<S: de::SeqAccess<'de>>(self, seq: S) -> Result<Self::Value, S::Error> {
+        Ok(Err(Value::deserialize(
+            de::value::SeqAccessDeserializer::new(seq),
+        )?))
+    }
+}
+
 impl FieldValue for DateTime<FixedOffset> {}
 
 macro_rules! open_struct {
@@ -264,10 +429,10 @@ macro_rules! open_struct {
                             match key.as_str() {
                                 $(
                                     $json => {
-                                        if $field.is_some() || extra.contains_key($json) {
+                                        if $crate::open_struct::seen($field.is_some(), &extra, $json) {
                                             return Err(::serde::de::Error::duplicate_field($json));
                                         }
-                                        open_struct!(@read $field, $ty, map, key, extra $(, $lenient)?);
+                                        open_struct!(@read $field, $ty, $json, map, key, extra $(, $lenient)?);
                                     }
                                 )*
                                 _ => {
@@ -292,19 +457,22 @@ macro_rules! open_struct {
             }
         }
     };
-    (@read $field:ident, $ty:ty, $map:ident, $key:ident, $extra:ident) => {
-        $field = Some(<$ty as FieldValue>::read(&mut $map)?);
+    (@read $field:ident, $ty:ty, $json:literal, $map:ident, $key:ident, $extra:ident) => {
+        $field = Some(<$ty as $crate::open_struct::ReadField>::read(&mut $map).map_err(|e| open_struct!(@at $json, e))?);
     };
-        (@read $field:ident, $ty:ty, $map:ident, $key:ident, $extra:ident, time) => {
-        $field = Some(<$ty as $crate::time::TimeField>::read(&mut $map)?);
+    (@read $field:ident, $ty:ty, $json:literal, $map:ident, $key:ident, $extra:ident, time) => {
+        $field = Some(<$ty as $crate::time::TimeField>::read(&mut $map).map_err(|e| open_struct!(@at $json, e))?);
     };
-    (@read $field:ident, $ty:ty, $map:ident, $key:ident, $extra:ident, lenient) => {
-        match <$ty as $crate::open_struct::Lenient>::read(&mut $map)? {
+    (@read $field:ident, $ty:ty, $json:literal, $map:ident, $key:ident, $extra:ident, lenient) => {
+        match <$ty as $crate::open_struct::Lenient>::read(&mut $map).map_err(|e| open_struct!(@at $json, e))? {
             Ok(v) => $field = Some(v),
             Err(value) => {
                 $extra.insert($key.into_owned(), value);
             }
         }
+    };
+    (@at $json:literal, $e:ident) => {
+        $crate::open_struct::error_path::at($crate::open_struct::error_path::Segment::Key($json), $e)
     };
 }
 

@@ -737,6 +737,55 @@ fn typed_booking_created_full() {
 }
 
 #[test]
+fn cancellation_details_of_any_shape_never_fail_a_delivery() {
+    let with_cancel = |cancel: &str| {
+        format!(
+            r#"{{"webhookType":"booking_cancelled","id":"a","start":"2024-01-15T09:00:00Z","end":"2024-01-15T09:30:00Z","cancel":{cancel}}}"#
+        )
+    };
+    // Fields of an unexpected type stay in the cancellation's `extra`.
+    let event = Event::from_json_str(&with_cancel(
+        r#"{"reason":5,"actionAt":"soon","actionBy":"host"}"#,
+    ))
+    .unwrap();
+    let c = booking_of(&event).cancel.as_ref().expect("cancel");
+    assert_eq!(
+        (c.reason.as_deref(), c.action_by.as_deref()),
+        (None, Some("host"))
+    );
+    assert_eq!(
+        (c.extra["reason"].clone(), c.extra["actionAt"].clone()),
+        (Value::from(5), Value::from("soon"))
+    );
+    // A cancellation that is not an object stays in the booking's `extra`; `null` is no cancellation.
+    for odd in [r#""by attendee""#, "[1,2]", "true", "7.5"] {
+        let event = Event::from_json_str(&with_cancel(odd)).unwrap();
+        let b = booking_of(&event);
+        assert!(b.cancel.is_none(), "{odd}");
+        assert_eq!(
+            b.extra["cancel"],
+            serde_json::from_str::<Value>(odd).unwrap(),
+            "{odd}"
+        );
+    }
+    let event = Event::from_json_str(&with_cancel("null")).unwrap();
+    assert!(booking_of(&event).cancel.is_none() && booking_of(&event).extra.is_empty());
+    // A repeated key is ambiguous, there as in every model: an error that says where.
+    let e = Event::from_json_str(&with_cancel(r#"{"reason":"a","reason":"b"}"#)).unwrap_err();
+    assert_eq!(
+        e.kind,
+        PayloadErrorKind::InvalidField {
+            path: "cancel".into()
+        }
+    );
+    assert!(
+        e.message.contains("duplicate field `reason`"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
 fn typed_booking_cancelled_and_rescheduled() {
     let event = parse_ok(case("booking_cancelled"));
     let EventData::BookingCancelled(b) = event.data() else {
