@@ -180,7 +180,7 @@ fn parse_host(text: &str) -> Result<Host, Invalid> {
     if let Some(inner) = text.strip_prefix('[') {
         return inner
             .strip_suffix(']')
-            .and_then(|v6| v6.parse().ok())
+            .and_then(parse_ipv6)
             .map(Host::V6)
             .ok_or(Invalid::Ipv6);
     }
@@ -267,6 +267,112 @@ fn ipv4_number(part: &str) -> Option<u64> {
     u64::from_str_radix(digits, radix).ok()
 }
 
+/// The URL Standard's IPv6 parser: eight hex pieces, one `::` run of zeros, an IPv4 tail (`::ffff:10.0.0.1`).
+fn parse_ipv6(input: &str) -> Option<Ipv6Addr> {
+    let b = input.as_bytes();
+    let at = |i: usize| b.get(i).copied();
+    let mut address = [0u16; 8];
+    let mut piece = 0;
+    let mut compress = None;
+    let mut i = 0;
+    if at(0) == Some(b':') {
+        if at(1) != Some(b':') {
+            return None;
+        }
+        i = 2;
+        piece = 1;
+        compress = Some(1);
+    }
+    while i < b.len() {
+        if piece == 8 {
+            return None;
+        }
+        if b[i] == b':' {
+            if compress.is_some() {
+                return None;
+            }
+            i += 1;
+            piece += 1;
+            compress = Some(piece);
+            continue;
+        }
+        let start = i;
+        let mut value: u16 = 0;
+        while i - start < 4 && i < b.len() && b[i].is_ascii_hexdigit() {
+            value = value * 16 + u16::from(hex_digit(b[i]));
+            i += 1;
+        }
+        match at(i) {
+            Some(b'.') => {
+                // An IPv4 address in the last two pieces.
+                if i == start || piece > 6 {
+                    return None;
+                }
+                i = start;
+                let mut seen = 0;
+                while i < b.len() {
+                    if seen > 0 {
+                        if b[i] == b'.' && seen < 4 {
+                            i += 1;
+                        } else {
+                            return None;
+                        }
+                    }
+                    let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+                    // One to three digits, no leading zero, at most 255.
+                    if digits == 0 || (digits > 1 && b[i] == b'0') || digits > 3 {
+                        return None;
+                    }
+                    let number = b[i..i + digits]
+                        .iter()
+                        .fold(0u16, |n, c| n * 10 + u16::from(c - b'0'));
+                    if number > 255 {
+                        return None;
+                    }
+                    i += digits;
+                    address[piece] = address[piece] * 0x100 + number;
+                    seen += 1;
+                    if seen == 2 || seen == 4 {
+                        piece += 1;
+                    }
+                }
+                if seen != 4 {
+                    return None;
+                }
+                break;
+            }
+            Some(b':') => {
+                i += 1;
+                if i == b.len() {
+                    return None;
+                }
+            }
+            Some(_) => return None,
+            None => {}
+        }
+        address[piece] = value;
+        piece += 1;
+    }
+    match compress {
+        Some(compress) => {
+            // Move the pieces after `::` to the end.
+            let moved = piece - compress;
+            address.copy_within(compress..piece, 8 - moved);
+            address[compress..8 - moved].fill(0);
+        }
+        None if piece != 8 => return None,
+        None => {}
+    }
+    Some(Ipv6Addr::from(address))
+}
+
+fn hex_digit(c: u8) -> u8 {
+    match c {
+        b'0'..=b'9' => c - b'0',
+        _ => (c | 0x20) - b'a' + 10,
+    }
+}
+
 impl Invalid {
     /// The reason, in the `url` crate's words.
     pub(crate) fn reason(&self) -> &'static str {
@@ -326,6 +432,25 @@ mod tests {
             "https://[::ffff:10.0.0.1]:8443/",
             "https://[2001:db8::1]/",
             "https://[::1/",
+            "https://[1:2:3:4:5:6:7:8]/",
+            "https://[1:2:3:4:5:6:7:8:9]/",
+            "https://[1:2:3:4:5:6:7]/",
+            "https://[1::2::3]/",
+            "https://[::]/",
+            "https://[1::]/",
+            "https://[::1.2.3.4]/",
+            "https://[::ffff:1.2.3.4]/",
+            "https://[::ffff:1.2.3]/",
+            "https://[::ffff:1.2.3.04]/",
+            "https://[::ffff:1.2.3.256]/",
+            "https://[::ffff:1.2.3.4.5]/",
+            "https://[1:2:3:4:5:6:1.2.3.4]/",
+            "https://[1:2:3:4:5:6:7:1.2.3.4]/",
+            "https://[12345::]/",
+            "https://[1:]/",
+            "https://[:1]/",
+            "https://[FFFF::aBcD]/",
+            "https://[fe80::1%25eth0]/",
             "https://[zz::1]/",
             "https://%6cocalhost/",
             "https://exa%00mple.com/",
@@ -391,6 +516,14 @@ mod tests {
             input in "(https?|HTTPS|ftp|1a):[/\\\\]{0,3}([a-f0-9x@:%.\\[\\]_-]{0,14})([/?#][a-z0-9=&?#/%+]{0,8})?"
         ) {
             assert_agrees(&input);
+        }
+
+        /// Bracketed hosts: the IPv6 parser (zero runs, IPv4 tails) agrees with the `url` crate's.
+        #[test]
+        fn ipv6_hosts_agree_with_the_url_crate(
+            host in "(([0-9a-fA-F]{0,5}|[0-9.]{0,8}):){0,9}([0-9a-fA-F]{0,5}|[0-9]{1,3}(\\.[0-9]{1,3}){0,4})"
+        ) {
+            assert_agrees(&format!("https://[{host}]/"));
         }
     }
 

@@ -256,6 +256,24 @@ fn milliseconds_and_counts_from_javascript_numbers() {
         assert_eq!(e.field, "maxRetries", "{bad}");
         assert!(e.reason.contains("whole number"), "{}", e.reason);
     }
+    // The offending number as JavaScript prints it.
+    for (bad, text) in [
+        (-1.0, "-1"),
+        (1.5, "1.5"),
+        (-0.5, "-0.5"),
+        (1e300, "1e+300"),
+        (f64::NAN, "NaN"),
+        (f64::NEG_INFINITY, "-Infinity"),
+    ] {
+        let e = whole_number(bad, "maxRetries", 100).unwrap_err();
+        assert!(e.reason.ends_with(&format!(", not {text}")), "{}", e.reason);
+    }
+    assert!(
+        positive_millis(-2.25, "ttlMs")
+            .unwrap_err()
+            .reason
+            .ends_with("milliseconds, not -2.25")
+    );
 }
 
 #[test]
