@@ -1,5 +1,5 @@
 'use strict';
-// The browser build: bindings/wasm for wasm32 (profile `wasm`: opt-level s, LTO), wasm-bindgen for the web
+// The browser build: bindings/wasm for wasm32 (profile `wasm`: opt-level z, LTO, talc), wasm-bindgen for the web
 // (web/pkg, shipped) and for Node (web/pkg-node, used by the tests), binaryen's wasm-opt -Os, and the ES-module copy
 // of lib/shared.js (web/shared.js). Prints the sizes.
 //
@@ -38,7 +38,8 @@ fs.writeFileSync(path.join(NODE, 'web', 'shared.js'), esm);
 
 const shipped = fs.readFileSync(path.join(NODE, 'web', 'pkg', 'meetergo_wasm_bg.wasm'));
 const gz = zlib.gzipSync(shipped, { level: 9 }).length;
-const budget = 100 * 1024;
+// The issue's budget, "100 KB gzipped", read strictly (100,000 bytes); test/wasm.test.js holds the build to it.
+const budget = 100_000;
 console.log(
   `web/pkg/meetergo_wasm_bg.wasm: ${shipped.length} bytes, ${gz} bytes gzipped` +
     (gz > budget ? ` — OVER the ${budget}-byte budget (see docs/benchmarks.md)` : ` (budget ${budget})`),

@@ -9,6 +9,9 @@ const wasm = require('../web/pkg-node/meetergo_wasm.js');
 const { createMeetergo } = require('../lib/shared.js');
 const napi = require('..');
 const { runCorpus, OK, BAD, body } = require('./corpus.js');
+const fs = require('node:fs');
+const path = require('node:path');
+const zlib = require('node:zlib');
 
 const decoder = new TextDecoder('utf-8');
 const web = createMeetergo({
@@ -87,4 +90,10 @@ test('no input makes the WebAssembly trap: random bytes and mutations are parsed
       assert.ok(error instanceof meetergo.PayloadError, `${inspect(error)} for ${JSON.stringify(input.toString('latin1'))}`);
     }
   }
+});
+
+test('the shipped .wasm stays within the 100 KB gzipped budget', () => {
+  const shipped = fs.readFileSync(path.join(__dirname, '..', 'web', 'pkg', 'meetergo_wasm_bg.wasm'));
+  const gzipped = zlib.gzipSync(shipped, { level: 9 }).length;
+  assert.ok(gzipped <= 100_000, `web/pkg/meetergo_wasm_bg.wasm is ${gzipped} bytes gzipped (budget 100,000)`);
 });
