@@ -69,7 +69,8 @@ pub(crate) fn rfc3339(t: &DateTime<FixedOffset>) -> String {
         0 => out.push('Z'),
         offset => {
             out.push(if offset < 0 { '-' } else { '+' });
-            let minutes = offset.unsigned_abs() / 60;
+            // Rounded to the minute, as chrono does (parsed offsets are whole minutes anyway).
+            let minutes = (offset.unsigned_abs() + 30) / 60;
             digits(&mut out, minutes / 60, 2);
             out.push(':');
             digits(&mut out, minutes % 60, 2);

@@ -3,8 +3,9 @@
 //! serde's `#[serde(flatten)]` would keep unknown fields too, but it buffers every field of the object before
 //! deserializing it, which roughly halves parsing speed. This macro generates the visitor serde would generate
 //! (keys borrowed from the input, no buffering) with one change: unknown keys go to `extra` instead of being
-//! skipped. Fields marked `; lenient` (those whose type meetergo has not documented) never fail the parse: a value
-//! of an unexpected type is kept in `extra` under its own key, so nothing is lost.
+//! skipped. Fields marked `; lenient` (those whose type meetergo has not documented) never fail the parse for a value
+//! of an unexpected type: it is kept in `extra` under its own key, so nothing is lost. (Malformed JSON and a key given
+//! twice in one object fail every model, lenient fields and their objects included.)
 
 use chrono::{DateTime, FixedOffset};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
@@ -173,9 +174,20 @@ pub(crate) mod error_path {
 
     /// Runs `parse` with recording on; on failure, also answers with the path (`"."` for the top level).
     pub(crate) fn recording<T, E>(parse: impl FnOnce() -> Result<T, E>) -> Result<T, (E, String)> {
-        let previous = PATH.replace(Some(Vec::new()));
+        /// Puts the previous state back even if `parse` unwinds.
+        struct Restore(Option<Option<Vec<Segment>>>);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                if let Some(previous) = self.0.take() {
+                    PATH.set(previous);
+                }
+            }
+        }
+        let mut restore = Restore(Some(PATH.replace(Some(Vec::new()))));
         let result = parse();
-        let segments = PATH.replace(previous).unwrap_or_default();
+        let segments = PATH
+            .replace(restore.0.take().unwrap_or_default())
+            .unwrap_or_default();
         result.map_err(|e| (e, render(&segments)))
     }
 

@@ -737,7 +737,7 @@ fn typed_booking_created_full() {
 }
 
 #[test]
-fn cancellation_details_of_any_shape_never_fail_a_delivery() {
+fn cancellation_details_of_any_type_never_fail_a_delivery() {
     let with_cancel = |cancel: &str| {
         format!(
             r#"{{"webhookType":"booking_cancelled","id":"a","start":"2024-01-15T09:00:00Z","end":"2024-01-15T09:30:00Z","cancel":{cancel}}}"#
