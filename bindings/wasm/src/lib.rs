@@ -9,7 +9,7 @@
 use meetergo_core::{ErrorReport, Event, EventType, NewWebhook};
 use wasm_bindgen::prelude::*;
 
-/// Talc instead of dlmalloc: 12 KB less code, and faster (see docs/benchmarks.md).
+/// Talc instead of dlmalloc: 11.5 KB less code (see docs/benchmarks.md).
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 #[global_allocator]
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -12,7 +12,8 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 /// A host as the URL Standard parses it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Host {
-    /// A domain, lower-cased (percent-escapes decoded).
+    /// A domain: for `http(s)`, `ws(s)` and `ftp` lower-cased with percent-escapes decoded; for other schemes as
+    /// written.
     Domain(String),
     /// An IPv4 address, in any of its spellings (`127.1`, `0x7f000001`, `0177.0.0.1`).
     V4(Ipv4Addr),

@@ -174,20 +174,16 @@ pub(crate) mod error_path {
 
     /// Runs `parse` with recording on; on failure, also answers with the path (`"."` for the top level).
     pub(crate) fn recording<T, E>(parse: impl FnOnce() -> Result<T, E>) -> Result<T, (E, String)> {
-        /// Puts the previous state back even if `parse` unwinds.
-        struct Restore(Option<Option<Vec<Segment>>>);
+        /// Puts the previous state back when dropped, also if `parse` unwinds.
+        struct Restore(Option<Vec<Segment>>);
         impl Drop for Restore {
             fn drop(&mut self) {
-                if let Some(previous) = self.0.take() {
-                    PATH.set(previous);
-                }
+                PATH.set(self.0.take());
             }
         }
-        let mut restore = Restore(Some(PATH.replace(Some(Vec::new()))));
+        let _restore = Restore(PATH.replace(Some(Vec::new())));
         let result = parse();
-        let segments = PATH
-            .replace(restore.0.take().unwrap_or_default())
-            .unwrap_or_default();
+        let segments = PATH.take().unwrap_or_default();
         result.map_err(|e| (e, render(&segments)))
     }
 
@@ -250,8 +246,7 @@ impl Lenient for Option<u64> {
     fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Self, Value>, A::Error> {
         Ok(match map.next_value::<Value>()? {
             Value::Null => Ok(None),
-            Value::Number(n) if n.as_u64().is_some() => Ok(n.as_u64()),
-            other => Err(other),
+            other => other.as_u64().map(Some).ok_or(other),
         })
     }
 }

@@ -65,15 +65,11 @@ pub fn validate_endpoint(endpoint: &str, allow_insecure: bool) -> Result<(), Val
             "the URL must not contain user-info (user:password@); never put credentials in an endpoint URL".into(),
         ));
     }
-    let parts = [("query", url.query), ("fragment", url.fragment)];
-    for (part, text) in parts {
-        let Some(text) = text else { continue };
-        let Some((name, _)) =
-            url::form_urlencoded::parse(text.as_bytes()).find(|(name, _)| is_secret_param(name))
-        else {
-            continue;
-        };
-        {
+    for (part, text) in [("query", url.query), ("fragment", url.fragment)] {
+        let secret = text.and_then(|t| {
+            url::form_urlencoded::parse(t.as_bytes()).find(|(name, _)| is_secret_param(name))
+        });
+        if let Some((name, _)) = secret {
             return Err(err(
                 Kind::SecretInUrl,
                 format!(
