@@ -26,9 +26,20 @@ use serde_json::{Map, Value};
 use crate::error::{ErrorReport, PayloadError, PayloadErrorKind, ValidationError};
 use crate::event_type::EventType;
 use crate::idempotency;
-use crate::open_struct::{Key, error_path, open_struct};
+use crate::open_struct::{Key, error_path, numeric_ids, open_struct};
 use crate::secret::{RedactedMap, Secret, is_secret_key};
 use crate::text::{self, Str};
+
+/// The ids of a booking (see [`Event::ID_PATHS`]).
+const BOOKING_ID_PATHS: &[&str] = &[
+    "id",
+    "attendees[].id",
+    "hosts[].id",
+    "hostIds[]",
+    "meetingType.id",
+    "meetingTypeId",
+    "companyId",
+];
 
 /// The default limit on a delivery body: 1 MiB (meetergo's deliveries are up to about 100 KB).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -68,8 +79,8 @@ impl ParseOptions {
 open_struct! {
     /// A person who booked the appointment.
     pub struct Attendee {
-        /// meetergo's id of the attendee.
-        id: Option<Str> = "id",
+        /// meetergo's id of the attendee (an integer id is read as its decimal string).
+        id: Option<Str> = "id"; id,
         /// E-mail address.
         email: Option<Str> = "email",
         /// Given name.
@@ -90,8 +101,8 @@ open_struct! {
 open_struct! {
     /// A host of the appointment (a meetergo user).
     pub struct Host {
-        /// meetergo's user id.
-        id: Option<Str> = "id",
+        /// meetergo's user id (an integer id is read as its decimal string).
+        id: Option<Str> = "id"; id,
         /// E-mail address.
         email: Option<Str> = "email",
         /// Given name.
@@ -130,8 +141,8 @@ open_struct! {
 open_struct! {
     /// The meeting type (event template) that was booked.
     pub struct MeetingType {
-        /// meetergo's id of the meeting type.
-        id: Option<Str> = "id",
+        /// meetergo's id of the meeting type (an integer id is read as its decimal string).
+        id: Option<Str> = "id"; id,
         /// URL slug.
         slug: Option<Str> = "slug",
         /// Name and duration.
@@ -160,8 +171,8 @@ open_struct! {
     ///
     /// `id`, `start` and `end` are required; everything else is optional. `secret` is readable but never printed.
     pub struct Booking {
-        /// The appointment's id (the basis of the idempotency key).
-        id: Str = "id",
+        /// The appointment's id (the basis of the idempotency key; an integer id is read as its decimal string).
+        id: Str = "id"; id,
         /// A token that can cancel or reschedule the booking. `Debug` prints `[redacted]`.
         secret: Option<Secret> = "secret",
         /// Start, with the offset meetergo sent.
@@ -181,13 +192,13 @@ open_struct! {
         /// The hosts.
         hosts: Vec<Host> = "hosts",
         /// The hosts' user ids.
-        host_ids: Vec<Str> = "hostIds",
+        host_ids: Vec<Str> = "hostIds"; id,
         /// The meeting type that was booked.
         meeting_type: Option<MeetingType> = "meetingType",
         /// Its id.
-        meeting_type_id: Option<Str> = "meetingTypeId",
+        meeting_type_id: Option<Str> = "meetingTypeId"; id,
         /// The company.
-        company_id: Option<Str> = "companyId",
+        company_id: Option<Str> = "companyId"; id,
         /// When the appointment was created.
         created_at: Option<DateTime<FixedOffset>> = "createdAt"; time,
         /// When it was last changed.
@@ -220,7 +231,7 @@ open_struct! {
     /// values of an unexpected type stay in `extra`, and the raw body is kept on the [`Event`].
     pub struct NewEmployee {
         /// The user's id.
-        id: Option<Str> = "id"; lenient,
+        id: Option<Str> = "id"; lenient_id,
         /// E-mail address.
         email: Option<Str> = "email"; lenient,
         /// Given name.
@@ -228,7 +239,7 @@ open_struct! {
         /// Family name.
         family_name: Option<Str> = "familyName"; lenient,
         /// The company.
-        company_id: Option<Str> = "companyId"; lenient,
+        company_id: Option<Str> = "companyId"; lenient_id,
         /// When the user was created.
         created_at: Option<DateTime<FixedOffset>> = "createdAt"; lenient,
         /// When the user was last changed.
@@ -241,13 +252,13 @@ open_struct! {
     /// `formId` and `submittedAt`: every field is optional and tolerant, and the raw body is kept.
     pub struct FormSubmission {
         /// The submission's id, when meetergo sends one.
-        id: Option<Str> = "id"; lenient,
+        id: Option<Str> = "id"; lenient_id,
         /// The form's id.
-        form_id: Option<Str> = "formId"; lenient,
+        form_id: Option<Str> = "formId"; lenient_id,
         /// When it was submitted.
         submitted_at: Option<DateTime<FixedOffset>> = "submittedAt"; lenient,
         /// The company.
-        company_id: Option<Str> = "companyId"; lenient,
+        company_id: Option<Str> = "companyId"; lenient_id,
     }
 }
 
@@ -300,6 +311,8 @@ pub struct Event {
     data: EventData,
     raw: Arc<str>,
     envelope: bool,
+    /// An id was sent as an integer (read as its string; see [`Event::ID_PATHS`]).
+    numeric_ids: bool,
     key: OnceLock<String>,
 }
 
@@ -365,13 +378,19 @@ impl Event {
     fn parse(text: &str) -> Result<Event, PayloadError> {
         let raw: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(text));
         // Strings without escapes become ranges of `raw` instead of copies (see `Str`).
-        text::sharing(&raw, || match probe_webhook_type(&raw)? {
-            Some(type_name) => {
-                let webhook_type = EventType::from(type_name);
-                let data = typed_from_str(&raw, &webhook_type, "")?;
-                Ok(Self::assemble(webhook_type, data, &raw, false))
-            }
-            None => Self::parse_envelope(&raw),
+        let (parsed, numeric_ids) = numeric_ids::watching(|| {
+            text::sharing(&raw, || match probe_webhook_type(&raw)? {
+                Some(type_name) => {
+                    let webhook_type = EventType::from(type_name);
+                    let data = typed_from_str(&raw, &webhook_type, "")?;
+                    Ok(Self::assemble(webhook_type, data, &raw, false))
+                }
+                None => Self::parse_envelope(&raw),
+            })
+        });
+        parsed.map(|event| Event {
+            numeric_ids,
+            ..event
         })
     }
 
@@ -420,6 +439,7 @@ impl Event {
             data,
             raw: raw.into(),
             envelope,
+            numeric_ids: false,
             key: OnceLock::new(),
         }
     }
@@ -513,6 +533,24 @@ impl Event {
         "UnknownEvent",
     ];
 
+    /// Where the payload models read ids, as wire paths, by class in [`Event::CLASS_NAMES`] order: `a.b` is the
+    /// field `b` of the object `a`, `list[]` every element of a list, `list[].c` the field `c` of every element.
+    /// meetergo documents these ids as strings; an id sent as an integer is read as its decimal string
+    /// (`"id": 1492` → `"1492"`). [`UnknownEvent`]s keep their body as sent.
+    pub const ID_PATHS: [&'static [&'static str]; 6] = [
+        BOOKING_ID_PATHS,
+        BOOKING_ID_PATHS,
+        BOOKING_ID_PATHS,
+        &["id", "companyId"],
+        &["id", "formId", "companyId"],
+        &[],
+    ];
+
+    /// `true` when an id at one of [`Event::ID_PATHS`] was sent as an integer (and read as its string).
+    pub fn has_numeric_ids(&self) -> bool {
+        self.numeric_ids
+    }
+
     fn class_index(&self) -> usize {
         match &self.data {
             EventData::BookingCreated(_) => 0,
@@ -526,12 +564,16 @@ impl Event {
 
     /// What the JavaScript runtimes (Node, browsers) need from a checked body, in one string (handing over one
     /// value is the cheapest crossing): the class's index in [`Event::CLASS_NAMES`], `1` for the older envelope
-    /// (else `0`), then the idempotency key as a JSON string literal. They build the event object with one
-    /// `JSON.parse` of the body with `"idempotencyKey":<key>` appended.
+    /// (else `0`), `1` when an id was sent as an integer ([`Event::has_numeric_ids`]; else `0`), then the
+    /// idempotency key as a JSON string literal. They build the event object with one `JSON.parse` of the body with
+    /// `"idempotencyKey":<key>` appended (then, after the third flag, turn the integers at [`Event::ID_PATHS`]
+    /// into strings).
     ///
     /// ```
     /// let event = meetergo_core::Event::from_slice(br#"{"webhookType":"new_employee","id":"u-1","updatedAt":"2024-01-01T00:00:00Z"}"#).unwrap();
-    /// assert_eq!(event.js_summary(), r#"30"new_employee:u-1:2024-01-01T00:00:00Z""#);
+    /// assert_eq!(event.js_summary(), r#"300"new_employee:u-1:2024-01-01T00:00:00Z""#);
+    /// let event = meetergo_core::Event::from_slice(br#"{"webhookType":"new_employee","id":7,"updatedAt":"2024-01-01T00:00:00Z"}"#).unwrap();
+    /// assert_eq!(event.js_summary(), r#"301"new_employee:7:2024-01-01T00:00:00Z""#);
     /// ```
     pub fn js_summary(&self) -> String {
         // The key is computed here rather than through the `OnceLock` (the event is dropped after this).
@@ -540,9 +582,10 @@ impl Event {
             None => Value::String(idempotency::key_for(self)),
         }
         .to_string();
-        let mut out = String::with_capacity(key.len() + 2);
+        let mut out = String::with_capacity(key.len() + 3);
         out.push(char::from(b"012345"[self.class_index()]));
         out.push(if self.envelope { '1' } else { '0' });
+        out.push(if self.numeric_ids { '1' } else { '0' });
         out.push_str(&key);
         out
     }

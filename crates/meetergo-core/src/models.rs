@@ -12,18 +12,19 @@ pub const MAX_WEBHOOKS_PER_COMPANY: usize = 6;
 open_struct! {
     /// A registered webhook, as meetergo returns it.
     pub struct Webhook {
-        /// meetergo's id of the webhook.
-        id: String = "id",
+        /// meetergo's id of the webhook. meetergo documents a string and has been seen answering an integer
+        /// (`"id": 1492`): both are read, an integer as its decimal string (`"1492"`), which is what paths use.
+        id: String = "id"; id,
         /// The URL deliveries are POSTed to.
         endpoint: String = "endpoint",
         /// Human-readable description.
-                description: Option<String> = "description"; lenient,
+        description: Option<String> = "description"; lenient,
         /// The events it subscribes to.
         event_types: Vec<EventType> = "eventTypes",
         /// The company the webhook belongs to.
-                company_id: Option<String> = "companyId"; lenient,
+        company_id: Option<String> = "companyId"; lenient_id,
         /// When it was created (offset kept as sent).
-                created_at: Option<DateTime<FixedOffset>> = "createdAt"; lenient,
+        created_at: Option<DateTime<FixedOffset>> = "createdAt"; lenient,
     }
 }
 

@@ -316,6 +316,9 @@ trait Accepts<'de>: Sized {
     fn text<E: de::Error>(v: &str) -> Result<Result<Option<Self>, Value>, E> {
         Ok(Err(Value::from(v)))
     }
+    fn integer<E: de::Error>(n: serde_json::Number) -> Result<Result<Option<Self>, Value>, E> {
+        Ok(Err(Value::Number(n)))
+    }
     fn object<M: MapAccess<'de>>(map: M) -> Result<Result<Option<Self>, Value>, M::Error> {
         Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(Err)
     }
@@ -355,10 +358,10 @@ impl<'de, T: Accepts<'de>> Visitor<'de> for LenientSeed<T> {
         Ok(Err(Value::Bool(v)))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Err(Value::from(v)))
+        T::integer(v.into())
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Err(Value::from(v)))
+        T::integer(v.into())
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
         Ok(Err(Value::from(v)))
@@ -371,6 +374,134 @@ impl<'de, T: Accepts<'de>> Visitor<'de> for LenientSeed<T> {
 }
 
 impl FieldValue for DateTime<FixedOffset> {}
+
+/// An id: meetergo documents ids as strings, and its live API has been seen answering integers (`"id": 1492`).
+/// Either is read, and handed on as the string it spells (`"1492"`; integers in decimal, as sent). Anything else
+/// (a fraction, a boolean, an object) is the wrong type.
+struct Id(Str);
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct IdVisitor;
+        impl<'de> Visitor<'de> for IdVisitor {
+            type Value = Id;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string or an integer id")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Id, E> {
+                Ok(Id(text::from_borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Id, E> {
+                Ok(Id(Str::from(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Id, E> {
+                Ok(Id::integer(v.into()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Id, E> {
+                Ok(Id::integer(v.into()))
+            }
+        }
+        d.deserialize_any(IdVisitor)
+    }
+}
+
+impl Id {
+    /// Not generic: one copy for every field and model.
+    #[inline(never)]
+    fn integer(n: serde_json::Number) -> Id {
+        numeric_ids::note();
+        Id(Str::from(n.to_string().as_str()))
+    }
+}
+
+impl<'de> Accepts<'de> for Id {
+    fn borrowed<E: de::Error>(v: &'de str) -> Result<Result<Option<Self>, Value>, E> {
+        Ok(Ok(Some(Id(text::from_borrowed(v)))))
+    }
+    fn text<E: de::Error>(v: &str) -> Result<Result<Option<Self>, Value>, E> {
+        Ok(Ok(Some(Id(Str::from(v)))))
+    }
+    fn integer<E: de::Error>(n: serde_json::Number) -> Result<Result<Option<Self>, Value>, E> {
+        Ok(Ok(Some(Id::integer(n))))
+    }
+}
+
+/// Whether the delivery being parsed on this thread had an id sent as an integer (the JavaScript runtimes, which
+/// build their objects from the body itself, then turn those ids into strings too).
+pub(crate) mod numeric_ids {
+    use std::cell::Cell;
+
+    thread_local! {
+        static SEEN: Cell<bool> = const { Cell::new(false) };
+    }
+
+    pub(super) fn note() {
+        SEEN.set(true);
+    }
+
+    /// Runs `parse` and says whether it read an integer id (the previous state is restored, also on unwind).
+    pub(crate) fn watching<T>(parse: impl FnOnce() -> T) -> (T, bool) {
+        struct Restore(bool);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                SEEN.set(self.0);
+            }
+        }
+        let _restore = Restore(SEEN.replace(false));
+        let out = parse();
+        (out, SEEN.get())
+    }
+}
+
+/// Reading a field marked `; id`: a string or an integer (see [`Id`]); any other type fails the parse.
+pub(crate) trait IdField: Sized {
+    fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error>;
+}
+
+impl IdField for Str {
+    fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error> {
+        map.next_value::<Id>().map(|id| id.0)
+    }
+}
+
+impl IdField for String {
+    fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error> {
+        map.next_value::<Id>().map(|id| id.0.as_str().to_owned())
+    }
+}
+
+impl IdField for Option<Str> {
+    fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error> {
+        map.next_value::<Option<Id>>().map(|id| id.map(|id| id.0))
+    }
+}
+
+/// A list of ids (`hostIds`): `null` reads as empty, as every list does.
+impl IdField for Vec<Str> {
+    fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error> {
+        <Vec<Id> as ReadField>::read(map).map(|ids| ids.into_iter().map(|id| id.0).collect())
+    }
+}
+
+/// An id of an undocumented payload (`; lenient_id`): a string or an integer; a value of another type is kept in
+/// `extra` (see [`Lenient`]).
+pub(crate) trait LenientId: Sized {
+    fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Self, Value>, A::Error>;
+}
+
+impl LenientId for Option<Str> {
+    fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Self, Value>, A::Error> {
+        Ok(map
+            .next_value_seed(LenientSeed::<Id>(std::marker::PhantomData))?
+            .map(|id| id.map(|id| id.0)))
+    }
+}
+
+impl LenientId for Option<String> {
+    fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Self, Value>, A::Error> {
+        Ok(<Option<Str> as LenientId>::read(map)?.map(|id| id.map(|s| s.as_str().to_owned())))
+    }
+}
 
 macro_rules! open_struct {
     (
@@ -469,6 +600,17 @@ macro_rules! open_struct {
     };
     (@read $field:ident, $ty:ty, $json:literal, $map:ident, $key:ident, $extra:ident, time) => {
         $field = Some(<$ty as $crate::time::TimeField>::read(&mut $map).map_err(|e| open_struct!(@at $json, e))?);
+    };
+    (@read $field:ident, $ty:ty, $json:literal, $map:ident, $key:ident, $extra:ident, id) => {
+        $field = Some(<$ty as $crate::open_struct::IdField>::read(&mut $map).map_err(|e| open_struct!(@at $json, e))?);
+    };
+    (@read $field:ident, $ty:ty, $json:literal, $map:ident, $key:ident, $extra:ident, lenient_id) => {
+        match <$ty as $crate::open_struct::LenientId>::read(&mut $map).map_err(|e| open_struct!(@at $json, e))? {
+            Ok(v) => $field = Some(v),
+            Err(value) => {
+                $extra.insert($key.into_owned(), value);
+            }
+        }
     };
     (@read $field:ident, $ty:ty, $json:literal, $map:ident, $key:ident, $extra:ident, lenient) => {
         match <$ty as $crate::open_struct::Lenient>::read(&mut $map).map_err(|e| open_struct!(@at $json, e))? {

@@ -20,8 +20,8 @@ use serde_json::{Map, Value, json};
 
 use crate::deliver::{self, SimulateRequest};
 use crate::faults::Fault;
-use crate::samples;
-use crate::state::{State, StoredWebhook};
+use crate::is_url::is_url;
+use crate::state::{Settings, State, StoredWebhook};
 
 type Shared = Arc<State>;
 
@@ -36,6 +36,10 @@ pub(crate) fn router(state: Shared) -> Router {
             post(admin_faults).delete(admin_clear_faults),
         )
         .route("/_mock/reset", post(admin_reset))
+        .route(
+            "/_mock/settings",
+            get(admin_settings).post(admin_change_settings),
+        )
         .route("/_mock/health", get(|| async { Json(json!({"ok": true})) }))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
@@ -78,17 +82,20 @@ async fn not_found(method: Method, request: Request) -> Response {
 pub(crate) struct Caller {
     token: String,
     company_id: String,
-    /// A `Hang` fault: the request is processed, then its answer held back this long (so a client that times out
-    /// has had its request processed: the "unknown outcome" case).
-    hold: Option<std::time::Duration>,
+    /// A fault with `processed: true` (or a `Hang`): the request is handled, then its answer replaced by the
+    /// fault's (or, for a `Hang`, held back past the client's timeout): the "unknown outcome" cases.
+    after: Option<Fault>,
 }
 
 impl Caller {
     async fn answer(&self, response: Response) -> Response {
-        if let Some(hold) = self.hold {
+        let Some(fault) = &self.after else {
+            return response;
+        };
+        if let Some(hold) = fault.delay() {
             tokio::time::sleep(hold).await;
         }
-        response
+        fault.response().unwrap_or(response)
     }
 }
 
@@ -161,7 +168,7 @@ fn authenticate(headers: &HeaderMap) -> Result<Caller, Response> {
         return Ok(Caller {
             token: token.to_owned(),
             company_id: uuid_from(&format!("company:{key_id}")),
-            hold: None,
+            after: None,
         });
     }
     if token.len() > 4 && token.starts_with("rgo-") {
@@ -175,7 +182,7 @@ fn authenticate(headers: &HeaderMap) -> Result<Caller, Response> {
         return Ok(Caller {
             token: token.to_owned(),
             company_id: uuid_from(&format!("company:{token}")),
-            hold: None,
+            after: None,
         });
     }
     Err(unauthorized("Invalid API key"))
@@ -184,15 +191,16 @@ fn authenticate(headers: &HeaderMap) -> Result<Caller, Response> {
 /// Counts the request, applies a queued fault, authenticates, takes a rate-limit token.
 async fn admit(state: &State, headers: &HeaderMap) -> Result<Caller, Response> {
     state.count_request();
-    let mut hold = None;
+    let mut after = None;
     if let Some(fault) = state.next_fault() {
-        hold = fault.delay();
-        if let Some(response) = fault.response() {
+        if fault.processed() {
+            after = Some(fault);
+        } else if let Some(response) = fault.response() {
             return Err(response);
         }
     }
     let mut caller = authenticate(headers)?;
-    caller.hold = hold;
+    caller.after = after;
     if let Err(seconds) = state.take_token(&caller.token) {
         let mut response = error(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests");
         response
@@ -250,8 +258,9 @@ fn known_types() -> String {
         .join(", ")
 }
 
-/// class-validator's checks, with its messages. `partial`: every field optional (PATCH).
-fn validate(body: &Map<String, Value>, partial: bool) -> Vec<String> {
+/// class-validator's checks, with its messages. `partial`: every field optional (PATCH). `allow_local`: endpoints
+/// without a top-level domain pass (see `is_url`).
+fn validate(body: &Map<String, Value>, partial: bool, allow_local: bool) -> Vec<String> {
     let mut problems = Vec::new();
     for key in body.keys() {
         if !matches!(key.as_str(), "endpoint" | "description" | "eventTypes") {
@@ -265,9 +274,7 @@ fn validate(body: &Map<String, Value>, partial: bool) -> Vec<String> {
             problems.push("endpoint must be a URL address".into());
         }
         Some(Value::String(s)) => {
-            let ok = url::Url::parse(s)
-                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
-            if !ok {
+            if !is_url(s, allow_local) {
                 problems.push("endpoint must be a URL address".into());
             }
         }
@@ -332,7 +339,7 @@ async fn create(Extract(state): Extract<Shared>, headers: HeaderMap, body: Body)
         Ok(b) => b,
         Err(r) => return caller.answer(r).await,
     };
-    let problems = validate(&body, false);
+    let problems = validate(&body, false, state.allows_local_endpoints());
     if !problems.is_empty() {
         return caller
             .answer(error(StatusCode::BAD_REQUEST, problems))
@@ -344,7 +351,7 @@ async fn create(Extract(state): Extract<Shared>, headers: HeaderMap, body: Body)
             return None;
         }
         let hook = StoredWebhook {
-            id: samples::uuid(),
+            id: state.new_webhook_id(),
             endpoint: body
                 .get("endpoint")
                 .and_then(Value::as_str)
@@ -387,14 +394,14 @@ async fn update(
         Ok(b) => b,
         Err(r) => return caller.answer(r).await,
     };
-    let problems = validate(&body, true);
+    let problems = validate(&body, true, state.allows_local_endpoints());
     if !problems.is_empty() {
         return caller
             .answer(error(StatusCode::BAD_REQUEST, problems))
             .await;
     }
     let updated = state.with_company(&caller.company_id, |hooks| {
-        let hook = hooks.iter_mut().find(|h| h.id == id)?;
+        let hook = hooks.iter_mut().find(|h| h.id.is(&id))?;
         if let Some(e) = body.get("endpoint").and_then(Value::as_str) {
             e.clone_into(&mut hook.endpoint);
         }
@@ -424,7 +431,7 @@ async fn remove(
     };
     let removed = state.with_company(&caller.company_id, |hooks| {
         let before = hooks.len();
-        hooks.retain(|h| h.id != id);
+        hooks.retain(|h| !h.id.is(&id));
         hooks.len() != before
     });
     let response = if removed {
@@ -498,6 +505,29 @@ async fn admin_clear_faults(Extract(state): Extract<Shared>) -> Response {
 async fn admin_reset(Extract(state): Extract<Shared>) -> Response {
     state.reset();
     StatusCode::NO_CONTENT.into_response()
+}
+
+async fn admin_settings(Extract(state): Extract<Shared>) -> Response {
+    Json(serde_json::to_value(state.settings()).unwrap_or_default()).into_response()
+}
+
+/// Changes the settings given (`{"numericIds": true}`, `{"allowLocalEndpoints": true}`); answers with all of them.
+async fn admin_change_settings(
+    Extract(state): Extract<Shared>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let body = match json_object(&state, &headers, body).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    match serde_json::from_value::<Settings>(Value::Object(body)) {
+        Ok(settings) => {
+            state.apply(settings);
+            admin_settings(Extract(state)).await
+        }
+        Err(e) => error(StatusCode::BAD_REQUEST, e.to_string()),
+    }
 }
 
 /// The company a token belongs to on the stand-in (for tests and the CLI).

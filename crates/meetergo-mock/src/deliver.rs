@@ -160,7 +160,7 @@ async fn deliver_one(
         Err(e) => (None, Some(error_chain(&e))),
     };
     let record = DeliveryRecord {
-        webhook_id: hook.id.clone(),
+        webhook_id: hook.id.text(),
         endpoint: hook.endpoint.clone(),
         event_type: event_type.to_owned(),
         event_id: event_id.cloned(),

@@ -17,6 +17,7 @@
 mod api;
 mod deliver;
 mod faults;
+mod is_url;
 pub mod samples;
 mod state;
 
@@ -42,6 +43,13 @@ pub struct MockConfig {
     pub delivery_timeout: Duration,
     /// Webhooks per company. Default: 6 (meetergo's).
     pub max_webhooks: usize,
+    /// Answer webhook ids as JSON integers (`"id": 1492`), as meetergo's live API has been seen doing, instead of
+    /// the UUID strings its documentation shows. Default: `false`.
+    pub numeric_ids: bool,
+    /// Accept endpoints whose host has no top-level domain (`http://localhost:3000/hooks`, `http://receiver/`),
+    /// which meetergo's URL check refuses: for local development. IP addresses pass that check either way.
+    /// Default: `false`.
+    pub allow_local_endpoints: bool,
 }
 
 impl Default for MockConfig {
@@ -52,6 +60,8 @@ impl Default for MockConfig {
             max_body_bytes: 1024 * 1024,
             delivery_timeout: Duration::from_secs(30),
             max_webhooks: meetergo_core::MAX_WEBHOOKS_PER_COMPANY,
+            numeric_ids: false,
+            allow_local_endpoints: false,
         }
     }
 }
@@ -82,6 +92,20 @@ impl MockConfig {
     #[must_use]
     pub fn max_webhooks(mut self, max: usize) -> Self {
         self.max_webhooks = max;
+        self
+    }
+
+    /// Answers webhook ids as JSON integers (see [`MockConfig::numeric_ids`]).
+    #[must_use]
+    pub fn numeric_ids(mut self, on: bool) -> Self {
+        self.numeric_ids = on;
+        self
+    }
+
+    /// Accepts endpoints without a top-level domain (see [`MockConfig::allow_local_endpoints`]).
+    #[must_use]
+    pub fn allow_local_endpoints(mut self, on: bool) -> Self {
+        self.allow_local_endpoints = on;
         self
     }
 

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -11,11 +11,51 @@ use crate::MockConfig;
 use crate::deliver::DeliveryRecord;
 use crate::faults::Fault;
 
+/// A webhook's id: a UUID string as meetergo documents it, or an integer as its live API has been seen answering
+/// (`--numeric-ids`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub(crate) enum WebhookId {
+    Text(String),
+    Number(u64),
+}
+
+impl WebhookId {
+    /// The id as a path segment spells it (`/webhooks/1492`).
+    pub(crate) fn text(&self) -> String {
+        match self {
+            WebhookId::Text(s) => s.clone(),
+            WebhookId::Number(n) => n.to_string(),
+        }
+    }
+
+    /// `true` when the path segment `id` names this webhook.
+    pub(crate) fn is(&self, id: &str) -> bool {
+        match self {
+            WebhookId::Text(s) => s == id,
+            WebhookId::Number(n) => {
+                id.parse::<u64>().is_ok_and(|i| i == *n) && !id.starts_with('+')
+            }
+        }
+    }
+}
+
+/// The settings that can change while the stand-in runs (`/_mock/settings`); they start as the [`MockConfig`] says
+/// and `/_mock/reset` puts them back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct Settings {
+    #[serde(default)]
+    pub(crate) numeric_ids: Option<bool>,
+    #[serde(default)]
+    pub(crate) allow_local_endpoints: Option<bool>,
+}
+
 /// A registered webhook, as meetergo returns it.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct StoredWebhook {
-    pub(crate) id: String,
+    pub(crate) id: WebhookId,
     pub(crate) endpoint: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) description: Option<String>,
@@ -33,8 +73,15 @@ pub(crate) struct State {
     faults: Mutex<VecDeque<Fault>>,
     deliveries: Mutex<Vec<DeliveryRecord>>,
     requests: AtomicU64,
+    numeric_ids: AtomicBool,
+    allow_local_endpoints: AtomicBool,
+    /// The next numeric id (meetergo's live API was seen answering `"id": 1492`).
+    next_number: AtomicU64,
     pub(crate) http: reqwest::Client,
 }
+
+/// The first numeric webhook id.
+const FIRST_NUMERIC_ID: u64 = 1492;
 
 impl std::fmt::Debug for State {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -59,6 +106,9 @@ impl State {
             .build()
             .map_err(|e| e.to_string())?;
         Ok(Self {
+            numeric_ids: AtomicBool::new(config.numeric_ids),
+            allow_local_endpoints: AtomicBool::new(config.allow_local_endpoints),
+            next_number: AtomicU64::new(FIRST_NUMERIC_ID),
             config,
             companies: Mutex::default(),
             buckets: Mutex::default(),
@@ -67,6 +117,38 @@ impl State {
             requests: AtomicU64::new(0),
             http,
         })
+    }
+
+    /// A fresh webhook id in the current mode.
+    pub(crate) fn new_webhook_id(&self) -> WebhookId {
+        if self.numeric_ids.load(Ordering::Relaxed) {
+            WebhookId::Number(self.next_number.fetch_add(1, Ordering::Relaxed))
+        } else {
+            WebhookId::Text(crate::samples::uuid())
+        }
+    }
+
+    /// `true` when endpoints without a top-level domain (`http://localhost:3000`) are accepted.
+    pub(crate) fn allows_local_endpoints(&self) -> bool {
+        self.allow_local_endpoints.load(Ordering::Relaxed)
+    }
+
+    /// The current settings, every field given.
+    pub(crate) fn settings(&self) -> Settings {
+        Settings {
+            numeric_ids: Some(self.numeric_ids.load(Ordering::Relaxed)),
+            allow_local_endpoints: Some(self.allow_local_endpoints.load(Ordering::Relaxed)),
+        }
+    }
+
+    /// Changes the settings that are given.
+    pub(crate) fn apply(&self, settings: Settings) {
+        if let Some(on) = settings.numeric_ids {
+            self.numeric_ids.store(on, Ordering::Relaxed);
+        }
+        if let Some(on) = settings.allow_local_endpoints {
+            self.allow_local_endpoints.store(on, Ordering::Relaxed);
+        }
     }
 
     pub(crate) fn count_request(&self) {
@@ -153,5 +235,9 @@ impl State {
         lock(&self.buckets).clear();
         lock(&self.faults).clear();
         lock(&self.deliveries).clear();
+        self.numeric_ids
+            .store(self.config.numeric_ids, Ordering::Relaxed);
+        self.allow_local_endpoints
+            .store(self.config.allow_local_endpoints, Ordering::Relaxed);
     }
 }

@@ -515,39 +515,21 @@ async fn faults_drive_the_clients_retry_rules() {
     let client = client(&mock, PAT);
 
     // 503 on a create: not retried, so no double create.
-    mock.inject(
-        Fault::Status {
-            status: 503,
-            retry_after: None,
-        },
-        1,
-    );
+    mock.inject(Fault::status(503), 1);
     let e = client.webhooks().create(hook(1)).await.unwrap_err();
     assert_eq!(e.status(), Some(503));
     assert!(e.is_outcome_unknown());
     assert!(client.webhooks().list().await.unwrap().is_empty());
 
     // 429 with Retry-After, then success: the create happens once.
-    mock.inject(
-        Fault::Status {
-            status: 429,
-            retry_after: Some("1".into()),
-        },
-        1,
-    );
+    mock.inject(Fault::rate_limited("1"), 1);
     let started = std::time::Instant::now();
     client.webhooks().create(hook(2)).await.unwrap();
     assert!(started.elapsed() >= Duration::from_millis(900));
     assert_eq!(client.webhooks().list().await.unwrap().len(), 1);
 
     // 502 twice on a list: retried through.
-    mock.inject(
-        Fault::Status {
-            status: 502,
-            retry_after: None,
-        },
-        2,
-    );
+    mock.inject(Fault::status(502), 2);
     assert_eq!(client.webhooks().list().await.unwrap().len(), 1);
 
     // A hang past the timeout on a create: timeout, outcome unknown, and reconcile finds it (it went through).
@@ -559,7 +541,7 @@ async fn faults_drive_the_clients_retry_rules() {
         .ignore_env(true)
         .build()
         .unwrap();
-    mock.inject(Fault::Hang { millis: 600 }, 1);
+    mock.inject(Fault::hang(600), 1);
     let e = short.webhooks().create(hook(3)).await.unwrap_err();
     assert!(
         matches!(
@@ -591,15 +573,15 @@ async fn faults_drive_the_clients_retry_rules() {
     );
 
     // Broken and unreadable answers.
-    mock.inject(Fault::Drop, 3);
+    mock.inject(Fault::reset(), 3);
     let e = client.webhooks().list().await.unwrap_err();
     assert!(matches!(e, Error::Transport { .. }), "{e:?}");
-    mock.inject(Fault::Garbage, 1);
+    mock.inject(Fault::garbage(None), 1);
     assert!(matches!(
         client.webhooks().list().await.unwrap_err(),
         Error::UnexpectedResponse { .. }
     ));
-    mock.inject(Fault::Truncated, 1);
+    mock.inject(Fault::truncated(), 1);
     assert!(matches!(
         client.webhooks().list().await.unwrap_err(),
         Error::UnexpectedResponse { .. }
@@ -687,4 +669,237 @@ async fn garbage_requests_never_break_the_server() {
     let (status, body) = raw(&mock, "GET", "/nope/../webhooks/%00", &headers, "").await;
     assert!(status == 404 || status == 200, "{status} {body}");
     assert!(json!(body).is_object() || status == 200);
+}
+
+#[tokio::test]
+async fn numeric_ids_are_json_integers_and_work_in_paths() {
+    let mock = MockServer::start(MockConfig::default().numeric_ids(true))
+        .await
+        .unwrap();
+    let auth = format!("Bearer {PAT}");
+    let headers = [
+        ("authorization", auth.as_str()),
+        ("content-type", "application/json"),
+    ];
+    let body = r#"{"endpoint":"https://example.com/h","eventTypes":["booking_created"]}"#;
+    let (status, created) = raw(&mock, "POST", "/webhooks", &headers, body).await;
+    assert_eq!(status, 201);
+    assert_eq!(created["id"], json!(1492), "{created}");
+    let (_, second) = raw(&mock, "POST", "/webhooks", &headers, body).await;
+    assert_eq!(second["id"], json!(1493));
+    let (_, listed) = raw(&mock, "GET", "/webhooks", &headers, "").await;
+    assert_eq!(listed[0]["id"], json!(1492));
+    let (status, patched) = raw(
+        &mock,
+        "PATCH",
+        "/webhooks/1492",
+        &headers,
+        r#"{"description":"d"}"#,
+    )
+    .await;
+    assert_eq!((status, &patched["id"]), (200, &json!(1492)));
+    for missing in ["/webhooks/%2B1492", "/webhooks/1494", "/webhooks/abc"] {
+        assert_eq!(
+            raw(&mock, "DELETE", missing, &headers, "").await.0,
+            404,
+            "{missing}"
+        );
+    }
+    assert_eq!(
+        raw(&mock, "DELETE", "/webhooks/1493", &headers, "").await.0,
+        204
+    );
+    // Deliveries name the webhook by its id as a path would.
+    assert!(mock.deliveries().is_empty());
+
+    // Switched at run time: new webhooks get UUID strings; `/_mock/reset` goes back to the startup setting.
+    let admin = [("content-type", "application/json")];
+    let (status, settings) = raw(
+        &mock,
+        "POST",
+        "/_mock/settings",
+        &admin,
+        r#"{"numericIds":false}"#,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        settings,
+        json!({"numericIds": false, "allowLocalEndpoints": false})
+    );
+    let (_, text_id) = raw(&mock, "POST", "/webhooks", &headers, body).await;
+    assert!(text_id["id"].is_string(), "{text_id}");
+    assert_eq!(
+        raw(
+            &mock,
+            "POST",
+            "/_mock/settings",
+            &admin,
+            r#"{"numericIds":"yes"}"#
+        )
+        .await
+        .0,
+        400
+    );
+    assert_eq!(
+        raw(
+            &mock,
+            "POST",
+            "/_mock/settings",
+            &admin,
+            r#"{"numericId":true}"#
+        )
+        .await
+        .0,
+        400
+    );
+    assert_eq!(raw(&mock, "POST", "/_mock/reset", &[], "").await.0, 204);
+    let (_, settings) = raw(&mock, "GET", "/_mock/settings", &[], "").await;
+    assert_eq!(settings["numericIds"], json!(true));
+}
+
+#[tokio::test]
+async fn endpoints_are_checked_as_meetergo_checks_them() {
+    let mock = mock().await;
+    let auth = format!("Bearer {PAT}");
+    let headers = [
+        ("authorization", auth.as_str()),
+        ("content-type", "application/json"),
+    ];
+    let create = |endpoint: &str| {
+        json!({"endpoint": endpoint, "eventTypes": ["booking_created"]}).to_string()
+    };
+    for refused in [
+        "http://localhost:9/x",
+        "ftp://example.com/x",
+        "example.com/x",
+        "http://receiver/hook",
+    ] {
+        let (status, body) = raw(&mock, "POST", "/webhooks", &headers, &create(refused)).await;
+        assert_eq!(status, 400, "{refused}");
+        assert_eq!(
+            body,
+            json!({"statusCode": 400, "message": ["endpoint must be a URL address"], "error": "Bad Request"}),
+            "{refused}"
+        );
+    }
+    let (status, _) = raw(
+        &mock,
+        "PATCH",
+        "/webhooks/any",
+        &headers,
+        r#"{"endpoint":"ftp://example.com"}"#,
+    )
+    .await;
+    assert_eq!(status, 400);
+    for accepted in [
+        "http://example.com/x",
+        "http://127.0.0.1:3000/hooks",
+        "https://abc.ngrok.io",
+    ] {
+        let (status, body) = raw(&mock, "POST", "/webhooks", &headers, &create(accepted)).await;
+        assert_eq!(status, 201, "{accepted}: {body}");
+    }
+    // Local development: the flag (or the setting) lets names without a top-level domain through.
+    let admin = [("content-type", "application/json")];
+    raw(
+        &mock,
+        "POST",
+        "/_mock/settings",
+        &admin,
+        r#"{"allowLocalEndpoints":true}"#,
+    )
+    .await;
+    let (status, _) = raw(
+        &mock,
+        "POST",
+        "/webhooks",
+        &headers,
+        &create("http://localhost:9/x"),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, _) = raw(
+        &mock,
+        "POST",
+        "/webhooks",
+        &headers,
+        &create("ftp://localhost/x"),
+    )
+    .await;
+    assert_eq!(status, 400, "the protocol rule stays");
+}
+
+#[tokio::test]
+async fn processed_faults_take_effect_and_garbage_can_carry_a_status() {
+    let mock = mock().await;
+    let auth = format!("Bearer {PAT}");
+    let headers = [
+        ("authorization", auth.as_str()),
+        ("content-type", "application/json"),
+    ];
+    let admin = [("content-type", "application/json")];
+    let body = r#"{"endpoint":"https://example.com/h","eventTypes":["booking_created"]}"#;
+    let (status, _) = raw(
+        &mock,
+        "POST",
+        "/_mock/faults",
+        &admin,
+        r#"{"kind":"status","status":503,"processed":true}"#,
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, answer) = raw(&mock, "POST", "/webhooks", &headers, body).await;
+    assert_eq!(status, 503);
+    assert_eq!(answer["statusCode"], json!(503));
+    let (_, listed) = raw(&mock, "GET", "/webhooks", &headers, "").await;
+    assert_eq!(
+        listed.as_array().map(Vec::len),
+        Some(1),
+        "the create took effect"
+    );
+
+    let (status, _) = raw(
+        &mock,
+        "POST",
+        "/_mock/faults",
+        &admin,
+        r#"{"kind":"garbage","status":502}"#,
+    )
+    .await;
+    assert_eq!(status, 201);
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let answer = reqwest::Client::new()
+        .post(format!("{}/webhooks", mock.base_url()))
+        .header("authorization", &auth)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 502);
+    assert!(
+        answer.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(answer.text().await.unwrap().contains("502 Bad Gateway"));
+    let (_, listed) = raw(&mock, "GET", "/webhooks", &headers, "").await;
+    assert_eq!(
+        listed.as_array().map(Vec::len),
+        Some(1),
+        "not processed: nothing created"
+    );
+
+    for typo in [
+        r#"{"kind":"status","status":503,"procesed":true}"#,
+        r#"{"kind":"drop","processed":"yes"}"#,
+    ] {
+        assert_eq!(
+            raw(&mock, "POST", "/_mock/faults", &admin, typo).await.0,
+            400,
+            "{typo}"
+        );
+    }
 }

@@ -48,6 +48,9 @@ pub(crate) struct Expect {
     pub idempotency_key: Option<String>,
     #[serde(rename = "idempotencyKeyGroup")]
     pub idempotency_key_group: Option<String>,
+    /// A file holding the body with its integer ids written as strings: what the event serializes to.
+    #[serde(rename = "idsAsStrings")]
+    pub ids_as_strings: Option<String>,
     // error cases
     #[serde(rename = "errorKind")]
     pub error_kind: Option<String>,
@@ -243,10 +246,17 @@ pub(crate) fn normalize(value: &Value) -> Value {
     }
 }
 
-/// The flat JSON a case's event must serialize to: the body itself, or for the older envelope its `data` with
-/// `webhookType` set to `event`.
+/// The flat JSON a case's event must serialize to: the body itself (with integer ids as strings, when the case names
+/// that form), or for the older envelope its `data` with `webhookType` set to `event`.
 fn expected_flat(case: &Case) -> Value {
-    let input = input_value(case);
+    let input = match &case.expect.ids_as_strings {
+        Some(file) => serde_json::from_slice(
+            &std::fs::read(fixtures_dir().join("deliveries").join(file))
+                .expect("idsAsStrings file"),
+        )
+        .expect("idsAsStrings is JSON"),
+        None => input_value(case),
+    };
     if case.expect.envelope == Some(true) {
         let mut data = input["data"].as_object().expect("envelope data").clone();
         data.insert("webhookType".into(), input["event"].clone());
@@ -364,6 +374,14 @@ fn manifest_is_consistent_with_the_files() {
         );
         used.insert(case.file.clone());
         let e = &case.expect;
+        if let Some(file) = &e.ids_as_strings {
+            assert!(
+                e.ok && dir.join(file).is_file(),
+                "case {}: {file}",
+                case.name
+            );
+            used.insert(file.clone());
+        }
         if e.ok {
             assert!(
                 e.webhook_type.is_some() && e.class.is_some() && e.envelope.is_some(),
@@ -1097,4 +1115,100 @@ fn dedup_is_thread_safe() {
     });
     assert_eq!(total, 1000);
     assert_eq!(dedup.len(), 1000);
+}
+
+/// `Event::ID_PATHS` names exactly the fields the models read as ids: in the documented bodies of each modelled class,
+/// every string value is replaced by an integer in turn; where the path is listed, the event parses, says it had a
+/// numeric id and serializes the id as its string; anywhere else, the integer is never turned into a string.
+#[test]
+fn id_paths_name_every_id_the_models_read() {
+    fn string_leaves(value: &Value, path: String, out: &mut Vec<String>) {
+        match value {
+            Value::String(_) => out.push(path),
+            Value::Object(m) => {
+                for (k, v) in m {
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    string_leaves(v, p, out);
+                }
+            }
+            Value::Array(a) => {
+                for (i, v) in a.iter().enumerate() {
+                    string_leaves(v, format!("{path}[{i}]"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn set(value: &mut Value, path: &str, to: Value) {
+        let target = segments(path).iter().fold(value, |v, seg| match seg {
+            Seg::Key(k) => &mut v[k.as_str()],
+            Seg::Index(i) => &mut v[*i],
+        });
+        *target = to;
+    }
+    /// `attendees[0].id` → `attendees[].id`.
+    fn pattern(path: &str) -> String {
+        let mut out = String::new();
+        let mut in_index = false;
+        for c in path.chars() {
+            match c {
+                '[' => {
+                    in_index = true;
+                    out.push_str("[]");
+                }
+                ']' => in_index = false,
+                c if !in_index => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    }
+    let mut covered = BTreeSet::new();
+    for (file, class) in [
+        ("booking_created_full.json", 0),
+        ("new_employee.json", 3),
+        ("form_submission_with_id.json", 4),
+    ] {
+        let body: Value = serde_json::from_slice(
+            &std::fs::read(fixtures_dir().join("deliveries").join(file)).unwrap(),
+        )
+        .unwrap();
+        assert!(
+            !Event::from_slice(body.to_string().as_bytes())
+                .unwrap()
+                .has_numeric_ids()
+        );
+        let mut leaves = Vec::new();
+        string_leaves(&body, String::new(), &mut leaves);
+        for path in leaves.into_iter().filter(|p| p != "webhookType") {
+            let mut changed = body.clone();
+            set(&mut changed, &path, Value::from(31_337));
+            let listed = Event::ID_PATHS[class].contains(&pattern(&path).as_str());
+            match Event::from_slice(changed.to_string().as_bytes()) {
+                Ok(event) => {
+                    let as_string = lookup(&event.to_value(), &path) == Some(&Value::from("31337"));
+                    assert_eq!(as_string, listed, "{file}: {path}");
+                    assert_eq!(event.has_numeric_ids(), listed, "{file}: {path}");
+                    if listed {
+                        covered.insert((class, pattern(&path)));
+                    }
+                }
+                Err(e) => assert!(!listed, "{file}: {path}: {e}"),
+            }
+        }
+    }
+    for (class, paths) in Event::ID_PATHS.iter().enumerate().take(5) {
+        let class = if class < 3 { 0 } else { class };
+        for path in *paths {
+            assert!(
+                covered.contains(&(class, (*path).to_owned())),
+                "{path} of {} is in no documented body",
+                Event::CLASS_NAMES[class]
+            );
+        }
+    }
 }

@@ -652,6 +652,89 @@ async fn ids_are_one_escaped_path_segment() {
     );
 }
 
+/// meetergo's live API answers integer ids where its documentation shows strings: every read takes either, hands
+/// the id on as a string, and the paths use it as sent.
+#[tokio::test]
+async fn integer_ids_are_read_as_strings_everywhere() {
+    let numeric = json!({
+        "id": 1492,
+        "endpoint": "https://example.com/webhooks/meetergo",
+        "eventTypes": ["booking_created"],
+        "companyId": 77,
+        "createdAt": "2024-01-15T10:00:00Z",
+    });
+    let huge = json!({"id": u64::MAX, "endpoint": "https://b.example.com/h", "eventTypes": []});
+    let negative = json!({"id": -3, "endpoint": "https://c.example.com/h", "eventTypes": []});
+    let server = TestServer::start([
+        Canned::json(201, &numeric),
+        Canned::json(200, &json!([numeric, huge, negative])),
+        Canned::json(200, &numeric),
+        Canned::status(204),
+        Canned::json(200, &json!([numeric])),
+    ])
+    .await;
+    let client = server.client().build().unwrap();
+
+    let created = client.webhooks().create(new_hook()).await.unwrap();
+    assert_eq!(created.id, "1492");
+    assert_eq!(created.company_id.as_deref(), Some("77"));
+    assert!(created.extra.is_empty(), "{:?}", created.extra);
+    let ids: Vec<String> = client
+        .webhooks()
+        .list()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    assert_eq!(ids, ["1492", "18446744073709551615", "-3"]);
+    let updated = client
+        .webhooks()
+        .update(&created.id, WebhookPatch::new().description("d"))
+        .await
+        .unwrap();
+    assert_eq!(updated.id, "1492");
+    client.webhooks().delete(&created.id).await.unwrap();
+    let found = client.webhooks().reconcile(&new_hook()).await.unwrap();
+    assert_eq!(found.map(|h| h.id).as_deref(), Some("1492"));
+    // Serialized for users (`--json`, Python `to_dict`, Node objects): the id as a string.
+    assert_eq!(serde_json::to_value(&created).unwrap()["id"], "1492");
+
+    let paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(
+        paths,
+        [
+            "/webhooks",
+            "/webhooks",
+            "/webhooks/1492",
+            "/webhooks/1492",
+            "/webhooks"
+        ]
+    );
+
+    // An id of any other type is still an unreadable answer, with its path.
+    for bad in [json!(1.5), json!(true), json!({"n": 1}), json!(null)] {
+        let server = TestServer::always(Canned::json(
+            200,
+            &json!([{"id": bad, "endpoint": "https://e.example.com/h", "eventTypes": []}]),
+        ))
+        .await;
+        let e = server
+            .client()
+            .build()
+            .unwrap()
+            .webhooks()
+            .list()
+            .await
+            .unwrap_err();
+        let Error::UnexpectedResponse { message, .. } = &e else {
+            panic!("{bad}: {e:?}")
+        };
+        assert!(message.starts_with("at `[0].id`:"), "{bad}: {message}");
+        assert!(message.contains("a string or an integer id"), "{message}");
+    }
+}
+
 #[tokio::test]
 async fn bad_ids_and_empty_patches_are_rejected_before_sending() {
     let server = TestServer::always(Canned::status(204)).await;
@@ -915,7 +998,7 @@ async fn unreadable_success_bodies_are_unexpected_responses() {
         Canned::json(200, &json!({"not": "a list"})),
         Canned::json(
             201,
-            &json!({"id": 5, "endpoint": "https://e.example.com/h"}),
+            &json!({"id": 5.5, "endpoint": "https://e.example.com/h"}),
         ),
         Canned::text(200, "text/html", "<html>captive portal</html>"),
     ])

@@ -5,4 +5,5 @@ mod http_client;
 mod hygiene;
 mod models;
 mod parse_props;
+mod stand_in;
 mod validation;

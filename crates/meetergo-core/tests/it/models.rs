@@ -298,8 +298,9 @@ fn error_reports_carry_every_attribute_and_no_secret() {
         "only what applies is set: {report}"
     );
 
-    let payload = meetergo_core::Event::from_slice(br#"{"webhookType":"booking_created","id":7}"#)
-        .unwrap_err();
+    let payload =
+        meetergo_core::Event::from_slice(br#"{"webhookType":"booking_created","id":true}"#)
+            .unwrap_err();
     let report = serde_json::to_value(ErrorReport::from(&payload)).unwrap();
     assert_eq!(report["name"], "PayloadError");
     assert_eq!(report["kind"], "InvalidField");
@@ -345,7 +346,7 @@ fn javascript_checks_answer_a_summary_or_a_report() {
     let body = br#"{"webhookType":"new_employee","id":"u-1","updatedAt":"2024-01-01T00:00:00Z"}"#;
     assert_eq!(
         Event::js_check(body, None).unwrap(),
-        r#"30"new_employee:u-1:2024-01-01T00:00:00Z""#
+        r#"300"new_employee:u-1:2024-01-01T00:00:00Z""#
     );
     let too_large = Event::js_check(body, Some(10.0)).unwrap_err();
     assert_eq!(
