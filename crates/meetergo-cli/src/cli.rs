@@ -29,8 +29,16 @@ pub struct Cli {
 pub enum Command {
     /// Manage the company's webhook endpoints (list, create, update, delete, sync).
     Webhooks(WebhooksArgs),
-    /// POST a realistic sample delivery to a URL and print the receiver's answer and latency.
+    /// POST a realistic sample delivery (or a file's bytes) to a URL and print the receiver's answer and latency.
+    ///
+    /// The samples follow meetergo's documented `booking_created` example; what meetergo does not document is
+    /// guessed, and marked so in the README ("What the samples guess"): the `cancel` object of `booking_cancelled`
+    /// (taken from meetergo's appointment API), `originalStart` of `booking_rescheduled` (the name is a guess),
+    /// every field of `new_employee` and `form_submission` but `formId` and `submittedAt`, and the `channel` values
+    /// (`zoom`, `google`, `local`, ..., as meetergo's own tools spell them).
     Trigger(TriggerArgs),
+    /// Send requests logged by `meetergo listen --log` again, to a receiver.
+    Replay(ReplayArgs),
     /// Receive deliveries locally: answer 200 at once, print each parsed event, flag duplicates.
     Listen(ListenArgs),
     /// Run the local meetergo stand-in until Ctrl-C.
@@ -135,8 +143,12 @@ pub enum WebhooksCommand {
 #[derive(Debug, Args)]
 pub struct TriggerArgs {
     /// The event type of the sample delivery: booking_created, booking_cancelled, booking_rescheduled,
-    /// new_employee, form_submission (any other type gets a minimal body).
-    pub event_type: String,
+    /// new_employee, form_submission (any other type gets a minimal body). Not with --body-file.
+    #[arg(required_unless_present = "body_file", conflicts_with = "body_file")]
+    pub event_type: Option<String>,
+    /// Send this file's bytes as they are instead of a sample (a delivery saved from a log, a fixture).
+    #[arg(long, value_name = "FILE")]
+    pub body_file: Option<PathBuf>,
     /// The receiver's URL (http or https).
     #[arg(long, value_name = "URL", value_parser = parse_http_url)]
     pub to: Url,
@@ -144,6 +156,22 @@ pub struct TriggerArgs {
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub repeat: u32,
     /// How long to wait for each answer, in seconds (meetergo waits 30).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, default_value = "30")]
+    pub timeout: Duration,
+}
+
+/// `meetergo replay ...`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// A log written by `meetergo listen --log`.
+    pub log: PathBuf,
+    /// The receiver's URL (http or https); every request goes to it, whatever path it was logged with.
+    #[arg(long, value_name = "URL", value_parser = parse_http_url)]
+    pub to: Url,
+    /// Only the request with this sequence number (repeat the flag for several) [default: every request].
+    #[arg(long, value_name = "N")]
+    pub seq: Vec<u64>,
+    /// How long to wait for each answer, in seconds.
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, default_value = "30")]
     pub timeout: Duration,
 }
@@ -157,9 +185,15 @@ pub struct ListenArgs {
     /// Also POST each raw body to this URL (in the background; the sender still gets its 200 at once).
     #[arg(long, value_name = "URL", value_parser = parse_http_url)]
     pub forward_to: Option<Url>,
-    /// Append every request (time, headers without secrets, body) to this file, one JSON object a line.
+    /// Append every request to this file, one JSON object a line: time, path, headers without credentials, and the
+    /// body exactly as received with the values of secret-looking keys (the booking `secret`) masked in place.
+    /// `meetergo replay FILE --to URL` sends logged requests again.
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
+    /// Keep secrets in the logged bodies, so that a replay sends the very bytes received. The log then holds
+    /// credentials (a booking secret can cancel the booking): keep it private.
+    #[arg(long, requires = "log")]
+    pub log_secrets: bool,
 }
 
 /// `meetergo mock ...`.
@@ -180,6 +214,14 @@ pub struct MockArgs {
     /// Largest request body accepted, in bytes; larger ones get 413.
     #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// Answer webhook ids as JSON integers (`"id": 1492`), as meetergo's live API does, instead of the UUID strings
+    /// its documentation shows.
+    #[arg(long)]
+    pub numeric_ids: bool,
+    /// Accept endpoints whose host has no top-level domain (`http://localhost:3000/hooks`), which meetergo refuses
+    /// ("endpoint must be a URL address"): for local development.
+    #[arg(long)]
+    pub allow_local_endpoints: bool,
 }
 
 /// Seconds as a positive decimal number, at most a day.

@@ -141,7 +141,9 @@ pub async fn mock(args: MockArgs) -> Result<(), CliError> {
         .rate_limit(!args.no_rate_limit)
         .delivery_timeout(args.delivery_timeout)
         .max_webhooks(args.max_webhooks)
-        .max_body_bytes(args.max_body_bytes);
+        .max_body_bytes(args.max_body_bytes)
+        .numeric_ids(args.numeric_ids)
+        .allow_local_endpoints(args.allow_local_endpoints);
     let server = MockServer::start(config).await.map_err(|e| match e {
         MockError::Bind { addr, source } => CliError::msg(format!(
             "cannot listen on {addr}: {source} (is another program using port {}? pick another with --port, or \
@@ -160,6 +162,19 @@ pub async fn mock(args: MockArgs) -> Result<(), CliError> {
     );
     say!(
         "  try: export MEETERGO_BASE_URL={base} MEETERGO_API_KEY=rgo-local-dev; meetergo webhooks list"
+    );
+    say!(
+        "  webhook ids: {}; endpoints: {}",
+        if args.numeric_ids {
+            "JSON integers, as meetergo's live API answers"
+        } else {
+            "UUID strings, as meetergo documents"
+        },
+        if args.allow_local_endpoints {
+            "any http(s) URL, localhost included"
+        } else {
+            "checked as meetergo does (localhost refused; --allow-local-endpoints for local development)"
+        }
     );
     say!(
         "  rate limit: {}; stop with Ctrl-C",

@@ -33,6 +33,7 @@ macro_rules! warn {
 pub mod cli;
 pub mod commands;
 pub mod listen;
+pub mod replay;
 pub mod sync;
 pub mod table;
 pub mod tour;
@@ -154,6 +155,7 @@ pub async fn dispatch(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Webhooks(args) => commands::webhooks(args).await,
         Command::Trigger(args) => trigger::run(args).await,
+        Command::Replay(args) => replay::run(args).await,
         Command::Listen(args) => listen::run_cli(args).await,
         Command::Mock(args) => commands::mock(args).await,
         Command::Tour => tour::run().await,

@@ -1,9 +1,10 @@
 //! The receiver behind `meetergo listen`, usable in-process (the tour and tests run it).
 //!
 //! It answers every POST with 200 at once, parses the body with [`meetergo_core::Event::from_slice`], flags
-//! duplicates by idempotency key with a [`Deduplicator`], appends each raw request to a JSON-lines log (headers
-//! that carry credentials redacted), and forwards the raw body in the background when asked. Every request is
-//! reported on a channel as a [`Notice`].
+//! duplicates by idempotency key with a [`Deduplicator`], appends each request to a JSON-lines log (the body exactly
+//! as received, its secrets masked in place unless asked; headers that carry credentials redacted; see
+//! [`Delivery::log_record`]), and forwards the raw body in the background when asked. Every request is reported on
+//! a channel as a [`Notice`]. `meetergo replay` sends logged requests again.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), meetergo_cli::CliError> {
@@ -29,6 +30,7 @@ use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
 use chrono::{DateTime, SecondsFormat, Utc};
 use meetergo_core::{Deduplicator, Event, EventData, PayloadError};
 use serde_json::{Map, Value, json};
@@ -61,6 +63,9 @@ pub struct ListenOptions {
     pub forward_to: Option<Url>,
     /// JSON-lines file to append each request to. Default: none.
     pub log: Option<PathBuf>,
+    /// Log bodies with their secrets (the booking `secret`, tokens) instead of masking them, so that a replay sends
+    /// the very bytes meetergo sent. Default: `false`.
+    pub log_secrets: bool,
 }
 
 impl ListenOptions {
@@ -70,6 +75,7 @@ impl ListenOptions {
             addr: SocketAddr::from(([127, 0, 0, 1], port)),
             forward_to: None,
             log: None,
+            log_secrets: false,
         }
     }
 
@@ -84,6 +90,13 @@ impl ListenOptions {
     #[must_use]
     pub fn log(mut self, path: impl Into<PathBuf>) -> Self {
         self.log = Some(path.into());
+        self
+    }
+
+    /// Keeps secrets in the logged bodies (see [`ListenOptions::log_secrets`]).
+    #[must_use]
+    pub fn log_secrets(mut self, on: bool) -> Self {
+        self.log_secrets = on;
         self
     }
 }
@@ -183,22 +196,44 @@ impl Delivery {
         clean(&text)
     }
 
-    /// The JSON object appended to the log file.
-    pub fn log_record(&self) -> Value {
-        // The body is logged with its secrets (the booking `secret`, tokens) masked by the core.
-        let body = meetergo_core::redact_body(&self.body);
-        let utf8 = std::str::from_utf8(&self.body).is_ok();
+    /// The JSON object appended to the log file: `time`, `seq`, `method`, `path`, `headers` (credentials
+    /// redacted), `bytes` (the body's length as received) and `sha256` (of the body as received), then the body:
+    ///
+    /// - `body`: the text exactly as received when it is UTF-8, except that the values of secret-looking keys (the
+    ///   booking `secret`, tokens) are masked in place, byte for byte (`*` for each byte of a string, `9` for each
+    ///   character of a number), so the length, the layout and the positions stay those meetergo sent; `masked`
+    ///   lists the paths that were masked. With `keep_secrets` nothing is masked.
+    /// - `bodyBase64`: the bytes, when they are not UTF-8.
+    /// - `withheld: true` and no body: a body that is not JSON (so its secrets cannot be found) but mentions a
+    ///   secret-looking word, unless `keep_secrets`.
+    ///
+    /// Then the outcome: `webhookType`, `idempotencyKey` and `duplicate`, or `error`. A record without `masked` or
+    /// `withheld` holds the exact bytes: `meetergo replay` sends them again.
+    pub fn log_record(&self, keep_secrets: bool) -> Value {
         let mut record = json!({
             "time": self.received_at.to_rfc3339_opts(SecondsFormat::Millis, true),
             "seq": self.seq,
             "method": "POST",
             "path": self.path,
             "headers": self.headers,
-            "body": body,
+            "bytes": self.body.len(),
+            "sha256": sha256_hex(&self.body),
         });
         if let Value::Object(m) = &mut record {
-            if !utf8 {
-                m.insert("bodyUtf8".into(), Value::Bool(false));
+            match logged_body(&self.body, keep_secrets) {
+                LoggedBody::Text(text) => {
+                    m.insert("body".into(), Value::String(text));
+                }
+                LoggedBody::Masked(masked) => {
+                    m.insert("body".into(), Value::String(masked.text));
+                    m.insert("masked".into(), json!(masked.masked));
+                }
+                LoggedBody::Bytes(base64) => {
+                    m.insert("bodyBase64".into(), Value::String(base64));
+                }
+                LoggedBody::Withheld => {
+                    m.insert("withheld".into(), Value::Bool(true));
+                }
             }
             match &self.parsed {
                 Ok(e) => {
@@ -213,6 +248,50 @@ impl Delivery {
         }
         record
     }
+}
+
+/// How a body is written to the log.
+enum LoggedBody {
+    /// UTF-8, exactly as received.
+    Text(String),
+    /// UTF-8 JSON with its secrets masked in place.
+    Masked(meetergo_core::MaskedBody),
+    /// Not UTF-8: the bytes, in base64.
+    Bytes(String),
+    /// Not JSON and it may hold a secret.
+    Withheld,
+}
+
+fn logged_body(body: &[u8], keep_secrets: bool) -> LoggedBody {
+    let Ok(text) = std::str::from_utf8(body) else {
+        if keep_secrets || !mentions_secret(body) {
+            return LoggedBody::Bytes(base64::engine::general_purpose::STANDARD.encode(body));
+        }
+        return LoggedBody::Withheld;
+    };
+    if keep_secrets {
+        return LoggedBody::Text(text.to_owned());
+    }
+    match meetergo_core::mask_secrets(text) {
+        Some(masked) if masked.masked.is_empty() => LoggedBody::Text(text.to_owned()),
+        Some(masked) => LoggedBody::Masked(masked),
+        None if mentions_secret(body) => LoggedBody::Withheld,
+        None => LoggedBody::Text(text.to_owned()),
+    }
+}
+
+/// `true` when a body that is not JSON mentions a secret-looking word: the core's `redact_body` withholds it.
+fn mentions_secret(body: &[u8]) -> bool {
+    meetergo_core::redact_body(body).starts_with("[withheld")
+}
+
+/// The SHA-256 of `bytes`, in lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// What the listener reports.
@@ -265,6 +344,7 @@ struct Shared {
     seq: AtomicU64,
     dedup: Deduplicator,
     log: Option<Mutex<File>>,
+    log_secrets: bool,
     forward: Option<(Url, reqwest::Client)>,
     notices: mpsc::Sender<Notice>,
 }
@@ -322,6 +402,7 @@ impl Listener {
             seq: AtomicU64::new(0),
             dedup: Deduplicator::new(DEDUP_TTL, DEDUP_CAPACITY),
             log,
+            log_secrets: options.log_secrets,
             forward,
             notices: tx,
         });
@@ -464,7 +545,7 @@ async fn handle(
         parsed,
     };
     if let Some(log) = &shared.log {
-        let mut line = delivery.log_record().to_string();
+        let mut line = delivery.log_record(shared.log_secrets).to_string();
         line.push('\n');
         let written = log
             .lock()
@@ -511,7 +592,7 @@ pub async fn run_cli(args: ListenArgs) -> Result<(), CliError> {
         options = options.forward_to(url);
     }
     if let Some(path) = args.log.clone() {
-        options = options.log(path);
+        options = options.log(path).log_secrets(args.log_secrets);
     }
     let mut listener = Listener::start(options).await?;
     say!("listening on {}", listener.url());
@@ -519,9 +600,14 @@ pub async fn run_cli(args: ListenArgs) -> Result<(), CliError> {
         say!("forwarding each body to {}", clean(url.as_str()));
     }
     if let Some(path) = &args.log {
+        let path = clean(&path.display().to_string());
         say!(
-            "appending each request to {}",
-            clean(&path.display().to_string())
+            "appending each request to {path} ({}; `meetergo replay {path} --to URL` sends them again)",
+            if args.log_secrets {
+                "bodies exactly as received, secrets included"
+            } else {
+                "bodies as received with their secrets masked"
+            },
         );
     }
     say!(

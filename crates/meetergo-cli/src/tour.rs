@@ -42,7 +42,9 @@ pub async fn run() -> Result<(), CliError> {
         "meetergo tour: the webhook lifecycle of meetergo's \"Managing Webhooks\" guide, end to end, offline"
     );
     say!();
-    let mock = MockServer::start(MockConfig::default())
+    // The receiver is `http://localhost:<port>`, which meetergo's URL check refuses (no top-level domain): the
+    // stand-in is started for local development, as `meetergo mock --allow-local-endpoints` is.
+    let mock = MockServer::start(MockConfig::default().allow_local_endpoints(true))
         .await
         .map_err(|e| CliError::msg(format!("cannot start the stand-in: {e}")))?;
     let mut listener = Listener::start(ListenOptions::new(0)).await?;
@@ -61,17 +63,20 @@ pub async fn run() -> Result<(), CliError> {
 async fn walk(mock: &MockServer, listener: &mut Listener) -> Result<(), CliError> {
     step(1, "A local meetergo and a local receiver");
     say!("meetergo stand-in:  {}", mock.base_url());
-    say!("receiver (listen):  {}", listener.url());
+    say!(
+        "receiver (listen):  http://localhost:{} (the stand-in allows local endpoints)",
+        listener.addr().port()
+    );
     let client = Client::builder()
         .api_key(TOUR_TOKEN)
         .base_url(mock.base_url())
-        .allow_insecure_endpoints(true) // the receiver is http://127.0.0.1
+        .allow_insecure_endpoints(true) // the receiver is http://localhost
         .timeout(Duration::from_secs(5))
         .ignore_env(true)
         .build()?;
     say!("client: {client:?}");
     let webhooks = client.webhooks();
-    let receiver = listener.url();
+    let receiver = format!("http://localhost:{}", listener.addr().port());
 
     step(2, "Create three webhooks (POST /webhooks)");
     let wanted = [

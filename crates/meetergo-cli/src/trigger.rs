@@ -33,6 +33,27 @@ impl Attempt {
     pub fn ok(&self) -> bool {
         self.status.is_some_and(|s| (200..300).contains(&s))
     }
+
+    /// `200 OK in 1.2 ms`, `503 Service Unavailable in 0.8 ms  (not 2xx)` or `failed after 30000.0 ms: ...`, safe
+    /// for a terminal.
+    pub fn outcome(&self) -> String {
+        let ms = self.elapsed.as_secs_f64() * 1000.0;
+        let text = match (self.status, &self.error) {
+            (Some(status), _) => {
+                let reason = reqwest::StatusCode::from_u16(status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .unwrap_or("");
+                let flag = if self.ok() { "" } else { "  (not 2xx)" };
+                format!("{status} {reason} in {ms:.1} ms{flag}")
+            }
+            (None, error) => format!(
+                "failed after {ms:.1} ms: {}",
+                error.as_deref().unwrap_or("no answer")
+            ),
+        };
+        table::clean(&text)
+    }
 }
 
 /// A sample delivery body for `event_type`, as meetergo would send it.
@@ -76,10 +97,22 @@ pub async fn post(
     number: u32,
     timeout: Duration,
 ) -> Attempt {
+    post_as(client, to, "application/json", body, number, timeout).await
+}
+
+/// POSTs `body` once with this content type, and measures the answer.
+pub async fn post_as(
+    client: &reqwest::Client,
+    to: &Url,
+    content_type: &str,
+    body: Vec<u8>,
+    number: u32,
+    timeout: Duration,
+) -> Attempt {
     let started = Instant::now();
     let result = client
         .post(to.clone())
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header(reqwest::header::CONTENT_TYPE, content_type)
         .body(body)
         .send()
         .await;
@@ -96,23 +129,40 @@ pub async fn post(
     }
 }
 
-/// `meetergo trigger`.
-pub async fn run(args: TriggerArgs) -> Result<(), CliError> {
-    let types = validate_event_types([args.event_type.as_str()])?;
-    warn_unknown(std::slice::from_ref(&args.event_type));
-    let event_type = types
-        .first()
-        .map_or(args.event_type.as_str(), EventType::as_str);
-    let body = sample_body(event_type)?;
+/// What `trigger` sends: a sample for an event type, or a file's bytes.
+fn what_to_send(args: &TriggerArgs) -> Result<(Vec<u8>, String, Option<String>), CliError> {
+    if let Some(path) = &args.body_file {
+        let body = std::fs::read(path).map_err(|e| {
+            CliError::msg(format!(
+                "cannot read {}: {e}",
+                table::clean(&path.display().to_string())
+            ))
+        })?;
+        let what = table::clean(&path.display().to_string());
+        return Ok((body, what, None));
+    }
+    let given = args.event_type.as_deref().unwrap_or_default();
+    let types = validate_event_types([given])?;
+    warn_unknown(&[given.to_owned()]);
+    let event_type = types.first().map_or(given, EventType::as_str).to_owned();
+    let body = sample_body(&event_type)?;
     let id = serde_json::from_slice::<serde_json::Value>(&body)
         .ok()
         .and_then(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_owned))
         .unwrap_or_default();
+    Ok((
+        body,
+        format!("{} (id {id})", table::clean(&event_type)),
+        Some(event_type),
+    ))
+}
+
+/// `meetergo trigger`.
+pub async fn run(args: TriggerArgs) -> Result<(), CliError> {
+    let (body, what, event_type) = what_to_send(&args)?;
     let client = delivery_client(args.timeout)?;
     say!(
-        "sending {} (id {}, {} bytes) to {} {}",
-        table::clean(event_type),
-        id,
+        "sending {what} ({} bytes) to {} {}",
         body.len(),
         table::clean(args.to.as_str()),
         if args.repeat > 1 {
@@ -124,25 +174,10 @@ pub async fn run(args: TriggerArgs) -> Result<(), CliError> {
     let mut failed = 0;
     for n in 1..=args.repeat {
         let attempt = post(&client, &args.to, body.clone(), n, args.timeout).await;
-        let ms = attempt.elapsed.as_secs_f64() * 1000.0;
-        let outcome = match (attempt.status, &attempt.error) {
-            (Some(status), _) => {
-                let reason = reqwest::StatusCode::from_u16(status)
-                    .ok()
-                    .and_then(|s| s.canonical_reason())
-                    .unwrap_or("");
-                let flag = if attempt.ok() { "" } else { "  (not 2xx)" };
-                format!("{status} {reason} in {ms:.1} ms{flag}")
-            }
-            (None, error) => format!(
-                "failed after {ms:.1} ms: {}",
-                error.as_deref().unwrap_or("no answer")
-            ),
-        };
         if !attempt.ok() {
             failed += 1;
         }
-        say!("attempt {n}/{}: {}", args.repeat, table::clean(&outcome));
+        say!("attempt {n}/{}: {}", args.repeat, attempt.outcome());
     }
     if failed > 0 {
         return Err(CliError::msg(format!(
@@ -151,7 +186,7 @@ pub async fn run(args: TriggerArgs) -> Result<(), CliError> {
             table::clean(args.to.as_str())
         )));
     }
-    if EventType::from(event_type).is_unknown() {
+    if event_type.is_some_and(|t| EventType::from(t).is_unknown()) {
         say!("(known event types: {})", known_event_types());
     }
     Ok(())

@@ -153,7 +153,21 @@ impl Running {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn create_list_update_delete_with_json_and_table_output() {
-    let mock = mock().await;
+    for numeric_ids in [false, true] {
+        crud_flow(numeric_ids).await;
+    }
+}
+
+/// The whole lifecycle against a stand-in that answers UUID strings (as documented) or integers (as meetergo's live
+/// API does): ids are printed as strings either way, in tables and `--json`, and work as arguments.
+async fn crud_flow(numeric_ids: bool) {
+    let mock = MockServer::start(
+        MockConfig::default()
+            .rate_limit(false)
+            .numeric_ids(numeric_ids),
+    )
+    .await
+    .unwrap();
     let created = webhooks(
         &mock,
         &[
@@ -173,6 +187,7 @@ async fn create_list_update_delete_with_json_and_table_output() {
     assert_exit(&created, 0);
     let hook = json(&created);
     let id = hook["id"].as_str().unwrap().to_owned();
+    assert_eq!(id.parse::<u64>().is_ok(), numeric_ids, "{id}");
     assert_eq!(hook["endpoint"], "https://example.com/webhooks/meetergo");
     assert_eq!(
         hook["eventTypes"],
@@ -566,7 +581,19 @@ async fn the_seventh_webhook_is_refused_with_a_hint() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sync_plans_applies_and_is_idempotent() {
-    let mock = mock().await;
+    for numeric_ids in [false, true] {
+        sync_flow(numeric_ids).await;
+    }
+}
+
+async fn sync_flow(numeric_ids: bool) {
+    let mock = MockServer::start(
+        MockConfig::default()
+            .rate_limit(false)
+            .numeric_ids(numeric_ids),
+    )
+    .await
+    .unwrap();
     let dir = temp_dir("sync");
     // Already there: one to keep with other types, one to delete.
     for (endpoint, types) in [
@@ -643,6 +670,12 @@ eventTypes = ["booking_created"]
         serde_json::json!(["booking_created"])
     );
     assert_eq!(applied[2]["id"], applied[2]["webhook"]["id"]);
+    assert_eq!(
+        applied[2]["id"].as_str().unwrap().parse::<u64>().is_ok(),
+        numeric_ids,
+        "ids are strings: {}",
+        applied[2]["id"]
+    );
     assert_eq!(applied[2]["webhook"]["description"], "Production webhook");
 
     let listed = json(&webhooks(&mock, &["list", "--json"]).await);
@@ -833,13 +866,18 @@ async fn trigger_to_listen_round_trip_flags_the_duplicate_and_logs_both() {
         .collect();
     assert_eq!(records.len(), 3, "{log_text}");
     assert_eq!(records[0]["body"], records[1]["body"]);
-    // The log keeps the body, with the booking secret masked.
+    // The log keeps the body as received, with the booking secret masked in place (same length).
     assert!(
         !log_text.contains("sec_"),
         "the booking secret reached the log: {log_text}"
     );
     let logged: Value = serde_json::from_str(records[0]["body"].as_str().unwrap()).unwrap();
-    assert_eq!(logged["secret"], "[redacted]");
+    assert_eq!(logged["secret"], "*".repeat("sec_".len() + 24));
+    assert_eq!(records[0]["masked"], serde_json::json!(["secret"]));
+    let length = records[0]["bytes"].as_u64().unwrap();
+    assert_eq!(records[0]["body"].as_str().unwrap().len() as u64, length);
+    assert_eq!(records[0]["headers"]["content-length"], length.to_string());
+    assert_eq!(records[0]["sha256"].as_str().unwrap().len(), 64);
     assert_eq!(logged["webhookType"], "booking_created");
     assert_eq!(records[0]["duplicate"], false);
     assert_eq!(records[1]["duplicate"], true);
@@ -1078,4 +1116,275 @@ async fn the_tour_exits_0() {
         assert!(out.contains(expected), "{expected}:\n{out}");
     }
     assert!(started.elapsed() < Duration::from_secs(15));
+}
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/deliveries")
+        .join(name)
+}
+
+fn log_records(path: &std::path::Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// `listen --log` keeps the bytes meetergo sent (the seed: "log all requests, for debugging failed deliveries"), and
+/// `replay` sends them again: byte for byte with `--log-secrets`, with the secrets masked in place without it.
+#[tokio::test(flavor = "multi_thread")]
+async fn listen_logs_the_exact_bytes_and_replay_sends_them_again() {
+    let dir = temp_dir("replay");
+    let (first_log, second_log, masked_log) = (
+        dir.join("first.jsonl"),
+        dir.join("second.jsonl"),
+        dir.join("masked.jsonl"),
+    );
+    let mut first = Running::spawn(&[
+        "listen",
+        "--port",
+        "0",
+        "--log",
+        first_log.to_str().unwrap(),
+        "--log-secrets",
+    ])
+    .await;
+    let first_url = first.url("listening on ").await;
+    // CRLF line ends, keys out of order, a secret; a body that is not UTF-8; one that is not JSON.
+    let files = [
+        fixture("booking_created_reordered.json"),
+        fixture("bad_invalid_utf8.bin"),
+        fixture("bad_not_json.txt"),
+    ];
+    for file in &files {
+        let o = run(
+            &[
+                "trigger",
+                "--body-file",
+                file.to_str().unwrap(),
+                "--to",
+                &format!("{first_url}/hooks"),
+            ],
+            &[],
+        )
+        .await;
+        assert_exit(&o, 0);
+    }
+    first.until("#3 ").await;
+    let logged = log_records(&first_log);
+    assert_eq!(logged.len(), 3);
+    for (record, file) in logged.iter().zip(&files) {
+        let bytes = std::fs::read(file).unwrap();
+        let body = match record.get("body") {
+            Some(text) => text.as_str().unwrap().as_bytes().to_vec(),
+            None => {
+                use base64::Engine as _;
+                base64::engine::general_purpose::STANDARD
+                    .decode(record["bodyBase64"].as_str().unwrap())
+                    .unwrap()
+            }
+        };
+        assert_eq!(body, bytes, "{}", file.display());
+        assert_eq!(record["bytes"], bytes.len());
+        assert_eq!(record["headers"]["content-length"], bytes.len().to_string());
+        assert!(record.get("masked").is_none() && record.get("withheld").is_none());
+    }
+    assert!(logged[1].get("body").is_none(), "not UTF-8: base64");
+
+    // Replayed byte for byte to another receiver, which logs the same bytes.
+    let mut second = Running::spawn(&[
+        "listen",
+        "--port",
+        "0",
+        "--log",
+        second_log.to_str().unwrap(),
+        "--log-secrets",
+    ])
+    .await;
+    let second_url = second.url("listening on ").await;
+    let o = run(
+        &[
+            "replay",
+            first_log.to_str().unwrap(),
+            "--to",
+            &format!("{second_url}/replayed"),
+        ],
+        &[],
+    )
+    .await;
+    assert_exit(&o, 0);
+    assert_eq!(
+        stdout(&o).matches("the bytes received").count(),
+        3,
+        "{}",
+        stdout(&o)
+    );
+    second.until("#3 ").await;
+    let replayed = log_records(&second_log);
+    for (a, b) in logged.iter().zip(&replayed) {
+        assert_eq!(a["sha256"], b["sha256"]);
+        assert_eq!(a["body"], b["body"]);
+        assert_eq!(b["path"], "/replayed");
+    }
+    let o = run(
+        &[
+            "replay",
+            first_log.to_str().unwrap(),
+            "--to",
+            &second_url,
+            "--seq",
+            "2",
+        ],
+        &[],
+    )
+    .await;
+    assert_exit(&o, 0);
+    assert!(stdout(&o).starts_with("#2 ("), "{}", stdout(&o));
+    let o = run(
+        &[
+            "replay",
+            first_log.to_str().unwrap(),
+            "--to",
+            &second_url,
+            "--seq",
+            "99",
+        ],
+        &[],
+    )
+    .await;
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("no request #99"), "{}", stderr(&o));
+
+    // Without --log-secrets: the secret is masked in place, a secret-mentioning non-JSON body is withheld, and a
+    // replay says what it sends.
+    let mut masked = Running::spawn(&[
+        "listen",
+        "--port",
+        "0",
+        "--log",
+        masked_log.to_str().unwrap(),
+    ])
+    .await;
+    let masked_url = masked.url("listening on ").await;
+    let secret_text = dir.join("secret.txt");
+    std::fs::write(&secret_text, "not json, but token=abc123").unwrap();
+    for file in [&files[0], &secret_text] {
+        let o = run(
+            &[
+                "trigger",
+                "--body-file",
+                file.to_str().unwrap(),
+                "--to",
+                &masked_url,
+            ],
+            &[],
+        )
+        .await;
+        assert_exit(&o, 0);
+    }
+    masked.until("#2 ").await;
+    let text = std::fs::read_to_string(&masked_log).unwrap();
+    assert!(
+        !text.contains("sec_live_") && !text.contains("abc123"),
+        "{text}"
+    );
+    let records = log_records(&masked_log);
+    let original = std::fs::read_to_string(&files[0]).unwrap();
+    let body = records[0]["body"].as_str().unwrap();
+    assert_eq!(body.len(), original.len());
+    assert_eq!(records[0]["masked"], serde_json::json!(["secret"]));
+    assert_eq!(
+        body.replace('*', ""),
+        original.replace("sec_live_Zq8XbT4mW2pR9vK1nY6s", ""),
+        "only the secret changed"
+    );
+    assert_eq!(records[1]["withheld"], true);
+    let o = run(
+        &["replay", masked_log.to_str().unwrap(), "--to", &second_url],
+        &[],
+    )
+    .await;
+    assert_exit(&o, 1);
+    assert!(
+        stdout(&o).contains("secrets masked, not the bytes received"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).contains("#2: not replayed: its body was withheld"),
+        "{}",
+        stdout(&o)
+    );
+
+    for running in [first, second, masked] {
+        running.stop().await;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `meetergo mock --numeric-ids --allow-local-endpoints`: integer ids on the wire, strings for users; endpoints
+/// checked as meetergo checks them unless local development is allowed.
+#[tokio::test(flavor = "multi_thread")]
+async fn mock_flags_numeric_ids_and_local_endpoints() {
+    for allow_local in [false, true] {
+        let mut args = vec!["mock", "--port", "0", "--numeric-ids", "--no-rate-limit"];
+        if allow_local {
+            args.push("--allow-local-endpoints");
+        }
+        let mut mock = Running::spawn(&args).await;
+        let base = mock.url("meetergo mock listening on ").await;
+        let env = [
+            ("MEETERGO_API_KEY", TOKEN),
+            ("MEETERGO_BASE_URL", base.as_str()),
+        ];
+        let o = run(
+            &[
+                "webhooks",
+                "create",
+                "--endpoint",
+                "http://localhost:3000/hooks",
+                "--event-type",
+                "booking_created",
+                "--allow-insecure-endpoints",
+                "--json",
+            ],
+            &env,
+        )
+        .await;
+        if allow_local {
+            assert_exit(&o, 0);
+            assert_eq!(json(&o)["id"], "1492");
+        } else {
+            assert_exit(&o, 1);
+            assert!(
+                stderr(&o).contains("endpoint must be a URL address"),
+                "{}",
+                stderr(&o)
+            );
+        }
+        let o = run(
+            &[
+                "webhooks",
+                "create",
+                "--endpoint",
+                "https://example.com/h",
+                "--event-type",
+                "new_employee",
+            ],
+            &env,
+        )
+        .await;
+        assert_exit(&o, 0);
+        let id = if allow_local { "1493" } else { "1492" };
+        assert!(
+            stdout(&o).starts_with(&format!("created webhook {id}\n")),
+            "{}",
+            stdout(&o)
+        );
+        let o = run(&["webhooks", "delete", id], &env).await;
+        assert_exit(&o, 0);
+        mock.stop().await;
+    }
 }

@@ -121,7 +121,8 @@ open_struct! {
 open_struct! {
     /// Where the meeting happens.
     pub struct MeetingInfo {
-        /// The channel (e.g. `google_meet`, `zoom`, `phone`, `local`).
+        /// The channel: `zoom` in meetergo's documented example; meetergo's own tools also name `google`, `local`,
+        /// `phone`, `teamsForBusiness2`, `whereby`, `webex`, `jitsi`, `custom` and others. Kept as sent.
         channel: Option<Str> = "channel",
         /// The link to join, when there is one.
         meeting_link: Option<Str> = "meetingLink",

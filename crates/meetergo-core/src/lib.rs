@@ -96,7 +96,9 @@ pub use event::{
 pub use event_type::EventType;
 pub use idempotency::canonical_digest;
 pub use models::{MAX_WEBHOOKS_PER_COMPANY, NewWebhook, Webhook, WebhookPatch};
-pub use secret::{Secret, is_secret_key, redact_body, redact_json, redact_url};
+pub use secret::{
+    MaskedBody, Secret, is_secret_key, mask_secrets, redact_body, redact_json, redact_url,
+};
 pub use sync::{SyncAction, plan_sync, validate_desired};
 pub use text::Str;
 pub use validate::{

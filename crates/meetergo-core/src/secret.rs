@@ -142,6 +142,189 @@ pub fn redact_body(body: &[u8]) -> String {
     }
 }
 
+/// A JSON body with its secrets masked where they stand (see [`mask_secrets`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MaskedBody {
+    /// The text as given, byte for byte, except inside masked values: every byte of a masked string's content is
+    /// `*`, every character of a masked number `9`. Same length, same layout, still the same JSON structure.
+    pub text: String,
+    /// The wire paths of the masked values (`secret`, `attendees[0].accessToken`), in the order of the text (a
+    /// secret-looking key whose value holds nothing to mask, such as `null`, is not listed).
+    pub masked: Vec<String>,
+}
+
+/// Masks the value of every secret-looking key ([`is_secret_key`]), at any depth, *in place*: unlike
+/// [`redact_body`], nothing else of the text changes (key order, whitespace, escapes, the length), so a logged
+/// delivery keeps the shape and size meetergo sent and the positions of any parse error. `None` when the text (a
+/// UTF-8 byte-order mark allowed) is not JSON, or nests deeper than 128 levels (the parser's limit).
+///
+/// ```
+/// let body = "{\"id\": \"a\",  \"secret\":\"s3cr3t\", \"pin\": 1234}";
+/// let masked = meetergo_core::mask_secrets(body).unwrap();
+/// assert_eq!(masked.text, "{\"id\": \"a\",  \"secret\":\"******\", \"pin\": 9999}");
+/// assert_eq!(masked.masked, ["secret", "pin"]);
+/// ```
+pub fn mask_secrets(text: &str) -> Option<MaskedBody> {
+    let json = text.strip_prefix('\u{feff}').unwrap_or(text);
+    serde_json::from_str::<serde::de::IgnoredAny>(json).ok()?;
+    let mut scan = Masker {
+        bytes: json.as_bytes(),
+        at: 0,
+        out: json.as_bytes().to_vec(),
+        masked: Vec::new(),
+        filled: 0,
+    };
+    if !scan.value(&mut String::new(), false, 0) {
+        return None;
+    }
+    let body = String::from_utf8(scan.out).ok()?;
+    Some(MaskedBody {
+        text: format!("{}{body}", &text[..text.len() - json.len()]),
+        masked: scan.masked,
+    })
+}
+
+/// Walks a text known to be JSON.
+struct Masker<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    out: Vec<u8>,
+    masked: Vec<String>,
+    /// How many values were masked so far.
+    filled: usize,
+}
+
+impl Masker<'_> {
+    fn peek(&self) -> u8 {
+        self.bytes.get(self.at).copied().unwrap_or(b'}')
+    }
+
+    fn skip_space(&mut self) {
+        while matches!(self.peek(), b' ' | b'\t' | b'\n' | b'\r') && self.at < self.bytes.len() {
+            self.at += 1;
+        }
+    }
+
+    /// A string starting at `self.at` (the quote); answers the range of its content.
+    fn string(&mut self) -> (usize, usize) {
+        let start = self.at + 1;
+        let mut i = start;
+        while let Some(&b) = self.bytes.get(i) {
+            match b {
+                b'\\' => i += 2,
+                b'"' => break,
+                _ => i += 1,
+            }
+        }
+        self.at = i + 1;
+        (start, i.min(self.bytes.len()))
+    }
+
+    fn fill(&mut self, from: usize, to: usize, with: u8) {
+        if let Some(range) = self.out.get_mut(from..to) {
+            range.fill(with);
+            self.filled += 1;
+        }
+    }
+
+    /// Masks the value at `self.at` when `masked`, or the values of secret keys inside it; `false` when it nests
+    /// deeper than 128 levels.
+    fn value(&mut self, path: &mut String, masked: bool, depth: usize) -> bool {
+        if depth > 128 {
+            return false;
+        }
+        self.skip_space();
+        match self.peek() {
+            b'{' => {
+                self.at += 1;
+                loop {
+                    self.skip_space();
+                    if self.peek() != b'"' {
+                        self.at += 1; // `}` (or the end)
+                        return true;
+                    }
+                    let (from, to) = self.string();
+                    let raw =
+                        std::str::from_utf8(&self.bytes[from - 1..=to.min(self.bytes.len() - 1)]);
+                    let key: String = raw
+                        .ok()
+                        .and_then(|raw| serde_json::from_str(raw).ok())
+                        .unwrap_or_default();
+                    self.skip_space();
+                    self.at += 1; // `:`
+                    let len = path.len();
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(&key);
+                    let secret = !masked && is_secret_key(&key);
+                    let filled = self.filled;
+                    if !self.value(path, masked || secret, depth + 1) {
+                        return false;
+                    }
+                    if secret && self.filled > filled {
+                        self.masked.push(path.clone());
+                    }
+                    path.truncate(len);
+                    self.skip_space();
+                    if self.peek() == b',' {
+                        self.at += 1;
+                    }
+                }
+            }
+            b'[' => {
+                self.at += 1;
+                let mut index = 0usize;
+                loop {
+                    self.skip_space();
+                    if self.peek() == b']' || self.at >= self.bytes.len() {
+                        self.at += 1;
+                        return true;
+                    }
+                    let len = path.len();
+                    path.push_str(&format!("[{index}]"));
+                    if !self.value(path, masked, depth + 1) {
+                        return false;
+                    }
+                    path.truncate(len);
+                    index += 1;
+                    self.skip_space();
+                    if self.peek() == b',' {
+                        self.at += 1;
+                    }
+                }
+            }
+            b'"' => {
+                let (from, to) = self.string();
+                if masked {
+                    self.fill(from, to, b'*');
+                }
+                true
+            }
+            b'-' | b'0'..=b'9' => {
+                let from = self.at;
+                while matches!(self.peek(), b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                    && self.at < self.bytes.len()
+                {
+                    self.at += 1;
+                }
+                if masked {
+                    self.fill(from, self.at, b'9');
+                }
+                true
+            }
+            _ => {
+                // `true`, `false`, `null`: nothing secret to mask.
+                while self.peek().is_ascii_alphabetic() && self.at < self.bytes.len() {
+                    self.at += 1;
+                }
+                true
+            }
+        }
+    }
+}
+
 /// A query or fragment parameter name that looks like a credential: a secret-looking name ([`is_secret_key`]) or
 /// any `*_key`.
 pub(crate) fn is_secret_param(name: &str) -> bool {

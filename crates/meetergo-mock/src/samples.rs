@@ -1,5 +1,20 @@
-//! Realistic delivery payloads, shaped as `meetergo-api.md` documents them (all fields of the documented
-//! `booking_created` example; cancellation and reschedule details; plausible new-employee and form payloads).
+//! Realistic delivery payloads. What meetergo documents, and what is guessed:
+//!
+//! - `booking_created`: every field of meetergo's documented example (`webhookType, id, secret, start, end, location,
+//!   isCancelled, rescheduledAt, meetingInfo{channel, meetingLink}, attendees[], hosts[], hostIds, meetingType{id,
+//!   slug, meetingInfo{name, duration}, metadata}, meetingTypeId, companyId, createdAt, updatedAt`). Documented.
+//! - `meetingInfo.channel`: the documented example shows `zoom`; the other values (`google`, `local`, `phone`) are
+//!   those meetergo's own tools use for a meeting type's channel. Their use in deliveries is a guess.
+//! - `booking_cancelled`: documented as "the created payload plus cancellation details". The `cancel` object
+//!   (`actionSource, actionAt, actionBy, reason`) is taken from meetergo's appointment API; that deliveries carry it
+//!   so is a guess.
+//! - `booking_rescheduled`: documented as carrying the original start time, under a name meetergo does not give:
+//!   `originalStart` is a guess (the core also reads `previousStart` and `oldStart`).
+//! - `new_employee`: no field is documented; every field here is a guess.
+//! - `form_submission`: only `formId` and `submittedAt` follow from meetergo's idempotency recipe; the rest is a
+//!   guess.
+//!
+//! The README's "What the stand-in's samples guess" lists the same.
 
 use std::time::{Duration, SystemTime};
 
@@ -43,6 +58,21 @@ const PEOPLE: &[(&str, &str, &str, &str)] = &[
     ("Chloé", "Durand", "Europe/Paris", "fr"),
 ];
 
+/// `meetingInfo`: the channel is one meetergo uses (`zoom` is the documented example's; the others, from meetergo's
+/// own tools, are a guess for deliveries), with a join link where the channel has one.
+fn meeting_info() -> Value {
+    match fastrand::u8(0..4) {
+        0 => {
+            json!({"channel": "google", "meetingLink": format!("https://meet.google.com/{}", token(10).to_lowercase())})
+        }
+        1 => json!({"channel": "local", "meetingLink": null}),
+        2 => json!({"channel": "phone", "meetingLink": null}),
+        _ => {
+            json!({"channel": "zoom", "meetingLink": format!("https://zoom.us/j/{}", fastrand::u64(10_000_000_000..100_000_000_000))})
+        }
+    }
+}
+
 /// An appointment payload (`booking_created` shape) with fresh ids, starting tomorrow at a round hour.
 pub fn booking(company_id: &str) -> Value {
     let (first, last, timezone, language) = PEOPLE[fastrand::usize(..PEOPLE.len())];
@@ -68,7 +98,7 @@ pub fn booking(company_id: &str) -> Value {
         "location": null,
         "isCancelled": false,
         "rescheduledAt": null,
-        "meetingInfo": {"channel": "google_meet", "meetingLink": format!("https://meet.google.com/{}", token(10).to_lowercase())},
+        "meetingInfo": meeting_info(),
         "attendees": [{
             "id": uuid(), "email": email, "firstname": first, "lastname": last,
             "fullname": format!("{first} {last}"), "phone": "+49 30 1234567", "timezone": timezone, "language": language
@@ -96,12 +126,14 @@ pub fn sample_event(event_type: &str, company_id: &str) -> Value {
     let body = match event_type {
         "booking_created" => booking(company_id),
         "booking_cancelled" => {
+            // GUESSED: the `cancel` object's shape comes from meetergo's appointment API, not from a delivery.
             let mut b = booking(company_id);
             b["isCancelled"] = json!(true);
             b["cancel"] = json!({"actionSource": "attendee", "actionAt": at(now, 0), "actionBy": b["attendees"][0]["email"], "reason": "Something came up"});
             b
         }
         "booking_rescheduled" => {
+            // GUESSED: meetergo says the original start is included, not under which name.
             let mut b = booking(company_id);
             b["originalStart"] = b["start"].clone();
             let start = DateTime::parse_from_rfc3339(b["start"].as_str().unwrap_or_default())
@@ -112,10 +144,12 @@ pub fn sample_event(event_type: &str, company_id: &str) -> Value {
             b["rescheduledAt"] = json!(at(now, 0));
             b
         }
+        // GUESSED: meetergo documents no field of this payload.
         "new_employee" => json!({
             "id": uuid(), "email": "new.colleague@example.com", "givenName": "Alan", "familyName": "Turing",
             "companyId": company_id, "createdAt": at(now, 0), "updatedAt": at(now, 0)
         }),
+        // GUESSED but `formId` and `submittedAt`, which meetergo's idempotency recipe names.
         "form_submission" => json!({
             "id": uuid(), "formId": uuid(), "submittedAt": at(now, 0), "companyId": company_id,
             "answers": {"email": "lead@example.com", "companySize": "11-50"}

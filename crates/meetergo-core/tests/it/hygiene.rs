@@ -332,3 +332,62 @@ fn webhook_debug_masks_credentials_in_the_endpoint() {
         "{printed}"
     );
 }
+
+/// `mask_secrets` keeps every byte of a body but the secrets: for each fixture that is JSON, the masked text has the
+/// same length, still parses, equals the body everywhere but at the masked paths, and holds none of its secrets.
+#[test]
+fn secrets_masked_in_place_keep_everything_else() {
+    use crate::fixtures::lookup;
+    let mut masked_some = 0;
+    for case in cases() {
+        let bytes = body(case);
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            continue;
+        };
+        let parsed = serde_json::from_str::<Value>(text.trim_start_matches('\u{feff}'));
+        let masked = meetergo_core::mask_secrets(text);
+        assert_eq!(parsed.is_ok(), masked.is_some(), "case {}", case.name);
+        let (Ok(before), Some(masked)) = (parsed, masked) else {
+            continue;
+        };
+        assert_eq!(masked.text.len(), text.len(), "case {}", case.name);
+        for secret in secrets_in_text(&bytes) {
+            assert!(
+                !masked.text.contains(&secret),
+                "case {}: {secret}",
+                case.name
+            );
+        }
+        let mut after: Value =
+            serde_json::from_str(masked.text.trim_start_matches('\u{feff}')).unwrap();
+        for path in &masked.masked {
+            let (original, now) = (
+                lookup(&before, path).unwrap(),
+                lookup(&after, path).unwrap(),
+            );
+            assert_ne!(original, now, "case {}: {path}", case.name);
+            // Put the original back: then nothing else may differ.
+            let target =
+                crate::fixtures::segments(path)
+                    .iter()
+                    .fold(&mut after, |v, seg| match seg {
+                        crate::fixtures::Seg::Key(k) => &mut v[k.as_str()],
+                        crate::fixtures::Seg::Index(i) => &mut v[*i],
+                    });
+            *target = original.clone();
+        }
+        assert_eq!(after, before, "case {}", case.name);
+        masked_some += usize::from(!masked.masked.is_empty());
+    }
+    assert!(masked_some >= 20, "only {masked_some} bodies had a secret");
+
+    let tricky = "\u{feff}{ \"a\" : [ {\"client_secret\" : \"x\\\"y\\u00e9\" , \"n\":1},\n\"keep\" ],\"apiKey\":{\"inner\":[-1.5e3,\"z\",true]},\"token\":null}";
+    let masked = meetergo_core::mask_secrets(tricky).unwrap();
+    assert_eq!(
+        masked.text,
+        "\u{feff}{ \"a\" : [ {\"client_secret\" : \"**********\" , \"n\":1},\n\"keep\" ],\"apiKey\":{\"inner\":[999999,\"*\",true]},\"token\":null}"
+    );
+    assert_eq!(masked.masked, ["a[0].client_secret", "apiKey"]);
+    assert!(meetergo_core::mask_secrets("{\"secret\":").is_none());
+    assert!(meetergo_core::mask_secrets("").is_none());
+}

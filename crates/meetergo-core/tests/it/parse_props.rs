@@ -38,6 +38,18 @@ fn check_error(err: &PayloadError) {
 
 /// Parses and exercises the result: an `Ok` event must serialize, key and print; an `Err` must explain itself.
 fn exercise(bytes: &[u8]) -> Option<Event> {
+    // Masking secrets in place (the CLI's log) never panics, and keeps the length and the JSON.
+    if let Some(masked) = std::str::from_utf8(bytes)
+        .ok()
+        .and_then(meetergo_core::mask_secrets)
+    {
+        assert_eq!(masked.text.len(), bytes.len());
+        let json = masked.text.trim_start_matches('\u{feff}');
+        assert!(
+            serde_json::from_str::<serde::de::IgnoredAny>(json).is_ok(),
+            "{json}"
+        );
+    }
     match Event::from_slice(bytes) {
         Ok(event) => {
             assert!(!event.idempotency_key().is_empty());
