@@ -106,42 +106,87 @@ export type ErrorCode =
   | 'MEETERGO_ABORTED'
   | 'MEETERGO_INTERNAL';
 
-/** Base class of every error the SDK throws. Never contains the API token. */
+/** meetergo's per-field `errors` entry. */
+export interface FieldError {
+  field: string | null;
+  message: string | null;
+}
+
+/**
+ * Base class of every error the SDK throws. Never contains the API token. Errors from the core carry every field of
+ * the core's error report under the same name, in every runtime (Python spells them in snake_case); a field that does
+ * not apply to an error is absent (`undefined`).
+ */
 export declare class MeetergoError extends Error {
   readonly code: ErrorCode;
-  /** True when the request may have been processed although the call failed (a create: list before retrying). */
+  /** True when the request may have been processed although the call failed (a create: reconcile before retrying). */
   readonly outcomeUnknown?: boolean;
+  /** The HTTP status of meetergo's answer. */
+  readonly status?: number;
+  /** meetergo's `message`: a sentence, or a list of them. */
+  readonly serverMessage?: string | string[];
+  /** meetergo's `error`: the status text it sent (`'Not Acceptable'`). */
+  readonly serverError?: string;
+  /** meetergo's per-field `errors`. */
+  readonly fieldErrors?: FieldError[];
+  /** meetergo's `code` (`'PLAN_LIMIT_REACHED'`), not to be confused with `code`. */
+  readonly serverCode?: string;
+  /** meetergo's `feature` (with plan limits). */
+  readonly feature?: string;
+  /** The HTTP method of the request that failed. */
+  readonly method?: string;
+  /** The path of the request that failed (`/webhooks/1492`). */
+  readonly requestPath?: string;
+  /** Timeouts: the per-attempt timeout that fired, in milliseconds. */
+  readonly timeoutMs?: number;
+  /** Timeouts: how many attempts were made. */
+  readonly attempts?: number;
+  /** meetergo's answer as received (truncated; never the token). */
+  readonly body?: string;
+  /** How long meetergo asked to wait (`Retry-After`), when it said. */
+  readonly retryAfterMs?: number;
+  /** Validation: the offending field, in the wire's spelling (`endpoint`, `eventTypes[2]`, `userId`, `timeoutMs`, ...). */
+  readonly field?: string;
+  /** Validation: why, in a sentence. */
+  readonly reason?: string;
+  /** Validation and payload errors: the class of problem (`InsecureScheme`, `InvalidJson`, ...). */
+  readonly kind?: string;
+  /** Payload errors: the wire path of the offending field (`attendees[1].email`). */
+  readonly path?: string;
+  /** Payload errors: 1-based position of a JSON syntax error. */
+  readonly line?: number;
+  readonly column?: number;
+  /** Payload errors: the size of a body over the limit, and the limit, in bytes. */
+  readonly size?: number;
+  readonly limit?: number;
+  /** Payload errors: the offset of the first byte that is not UTF-8. */
+  readonly offset?: number;
+  /** The underlying cause (a connection error's source). */
+  readonly cause?: Error;
   static readonly code: ErrorCode;
 }
 /** Rejected before anything was sent. */
 export declare class ValidationError extends MeetergoError {
   readonly code: 'MEETERGO_VALIDATION';
-  /** The offending field, in the wire's spelling (`endpoint`, `eventTypes[2]`, `userId`, `timeoutMs`, ...). */
   readonly field: string;
-  /** Why, in a sentence. */
   readonly reason: string;
-  /** The class of problem: `Missing`, `Malformed`, `InsecureScheme`, `PrivateHost`, `SecretInUrl`, ... */
+  /** `Missing`, `Malformed`, `InsecureScheme`, `PrivateHost`, `SecretInUrl`, `TooLong`, `Config`. */
   readonly kind: string;
+  readonly outcomeUnknown: false;
 }
 /** A delivery body could not be read. */
 export declare class PayloadError extends MeetergoError {
   readonly code: 'MEETERGO_PAYLOAD';
   /** `InvalidJson`, `InvalidUtf8`, `TooLarge`, `TooDeep`, `NotAnObject`, `MissingWebhookType`, `InvalidWebhookType`, `InvalidField`. */
   readonly kind: string;
-  /** With `InvalidField`: the wire path of the offending field (`attendees[1].email`). */
-  readonly path?: string;
-  /** With `InvalidJson`: 1-based position. */
-  readonly line?: number;
-  readonly column?: number;
+  readonly outcomeUnknown: false;
 }
-/** meetergo answered with an error status. */
+/** meetergo answered with an error status, or with a success that could not be read. */
 export declare class APIError extends MeetergoError {
-  /** The HTTP status. */
   readonly status: number;
-  /** meetergo's `message`: a sentence, or a list of them. */
-  readonly serverMessage?: string | string[];
-  /** The answer's body (truncated; never the token). */
-  readonly body?: string;
+  readonly body: string;
+  readonly method: string;
+  readonly requestPath: string;
   readonly outcomeUnknown: boolean;
 }
 export declare class BadRequestError extends APIError {
@@ -161,17 +206,23 @@ export declare class LimitReachedError extends APIError {
 }
 export declare class RateLimitError extends APIError {
   readonly code: 'MEETERGO_RATE_LIMITED';
-  /** How long meetergo asked to wait, when it said. */
-  readonly retryAfterMs?: number;
 }
 export declare class ServerError extends APIError {
   readonly code: 'MEETERGO_SERVER';
 }
 export declare class TimeoutError extends MeetergoError {
   readonly code: 'MEETERGO_TIMEOUT';
+  readonly method: string;
+  readonly requestPath: string;
+  readonly timeoutMs: number;
+  readonly attempts: number;
+  readonly outcomeUnknown: boolean;
 }
 export declare class ConnectionError extends MeetergoError {
   readonly code: 'MEETERGO_CONNECTION';
+  readonly method: string;
+  readonly requestPath: string;
+  readonly outcomeUnknown: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

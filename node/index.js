@@ -14,6 +14,7 @@ const shared = createMeetergo({
   validateWebhook: (endpoint, eventTypes, description, allowInsecureEndpoints) =>
     native.validateWebhook({ endpoint, eventTypes, description, allowInsecureEndpoints }),
   eventClasses: () => native.eventClasses(),
+  idPaths: () => native.idPaths(),
   knownEventTypes: () => native.knownEventTypes(),
   coreVersion: () => native.coreVersion(),
 });

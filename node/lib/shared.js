@@ -7,7 +7,7 @@
  * The SDK's JavaScript surface over one of the two native builds. `native` answers as the core does:
  * `checkEvent(body, maxBodyBytes)` (a string or bytes; `Event::js_summary`), `decode(bytes)` (UTF-8 to text),
  * `redactBody(text)`, `validateWebhook(endpoint, eventTypes, description, allowInsecure)` (JSON), `eventClasses()`,
- * `knownEventTypes()`, `coreVersion()`; failures are Errors whose message is an error report.
+ * `idPaths()`, `knownEventTypes()`, `coreVersion()`; failures are Errors whose message is an error report.
  */
 function createMeetergo(native) {
   // Node's util.inspect.custom (a registered symbol, so no import is needed; browsers never call it).
@@ -71,9 +71,19 @@ function createMeetergo(native) {
     ConnectionError,
   };
 
+  // Every field of the core's error report but `name`, `code`, `message` and `cause` (which the Error itself holds),
+  // under the report's own names.
   const REPORT_FIELDS = [
     'status',
     'serverMessage',
+    'serverError',
+    'fieldErrors',
+    'serverCode',
+    'feature',
+    'method',
+    'requestPath',
+    'timeoutMs',
+    'attempts',
     'body',
     'retryAfterMs',
     'outcomeUnknown',
@@ -83,6 +93,9 @@ function createMeetergo(native) {
     'path',
     'line',
     'column',
+    'size',
+    'limit',
+    'offset',
   ];
 
   /** The error class instance for a native failure; anything that is not a report is returned as it is. */
@@ -149,6 +162,8 @@ function createMeetergo(native) {
   // checked the body exactly as every runtime does and computed its idempotency key, which is appended to the text so
   // that JSON.parse creates that property too. The prototype (one per class) adds `raw`, `toJSON` and `inspect`.
   const EVENT_CLASSES = native.eventClasses();
+  // Where each class reads ids (its paths joined by ','), split into steps (`attendees[].id` → ['attendees[]', 'id']).
+  const ID_PATHS = native.idPaths().map((paths) => (paths ? paths.split(',').map((path) => path.split('.')) : []));
   const bodies = new WeakMap();
   const hasOwn = (o, key) => Object.prototype.hasOwnProperty.call(o, key);
   const base = Object.create(Object.prototype, {
@@ -199,7 +214,7 @@ function createMeetergo(native) {
     const [input, checked] = check(body, options);
     let text = typeof input === 'string' ? input : native.decode(input);
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const key = checked.slice(2);
+    const key = checked.slice(3);
     let event;
     if (checked.charCodeAt(1) === 49 /* '1': the older envelope */) {
       const envelope = JSON.parse(text);
@@ -210,13 +225,43 @@ function createMeetergo(native) {
       const end = text.lastIndexOf('}');
       event = JSON.parse(`${text.slice(0, end)},"idempotencyKey":${key}}`);
     }
-    Object.setPrototypeOf(event, PROTOTYPES[checked.charCodeAt(0) - 48]);
+    const classIndex = checked.charCodeAt(0) - 48;
+    // '1': an id was sent as an integer; the core reads it as its string, and so does the event.
+    if (checked.charCodeAt(2) === 49) stringifyIds(event, ID_PATHS[classIndex]);
+    Object.setPrototypeOf(event, PROTOTYPES[classIndex]);
     // A body field named like an SDK member must not shadow it (a `toJSON` field would let JSON.stringify print the
     // secret); such a field stays readable in `raw`.
     if (hasOwn(event, 'toJSON')) delete event.toJSON;
     if (hasOwn(event, 'raw')) delete event.raw;
     bodies.set(event, text);
     return event;
+  }
+
+  /**
+   * Turns the integers at `paths` into strings, as the core reads them (`"id": 1492` → `"1492"`). Integers beyond
+   * `Number.MAX_SAFE_INTEGER` were already rounded by `JSON.parse`; the idempotency key, computed by the core, is exact.
+   */
+  function stringifyIds(event, paths) {
+    const visit = (holder, steps, at) => {
+      if (holder === null || typeof holder !== 'object') return;
+      const step = steps[at];
+      const list = step.endsWith('[]');
+      const key = list ? step.slice(0, -2) : step;
+      if (!hasOwn(holder, key)) return;
+      const last = at === steps.length - 1;
+      if (!list) {
+        if (!last) visit(holder[key], steps, at + 1);
+        else if (typeof holder[key] === 'number') holder[key] = String(holder[key]);
+        return;
+      }
+      const items = holder[key];
+      if (!Array.isArray(items)) return;
+      for (let i = 0; i < items.length; i++) {
+        if (!last) visit(items[i], steps, at + 1);
+        else if (typeof items[i] === 'number') items[i] = String(items[i]);
+      }
+    };
+    for (const steps of paths) visit(event, steps, 0);
   }
 
   /** The class name of a parsed event (`'BookingCreated'`, ..., `'UnknownEvent'`); `undefined` for anything else. */
@@ -251,7 +296,7 @@ function createMeetergo(native) {
 
   /** The idempotency key of a delivery body (the same for every delivery of one event). */
   function idempotencyKey(body, options = {}) {
-    return JSON.parse(check(body, options)[1].slice(2));
+    return JSON.parse(check(body, options)[1].slice(3));
   }
 
   return {

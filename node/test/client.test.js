@@ -46,8 +46,21 @@ async function closedPort() {
   return port;
 }
 
-test('create, list, update, delete', async () => {
-  const c = client();
+test('create, list, update, delete (ids as meetergo documents them, and as its live API sends them)', async () => {
+  const numeric = await startMock(['--no-rate-limit', '--numeric-ids']);
+  try {
+    for (const [url, integers] of [
+      [mock.url, false],
+      [numeric.url, true],
+    ]) {
+      await crud(new meetergo.Client({ apiKey: token(), baseUrl: url }), integers);
+    }
+  } finally {
+    await numeric.stop();
+  }
+});
+
+async function crud(c, integers) {
   const hook = await c.webhooks.create({
     endpoint: endpoint(),
     eventTypes: [meetergo.EventType.BOOKING_CREATED, 'booking_cancelled', 'booking_created'],
@@ -61,9 +74,15 @@ test('create, list, update, delete', async () => {
   const updated = await c.webhooks.update(hook.id, { eventTypes: new Set(['new_employee']) });
   assert.deepEqual(updated.eventTypes, ['new_employee']);
   assert.equal(updated.description, 'Production webhook', 'fields not given are unchanged');
+  assert.equal(updated.id, hook.id);
+  // Ids are strings either way: `"id": 1492` on the wire is `'1492'` here.
+  assert.equal(/^\d+$/.test(hook.id), integers, hook.id);
   assert.equal(await c.webhooks.delete(hook.id), undefined);
   assert.deepEqual(await c.webhooks.list(), []);
-});
+  const gone = await c.webhooks.delete(hook.id).catch((e) => e);
+  assert.ok(gone instanceof meetergo.NotFoundError);
+  assert.equal(gone.requestPath, `/webhooks/${hook.id}`);
+}
 
 test('API error classes, codes, status and server message', async () => {
   const c = client();

@@ -9,12 +9,14 @@ import {
   PayloadError,
   RateLimitError,
   ValidationError,
+  TimeoutError,
   eventClass,
   isKnownEvent,
   parseEvent,
   validateWebhook,
   type Event,
   type Webhook,
+  type FieldError,
 } from 'meetergo';
 import * as web from 'meetergo/web';
 
@@ -48,7 +50,15 @@ async function provision(): Promise<Webhook[]> {
       const message: string | string[] | undefined = error.serverMessage;
       void status;
       void message;
+    } else if (error instanceof TimeoutError) {
+      const unknown: boolean = error.outcomeUnknown;
+      const after: number = error.timeoutMs;
+      const path: string = error.requestPath;
+      void [unknown, after, path];
     } else if (error instanceof MeetergoError) {
+      const fields: FieldError[] | undefined = error.fieldErrors;
+      const plan: string | undefined = error.serverCode;
+      void [fields, plan];
       switch (error.code) {
         case 'MEETERGO_TIMEOUT':
         case 'MEETERGO_CONNECTION':

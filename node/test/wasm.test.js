@@ -20,6 +20,7 @@ const web = createMeetergo({
   redactBody: (text) => wasm.redactBody(text),
   validateWebhook: (endpoint, eventTypes, description, allow) => wasm.validateWebhook(endpoint, eventTypes, description, allow),
   eventClasses: () => wasm.eventClasses(),
+  idPaths: () => wasm.idPaths(),
   knownEventTypes: () => wasm.knownEventTypes(),
   coreVersion: () => wasm.coreVersion(),
 });

@@ -41,6 +41,7 @@ export type {
   KnownEventType,
   EventClassName,
   ErrorCode,
+  FieldError,
   ParseOptions,
   WebhookDefinition,
 } from '../index.js';

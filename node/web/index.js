@@ -18,6 +18,7 @@ const meetergo = createMeetergo({
   validateWebhook: (endpoint, eventTypes, description, allowInsecure) =>
     wasm.validateWebhook(endpoint, eventTypes, description, allowInsecure),
   eventClasses: () => wasm.eventClasses(),
+  idPaths: () => wasm.idPaths(),
   knownEventTypes: () => wasm.knownEventTypes(),
   coreVersion: () => wasm.coreVersion(),
 });

@@ -1,13 +1,69 @@
-"""The exceptions of the meetergo SDK. Every failure is a ``MeetergoError``."""
+"""The exceptions of the meetergo SDK. Every failure is a ``MeetergoError``.
+
+Each exception is built from the Rust core's error report, so every attribute means what it means in Node and
+Rust. Every attribute exists on every class; those that do not apply to an error are ``None`` (``outcome_unknown``
+is ``False``).
+"""
 
 from __future__ import annotations
 
 import builtins
-from typing import Any
+from typing import Any, Callable
 
 
 class MeetergoError(Exception):
     """Base class of every error the SDK raises."""
+
+    #: Stable code, the same as Node's ``error.code`` (``"MEETERGO_NOT_FOUND"``, ...).
+    code: str = "MEETERGO_ERROR"
+    #: The HTTP status of meetergo's answer.
+    status_code: int | None = None
+    #: meetergo's ``message`` as sent: a sentence, or a list of them (NestJS validation errors).
+    server_message: str | list[str] | None = None
+    #: meetergo's message(s) as a list (``[]`` for an answer without one); ``None`` without an answer.
+    server_messages: list[str] | None = None
+    #: meetergo's ``error``: the status text it sent (``"Not Acceptable"``).
+    server_error: str | None = None
+    #: meetergo's per-field ``errors``: ``[{"field": ..., "message": ...}]``.
+    field_errors: list[dict[str, str | None]] | None = None
+    #: meetergo's ``code`` (``"PLAN_LIMIT_REACHED"``), not to be confused with ``code``.
+    server_code: str | None = None
+    #: meetergo's ``feature`` (with plan limits).
+    feature: str | None = None
+    #: The HTTP method of the request that failed.
+    method: str | None = None
+    #: The path of the request that failed (``/webhooks/1492``).
+    request_path: str | None = None
+    #: Timeouts: the per-attempt timeout that fired, in seconds.
+    timeout: float | None = None
+    #: Timeouts: how many attempts were made.
+    attempts: int | None = None
+    #: meetergo's answer as received (truncated; never holds the API token).
+    body: str | None = None
+    #: Seconds meetergo asked to wait (``Retry-After``), when it said.
+    retry_after: float | None = None
+    #: True when the request may have been processed although the call failed (a create: reconcile first).
+    outcome_unknown: bool = False
+    #: Validation: the offending field, in the wire's spelling (``endpoint``, ``eventTypes[2]``, ``userId``).
+    field: str | None = None
+    #: Validation: why it was rejected.
+    reason: str | None = None
+    #: Validation and payload errors: the kind (``"InsecureScheme"``, ``"InvalidJson"``, ...).
+    kind: str | None = None
+    #: Payload errors: the wire path of the offending field (``attendees[1].email``).
+    path: str | None = None
+    #: Payload errors: 1-based line of a JSON syntax error.
+    line: int | None = None
+    #: Payload errors: 1-based column of a JSON syntax error.
+    column: int | None = None
+    #: Payload errors: the size of a body over the limit, in bytes.
+    size: int | None = None
+    #: Payload errors: the limit a body was over, in bytes.
+    limit: int | None = None
+    #: Payload errors: the offset of the first byte that is not UTF-8.
+    offset: int | None = None
+    #: The underlying cause (a connection error's source), as text.
+    cause: str | None = None
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -24,64 +80,142 @@ class MeetergoError(Exception):
 class ValidationError(MeetergoError, ValueError):
     """Rejected before anything was sent. ``field`` names the offending field, ``reason`` says why."""
 
-    field: str | None = None
-    reason: str | None = None
-    kind: str | None = None
+    code = "MEETERGO_VALIDATION"
 
 
 class PayloadError(MeetergoError, ValueError):
     """A delivery body could not be read. ``kind`` says why; ``path``, ``line``, ``column`` where."""
 
-    kind: str | None = None
-    path: str | None = None
-    line: int | None = None
-    column: int | None = None
+    code = "MEETERGO_PAYLOAD"
 
 
 class APIError(MeetergoError):
-    """meetergo answered with an error status."""
+    """meetergo answered with an error status, or with a success that could not be read."""
 
-    status_code: int | None = None
-    body: str | None = None
-    #: meetergo's message(s), as a list.
-    server_messages: list[str] | None = None
-    #: Seconds meetergo asked to wait (`Retry-After`), when it said.
-    retry_after: float | None = None
-    #: True when the request may have been processed although the call failed (a create: reconcile first).
-    outcome_unknown: bool = False
+    code = "MEETERGO_API"
 
 
 class BadRequestError(APIError):
     """400."""
 
+    code = "MEETERGO_BAD_REQUEST"
+
 
 class AuthenticationError(APIError):
     """401."""
+
+    code = "MEETERGO_AUTHENTICATION"
 
 
 class PermissionDeniedError(APIError):
     """403."""
 
+    code = "MEETERGO_PERMISSION_DENIED"
+
 
 class NotFoundError(APIError):
     """404."""
+
+    code = "MEETERGO_NOT_FOUND"
 
 
 class LimitReachedError(APIError):
     """406: the company already has six webhooks."""
 
+    code = "MEETERGO_LIMIT_REACHED"
+
 
 class RateLimitError(APIError):
     """429 after the retries; ``retry_after`` in seconds when meetergo said."""
+
+    code = "MEETERGO_RATE_LIMITED"
 
 
 class ServerError(APIError):
     """5xx after the retries."""
 
+    code = "MEETERGO_SERVER"
+
 
 class TimeoutError(MeetergoError, builtins.TimeoutError):
     """No answer within the timeout."""
 
+    code = "MEETERGO_TIMEOUT"
+
 
 class ConnectionError(MeetergoError, builtins.ConnectionError):
     """The connection failed."""
+
+    code = "MEETERGO_CONNECTION"
+
+
+_CLASSES: dict[str, type[MeetergoError]] = {
+    cls.__name__: cls
+    for cls in (
+        MeetergoError,
+        ValidationError,
+        PayloadError,
+        APIError,
+        BadRequestError,
+        AuthenticationError,
+        PermissionDeniedError,
+        NotFoundError,
+        LimitReachedError,
+        RateLimitError,
+        ServerError,
+        TimeoutError,
+        ConnectionError,
+    )
+}
+
+
+def _seconds(ms: Any) -> float:
+    return float(ms) / 1000.0
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+_Converter = Callable[[Any], Any]
+
+#: The core's report fields (camelCase JSON) → attribute name and conversion. The single place that names them.
+REPORT_ATTRIBUTES: dict[str, tuple[str, _Converter]] = {
+    "status": ("status_code", _same),
+    "serverMessage": ("server_message", _same),
+    "serverError": ("server_error", _same),
+    "fieldErrors": ("field_errors", _same),
+    "serverCode": ("server_code", _same),
+    "feature": ("feature", _same),
+    "method": ("method", _same),
+    "requestPath": ("request_path", _same),
+    "timeoutMs": ("timeout", _seconds),
+    "attempts": ("attempts", _same),
+    "body": ("body", _same),
+    "retryAfterMs": ("retry_after", _seconds),
+    "outcomeUnknown": ("outcome_unknown", bool),
+    "field": ("field", _same),
+    "reason": ("reason", _same),
+    "kind": ("kind", _same),
+    "path": ("path", _same),
+    "line": ("line", _same),
+    "column": ("column", _same),
+    "size": ("size", _same),
+    "limit": ("limit", _same),
+    "offset": ("offset", _same),
+    "cause": ("cause", _same),
+}
+
+
+def _from_report(report: dict[str, Any]) -> MeetergoError:
+    """The exception for one of the core's error reports (called by the native module)."""
+    cls = _CLASSES.get(str(report.get("name")), MeetergoError)
+    error = cls(str(report.get("message", "")))
+    for key, (attribute, convert) in REPORT_ATTRIBUTES.items():
+        value = report.get(key)
+        if value is not None:
+            setattr(error, attribute, convert(value))
+    if report.get("status") is not None:
+        message: str | list[str] | None = report.get("serverMessage")
+        error.server_messages = [message] if isinstance(message, str) else list(message or [])
+    return error

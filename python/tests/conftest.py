@@ -35,8 +35,26 @@ def _binary() -> pathlib.Path:
 
 @pytest.fixture(scope="session")
 def mock_url() -> Iterator[str]:
+    yield from _stand_in()
+
+
+@pytest.fixture(scope="session")
+def numeric_mock_url() -> Iterator[str]:
+    """A stand-in that answers webhook ids as JSON integers, as meetergo's live API does."""
+    yield from _stand_in("--numeric-ids")
+
+
+@pytest.fixture(params=["string-ids", "numeric-ids"])
+def any_mock_url(request: pytest.FixtureRequest) -> str:
+    """Each stand-in in turn: ids as meetergo documents them (UUID strings), and as its live API sends them."""
+    name = "mock_url" if request.param == "string-ids" else "numeric_mock_url"
+    url: str = request.getfixturevalue(name)
+    return url
+
+
+def _stand_in(*flags: str) -> Iterator[str]:
     process = subprocess.Popen(
-        [str(_binary()), "mock", "--port", "0", "--no-rate-limit", "--delivery-timeout", "2"],
+        [str(_binary()), "mock", "--port", "0", "--no-rate-limit", "--delivery-timeout", "2", *flags],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -34,8 +34,15 @@ def endpoint() -> str:
     return f"https://example.com/hooks/{next(_counter)}"
 
 
-def test_create_list_update_delete(mock_url: str) -> None:
-    with client(mock_url) as c:
+def numeric_ids(url: str) -> bool:
+    """Whether the stand-in answers webhook ids as JSON integers (its `/_mock/settings`)."""
+    with urllib.request.urlopen(f"{url}/_mock/settings") as answer:
+        return bool(json.load(answer)["numericIds"])
+
+
+def test_create_list_update_delete(any_mock_url: str) -> None:
+    numeric = numeric_ids(any_mock_url)
+    with client(any_mock_url) as c:
         hook = c.webhooks.create(
             endpoint=endpoint(),
             event_types=[EventType.BOOKING_CREATED, "booking_cancelled", "booking_created"],
@@ -43,12 +50,19 @@ def test_create_list_update_delete(mock_url: str) -> None:
         )
         assert hook.event_types == ["booking_created", "booking_cancelled"], "duplicates removed"
         assert hook.description == "Production webhook"
+        # Ids are strings, whether meetergo sent a string or an integer (its live API sends `"id": 1492`).
+        assert isinstance(hook.id, str) and hook.id.isdigit() == numeric, hook.id
+        assert hook.to_dict()["id"] == hook.id and isinstance(hook.company_id, str)
         assert isinstance(hook.created_at, datetime) and hook.created_at.tzinfo is not None
         assert c.webhooks.list() == [hook]
         updated = c.webhooks.update(hook.id, event_types=[EventType.NEW_EMPLOYEE])
         assert updated.event_types == ["new_employee"] and updated.description == "Production webhook"
+        assert updated.id == hook.id
         c.webhooks.delete(hook.id)  # returns None
         assert c.webhooks.list() == []
+        with pytest.raises(meetergo.NotFoundError) as gone:
+            c.webhooks.delete(hook.id)
+        assert gone.value.request_path == f"/webhooks/{hook.id}"
         assert "Webhook(" in repr(hook) and hook.to_dict()["eventTypes"] == [
             "booking_created",
             "booking_cancelled",
@@ -291,7 +305,9 @@ def test_errors_after_retries_sync_and_async(
     assert meetergo.Client(api_key=key, base_url=mock_url).webhooks.list() == []
 
 
-def test_every_operation_and_error_async(mock_url: str) -> None:
+def test_every_operation_and_error_async(any_mock_url: str) -> None:
+    mock_url = any_mock_url
+
     async def main() -> None:
         async with meetergo.AsyncClient(
             api_key=token(), base_url=mock_url, allow_insecure_endpoints=True
@@ -307,6 +323,12 @@ def test_every_operation_and_error_async(mock_url: str) -> None:
             with pytest.raises(meetergo.LimitReachedError):
                 await c.webhooks.create(endpoint=endpoint(), event_types=["booking_created"])
             assert sorted(h.id for h in await c.webhooks.list()) == sorted(h.id for h in hooks)
+            assert all(isinstance(h.id, str) and h.id.isdigit() == numeric_ids(mock_url) for h in hooks)
+            updated = await c.webhooks.update(hooks[0].id, description="changed")
+            assert updated.id == hooks[0].id and updated.description == "changed"
+            for hook in hooks:
+                await c.webhooks.delete(hook.id)
+            assert await c.webhooks.list() == []
         async with meetergo.AsyncClient(api_key="nope", base_url=mock_url) as bad:
             with pytest.raises(meetergo.AuthenticationError):
                 await bad.webhooks.list()

@@ -256,8 +256,18 @@ pub fn event_classes() -> Vec<&'static str> {
     Event::CLASS_NAMES.to_vec()
 }
 
+/// Where each event class reads ids (`Event::ID_PATHS`), by class: its paths joined by `,`. The layer turns the
+/// integers there into strings when `checkEvent` says a body had some.
+#[napi]
+pub fn id_paths() -> Vec<String> {
+    Event::ID_PATHS
+        .iter()
+        .map(|paths| paths.join(","))
+        .collect()
+}
+
 /// Checks a delivery body (a `Buffer`, `Uint8Array` or string) exactly as the core parses it and answers with the
-/// core's `Event::js_summary` (class, envelope, idempotency key), from which `node/lib/shared.js` builds the event
+/// core's `Event::js_summary` (class, envelope, integer ids, idempotency key), from which `node/lib/shared.js` builds the event
 /// object. Throws a payload error report when the body is unreadable.
 #[napi]
 pub fn check_event(body: Either<&[u8], String>, max_body_bytes: Option<f64>) -> Result<String> {

@@ -36,6 +36,15 @@ pub fn event_classes() -> Vec<String> {
     Event::CLASS_NAMES.iter().map(|&c| c.to_owned()).collect()
 }
 
+/// Where each event class reads ids (`Event::ID_PATHS`), by class: its paths joined by `,`.
+#[wasm_bindgen(js_name = idPaths)]
+pub fn id_paths() -> Vec<String> {
+    Event::ID_PATHS
+        .iter()
+        .map(|paths| paths.join(","))
+        .collect()
+}
+
 /// A delivery body fit for printing: secret-looking values masked (the core's `redact_body`).
 #[wasm_bindgen(js_name = redactBody)]
 pub fn redact_body(body: &str) -> String {

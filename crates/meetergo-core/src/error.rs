@@ -105,7 +105,7 @@ fn fmt_unknown(unknown: bool) -> &'static str {
 }
 
 /// The class of an [`Error`], as every runtime names it (Python exception classes, Node error codes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCategory {
     /// Rejected before sending.
@@ -135,6 +135,22 @@ pub enum ErrorCategory {
 }
 
 impl ErrorCategory {
+    /// Every category, in declaration order.
+    pub const ALL: [ErrorCategory; 12] = [
+        ErrorCategory::Validation,
+        ErrorCategory::BadRequest,
+        ErrorCategory::Authentication,
+        ErrorCategory::PermissionDenied,
+        ErrorCategory::NotFound,
+        ErrorCategory::LimitReached,
+        ErrorCategory::RateLimited,
+        ErrorCategory::Server,
+        ErrorCategory::Api,
+        ErrorCategory::Timeout,
+        ErrorCategory::Connection,
+        ErrorCategory::Payload,
+    ];
+
     /// `"BadRequest"`, `"NotFound"`, ...: Python adds `Error`, Node upper-cases it into `MEETERGO_*` codes.
     pub fn name(self) -> &'static str {
         match self {
@@ -193,8 +209,11 @@ impl ErrorCategory {
     }
 }
 
-/// An error as plain data (serializes to camelCase JSON), for runtimes that build their error objects outside Rust
-/// (Node, browsers): every attribute an error class exposes, none of them holding the token or a booking secret.
+/// An error as plain data (serializes to camelCase JSON): every attribute the error carries, none of them holding the
+/// token or a booking secret. Python and Node build their exceptions from it, so each attribute reaches every runtime
+/// with one meaning (the shared scenarios of `tests/fixtures/errors.json` check it); fields that do not apply to an
+/// error are `None` (left out of the JSON). Without the `http` feature (the browser build), where no request is ever
+/// made, the fields of failed requests are never set and not serialized.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -207,15 +226,51 @@ pub struct ErrorReport {
     pub message: String,
     /// HTTP status of an answer.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "http"), serde(skip))]
     pub status: Option<u16>,
     /// meetergo's `message` as sent: a sentence or a list of them.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "http"), serde(skip))]
     pub server_message: Option<ErrorMessage>,
+    /// meetergo's `error`: the status text it sent (`"Not Acceptable"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "http"), serde(skip))]
+    pub server_error: Option<String>,
+    /// meetergo's per-field `errors` (`[{field, message}]`), when it sent any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "http"), serde(skip))]
+    pub field_errors: Option<Vec<FieldError>>,
+    /// meetergo's `code` (`"PLAN_LIMIT_REACHED"`), not to be confused with [`ErrorReport::code`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "http"), serde(skip))]
+    pub server_code: Option<String>,
+    /// meetergo's `feature` (with plan limits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "http"), serde(skip))]
+    pub feature: Option<String>,
+    /// The HTTP method of the request that failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "http"), serde(skip))]
+    pub method: Option<String>,
+    /// The path of the request that failed (`/webhooks/1492`; never holds credentials).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "http"), serde(skip))]
+    pub request_path: Option<String>,
+    /// Timeouts: the per-attempt timeout that fired, in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "http"), serde(skip))]
+    pub timeout_ms: Option<u64>,
+    /// Timeouts: how many attempts were made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "http"), serde(skip))]
+    pub attempts: Option<u32>,
     /// The answer's body (truncated, scrubbed of the token).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "http"), serde(skip))]
     pub body: Option<String>,
     /// How long meetergo asked to wait (`Retry-After`), in milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "http"), serde(skip))]
     pub retry_after_ms: Option<u64>,
     /// The request may have been processed although the call failed ([`Error::is_outcome_unknown`]).
     pub outcome_unknown: bool,
@@ -237,8 +292,18 @@ pub struct ErrorReport {
     /// Payload errors: 1-based column of a JSON syntax error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
+    /// Payload errors: the size of a body over the limit, in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<usize>,
+    /// Payload errors: the limit a body was over, in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<usize>,
+    /// Payload errors: the offset of the first byte that is not UTF-8.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<usize>,
     /// The underlying cause (a transport error's source), as text.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "http"), serde(skip))]
     pub cause: Option<String>,
 }
 
@@ -265,6 +330,14 @@ impl ErrorReport {
             message,
             status: None,
             server_message: None,
+            server_error: None,
+            field_errors: None,
+            server_code: None,
+            feature: None,
+            method: None,
+            request_path: None,
+            timeout_ms: None,
+            attempts: None,
             body: None,
             retry_after_ms: None,
             outcome_unknown: false,
@@ -274,6 +347,9 @@ impl ErrorReport {
             path: None,
             line: None,
             column: None,
+            size: None,
+            limit: None,
+            offset: None,
             cause: None,
         }
     }
@@ -302,6 +378,11 @@ impl From<&PayloadError> for ErrorReport {
                 report.line = Some(*line);
                 report.column = Some(*column);
             }
+            PayloadErrorKind::TooLarge { size, limit } => {
+                report.size = Some(*size);
+                report.limit = Some(*limit);
+            }
+            PayloadErrorKind::InvalidUtf8 { offset } => report.offset = Some(*offset),
             _ => {}
         }
         report
@@ -315,19 +396,51 @@ impl From<&Error> for ErrorReport {
             Error::Payload(p) => return p.into(),
             _ => {}
         }
+        let millis = |d: &Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
         let mut report = Self::bare(e.category(), e.to_string());
         report.outcome_unknown = e.is_outcome_unknown();
         if let Some(api) = e.api_error() {
             report.status = Some(api.status);
             report.server_message = api.message.clone();
+            report.server_error = api.error.clone();
+            report.field_errors = Some(api.errors.clone()).filter(|e| !e.is_empty());
+            report.server_code = api.code.clone();
+            report.feature = api.feature.clone();
+            report.method = Some(api.method.clone());
+            report.request_path = Some(api.path.clone());
             report.body = Some(api.body.clone());
-            report.retry_after_ms = api
-                .retry_after
-                .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+            report.retry_after_ms = api.retry_after.as_ref().map(millis);
         }
-        if let Error::UnexpectedResponse { status, body, .. } = e {
-            report.status = Some(*status);
-            report.body = Some(body.clone());
+        match e {
+            Error::UnexpectedResponse {
+                method,
+                path,
+                status,
+                body,
+                ..
+            } => {
+                report.status = Some(*status);
+                report.body = Some(body.clone());
+                report.method = Some(method.clone());
+                report.request_path = Some(path.clone());
+            }
+            Error::Timeout {
+                method,
+                path,
+                timeout,
+                attempts,
+                ..
+            } => {
+                report.method = Some(method.clone());
+                report.request_path = Some(path.clone());
+                report.timeout_ms = Some(millis(timeout));
+                report.attempts = Some(*attempts);
+            }
+            Error::Transport { method, path, .. } => {
+                report.method = Some(method.clone());
+                report.request_path = Some(path.clone());
+            }
+            _ => {}
         }
         report.cause = std::error::Error::source(e).map(ToString::to_string);
         report

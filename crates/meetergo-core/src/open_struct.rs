@@ -377,33 +377,9 @@ impl FieldValue for DateTime<FixedOffset> {}
 
 /// An id: meetergo documents ids as strings, and its live API has been seen answering integers (`"id": 1492`).
 /// Either is read, and handed on as the string it spells (`"1492"`; integers in decimal, as sent). Anything else
-/// (a fraction, a boolean, an object) is the wrong type.
+/// (a fraction, a boolean, an object) is the wrong type. Read through [`LenientSeed`] only, strict fields included:
+/// one visitor for every id (the browser build's size).
 struct Id(Str);
-
-impl<'de> Deserialize<'de> for Id {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct IdVisitor;
-        impl<'de> Visitor<'de> for IdVisitor {
-            type Value = Id;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string or an integer id")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Id, E> {
-                Ok(Id(text::from_borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Id, E> {
-                Ok(Id(Str::from(v)))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Id, E> {
-                Ok(Id::integer(v.into()))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Id, E> {
-                Ok(Id::integer(v.into()))
-            }
-        }
-        d.deserialize_any(IdVisitor)
-    }
-}
 
 impl Id {
     /// Not generic: one copy for every field and model.
@@ -458,28 +434,105 @@ pub(crate) trait IdField: Sized {
     fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error>;
 }
 
+/// An id, a `null`, or the value of another type that was found.
+fn read_id<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Option<Str>, Value>, A::Error> {
+    Ok(map
+        .next_value_seed(LenientSeed::<Id>(std::marker::PhantomData))?
+        .map(|id| id.map(|id| id.0)))
+}
+
+/// serde's "invalid type" error for a value that is not an id (a fraction, a boolean, `null` where one is required).
+#[inline(never)]
+fn not_an_id<E: de::Error>(value: &Value) -> E {
+    use de::Unexpected;
+    let unexpected = match value {
+        Value::Null => Unexpected::Unit,
+        Value::Bool(b) => Unexpected::Bool(*b),
+        Value::Number(n) => Unexpected::Float(n.as_f64().unwrap_or_default()),
+        Value::String(s) => Unexpected::Str(s),
+        Value::Array(_) => Unexpected::Seq,
+        Value::Object(_) => Unexpected::Map,
+    };
+    E::invalid_type(unexpected, &"a string or an integer id")
+}
+
+/// Reads an id strictly: a value of another type (and `null`, when `required`) fails while the value is read, so
+/// that path recorders (the models' own, `serde_path_to_error`) name its field. `None` only for an optional `null`.
+struct StrictId {
+    required: bool,
+}
+
+impl<'de> de::DeserializeSeed<'de> for StrictId {
+    type Value = Option<Str>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Str>, D::Error> {
+        match LenientSeed::<Id>(std::marker::PhantomData).deserialize(d)? {
+            Ok(Some(id)) => Ok(Some(id.0)),
+            Ok(None) if !self.required => Ok(None),
+            Ok(None) => Err(not_an_id(&Value::Null)),
+            Err(other) => Err(not_an_id(&other)),
+        }
+    }
+}
+
 impl IdField for Str {
     fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error> {
-        map.next_value::<Id>().map(|id| id.0)
+        Ok(map
+            .next_value_seed(StrictId { required: true })?
+            .unwrap_or_default())
     }
 }
 
 impl IdField for String {
     fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error> {
-        map.next_value::<Id>().map(|id| id.0.as_str().to_owned())
+        <Str as IdField>::read(map).map(|id| id.as_str().to_owned())
     }
 }
 
 impl IdField for Option<Str> {
     fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error> {
-        map.next_value::<Option<Id>>().map(|id| id.map(|id| id.0))
+        map.next_value_seed(StrictId { required: false })
     }
 }
 
-/// A list of ids (`hostIds`): `null` reads as empty, as every list does.
+/// A list of ids (`hostIds`): `null` reads as empty, as every list does; the index of a bad element is recorded in
+/// the error path.
 impl IdField for Vec<Str> {
     fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error> {
-        <Vec<Id> as ReadField>::read(map).map(|ids| ids.into_iter().map(|id| id.0).collect())
+        struct Ids;
+        impl<'de> de::DeserializeSeed<'de> for Ids {
+            type Value = Vec<Str>;
+            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Str>, D::Error> {
+                d.deserialize_option(self)
+            }
+        }
+        impl<'de> Visitor<'de> for Ids {
+            type Value = Vec<Str>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a sequence of ids")
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Vec<Str>, E> {
+                Ok(Vec::new())
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Vec<Str>, E> {
+                Ok(Vec::new())
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Str>, D::Error> {
+                d.deserialize_seq(self)
+            }
+            fn visit_seq<S: de::SeqAccess<'de>>(self, mut seq: S) -> Result<Vec<Str>, S::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+                loop {
+                    match seq.next_element_seed(StrictId { required: true }) {
+                        Ok(Some(id)) => out.push(id.unwrap_or_default()),
+                        Ok(None) => return Ok(out),
+                        Err(e) => {
+                            return Err(error_path::at(error_path::Segment::Index(out.len()), e));
+                        }
+                    }
+                }
+            }
+        }
+        map.next_value_seed(Ids)
     }
 }
 
@@ -491,9 +544,7 @@ pub(crate) trait LenientId: Sized {
 
 impl LenientId for Option<Str> {
     fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Self, Value>, A::Error> {
-        Ok(map
-            .next_value_seed(LenientSeed::<Id>(std::marker::PhantomData))?
-            .map(|id| id.map(|id| id.0)))
+        read_id(map)
     }
 }
 

@@ -25,6 +25,10 @@ pub enum Fault {
         /// A `Retry-After` header value (seconds or an HTTP date), if any.
         #[serde(default, rename = "retryAfter")]
         retry_after: Option<String>,
+        /// The JSON body to answer instead of meetergo's default one for the status (for answers such as a plan
+        /// limit's `{"code": "PLAN_LIMIT_REACHED", "feature": ...}` or a list of field `errors`).
+        #[serde(default)]
+        body: Option<serde_json::Value>,
         /// Handle the request first, then answer with the status.
         #[serde(default)]
         processed: bool,
@@ -66,6 +70,17 @@ impl Fault {
         Fault::Status {
             status,
             retry_after: None,
+            body: None,
+            processed: false,
+        }
+    }
+
+    /// Answers with `status` and this JSON body; nothing takes effect.
+    pub fn status_with_body(status: u16, body: serde_json::Value) -> Self {
+        Fault::Status {
+            status,
+            retry_after: None,
+            body: Some(body),
             processed: false,
         }
     }
@@ -75,6 +90,7 @@ impl Fault {
         Fault::Status {
             status: 429,
             retry_after: Some(retry_after.into()),
+            body: None,
             processed: false,
         }
     }
@@ -143,12 +159,20 @@ impl Fault {
             Fault::Status {
                 status,
                 retry_after,
+                body,
                 ..
             } => {
                 let code =
                     StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                let mut response =
-                    crate::api::error(code, code.canonical_reason().unwrap_or("Error"));
+                let mut response = match body {
+                    Some(body) => (
+                        code,
+                        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+                        body.to_string(),
+                    )
+                        .into_response(),
+                    None => crate::api::error(code, code.canonical_reason().unwrap_or("Error")),
+                };
                 if let Some(value) = retry_after
                     .as_deref()
                     .and_then(|v| header::HeaderValue::from_str(v).ok())

@@ -1,5 +1,6 @@
 //! Integration tests of meetergo-core: one binary, one module per area.
 
+mod error_contract;
 mod fixtures;
 mod http_client;
 mod hygiene;
