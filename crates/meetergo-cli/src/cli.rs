@@ -32,7 +32,7 @@ pub enum Command {
     /// POST a realistic sample delivery (or a file's bytes) to a URL and print the receiver's answer and latency.
     ///
     /// The samples follow meetergo's documented `booking_created` example; what meetergo does not document is
-    /// guessed, and marked so in the README ("What the samples guess"): the `cancel` object of `booking_cancelled`
+    /// guessed, and marked so in the README ("What the stand-in's samples guess"): the `cancel` object of `booking_cancelled`
     /// (taken from meetergo's appointment API), `originalStart` of `booking_rescheduled` (the name is a guess),
     /// every field of `new_employee` and `form_submission` but `formId` and `submittedAt`, and the `channel` values
     /// (`zoom`, `google`, `local`, ..., as meetergo's own tools spell them).

@@ -331,6 +331,17 @@ async fn usage_errors_exit_2() {
             "--repeat",
             "0",
         ][..],
+        &["trigger", "--to", "http://127.0.0.1:9/"][..],
+        &[
+            "trigger",
+            "booking_created",
+            "--body-file",
+            "x.json",
+            "--to",
+            "http://127.0.0.1:9/",
+        ][..],
+        &["replay", "log.jsonl"][..],
+        &["listen", "--log-secrets"][..],
         &["listen", "--port", "70000"][..],
         &["mock", "--port", "x"][..],
         &["tour", "--extra"][..],
@@ -341,8 +352,24 @@ async fn usage_errors_exit_2() {
     }
     let help = run(&["--help"], &[]).await;
     assert_exit(&help, 0);
-    for sub in ["webhooks", "trigger", "listen", "mock", "tour"] {
+    for sub in ["webhooks", "trigger", "listen", "replay", "mock", "tour"] {
         assert!(stdout(&help).contains(sub), "{sub}");
+    }
+    // What the samples guess is said where users meet them.
+    let trigger = run(&["trigger", "--help"], &[]).await;
+    assert_exit(&trigger, 0);
+    for guessed in [
+        "guessed",
+        "`cancel` object",
+        "originalStart",
+        "new_employee",
+        "`zoom`",
+    ] {
+        assert!(
+            stdout(&trigger).contains(guessed),
+            "{guessed}: {}",
+            stdout(&trigger)
+        );
     }
 }
 
