@@ -49,8 +49,10 @@ async function run(start, signal) {
   }
 }
 
+/** A webhook id as the API takes it: ids are strings (`webhook.id`); a safe integer (meetergo sends `"id": 1492`) too. */
 function id(value) {
-  if (typeof value !== 'string') throw new TypeError('id must be a string');
+  if (Number.isSafeInteger(value)) return String(value);
+  if (typeof value !== 'string') throw new TypeError('id must be a string or a safe integer');
   return value;
 }
 

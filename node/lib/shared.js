@@ -71,32 +71,8 @@ function createMeetergo(native) {
     ConnectionError,
   };
 
-  // Every field of the core's error report but `name`, `code`, `message` and `cause` (which the Error itself holds),
-  // under the report's own names.
-  const REPORT_FIELDS = [
-    'status',
-    'serverMessage',
-    'serverError',
-    'fieldErrors',
-    'serverCode',
-    'feature',
-    'method',
-    'requestPath',
-    'timeoutMs',
-    'attempts',
-    'body',
-    'retryAfterMs',
-    'outcomeUnknown',
-    'field',
-    'reason',
-    'kind',
-    'path',
-    'line',
-    'column',
-    'size',
-    'limit',
-    'offset',
-  ];
+  // The fields of a report that the Error itself holds; every other field is copied under its own name.
+  const ERROR_OWN = new Set(['name', 'code', 'message', 'cause']);
 
   /** The error class instance for a native failure; anything that is not a report is returned as it is. */
   function fromNative(error) {
@@ -114,8 +90,8 @@ function createMeetergo(native) {
     const Class = CLASSES[report.name] || MeetergoError;
     const made = new Class(report.message, report.cause ? { cause: new Error(report.cause) } : undefined);
     if (report.code) made.code = report.code;
-    for (const field of REPORT_FIELDS) {
-      if (report[field] !== undefined) made[field] = report[field];
+    for (const [field, value] of Object.entries(report)) {
+      if (!ERROR_OWN.has(field) && value !== undefined) made[field] = value;
     }
     return made;
   }
@@ -238,8 +214,9 @@ function createMeetergo(native) {
   }
 
   /**
-   * Turns the integers at `paths` into strings, as the core reads them (`"id": 1492` → `"1492"`). Integers beyond
-   * `Number.MAX_SAFE_INTEGER` were already rounded by `JSON.parse`; the idempotency key, computed by the core, is exact.
+   * Turns the integers at `paths` into strings, as the core reads them (`"id": 1492` → `"1492"`). An integer beyond
+   * `Number.MAX_SAFE_INTEGER` was already rounded by `JSON.parse` and stays a number (the idempotency key, computed by
+   * the core, is exact); a fraction is no id and stays a number, as in Rust and Python.
    */
   function stringifyIds(event, paths) {
     const visit = (holder, steps, at) => {
@@ -251,14 +228,14 @@ function createMeetergo(native) {
       const last = at === steps.length - 1;
       if (!list) {
         if (!last) visit(holder[key], steps, at + 1);
-        else if (typeof holder[key] === 'number') holder[key] = String(holder[key]);
+        else if (Number.isSafeInteger(holder[key])) holder[key] = String(holder[key]);
         return;
       }
       const items = holder[key];
       if (!Array.isArray(items)) return;
       for (let i = 0; i < items.length; i++) {
         if (!last) visit(items[i], steps, at + 1);
-        else if (typeof items[i] === 'number') items[i] = String(items[i]);
+        else if (Number.isSafeInteger(items[i])) items[i] = String(items[i]);
       }
     };
     for (const steps of paths) visit(event, steps, 0);

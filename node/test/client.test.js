@@ -71,7 +71,8 @@ async function crud(c, integers) {
   assert.equal(typeof hook.id, 'string');
   assert.ok(!Number.isNaN(Date.parse(hook.createdAt)), 'createdAt is an ISO string');
   assert.deepEqual(await c.webhooks.list(), [hook]);
-  const updated = await c.webhooks.update(hook.id, { eventTypes: new Set(['new_employee']) });
+  // An id kept as a number (as meetergo sent it) is taken too.
+  const updated = await c.webhooks.update(integers ? Number(hook.id) : hook.id, { eventTypes: new Set(['new_employee']) });
   assert.deepEqual(updated.eventTypes, ['new_employee']);
   assert.equal(updated.description, 'Production webhook', 'fields not given are unchanged');
   assert.equal(updated.id, hook.id);
@@ -82,6 +83,9 @@ async function crud(c, integers) {
   const gone = await c.webhooks.delete(hook.id).catch((e) => e);
   assert.ok(gone instanceof meetergo.NotFoundError);
   assert.equal(gone.requestPath, `/webhooks/${hook.id}`);
+  for (const bad of [1.5, Number.MAX_SAFE_INTEGER + 2, null]) {
+    await assert.rejects(c.webhooks.delete(bad), TypeError);
+  }
 }
 
 test('API error classes, codes, status and server message', async () => {
@@ -142,7 +146,7 @@ test('validation before sending', async () => {
   assert.throws(() => client({ timeoutMs: 0 }), (e) => e instanceof meetergo.ValidationError && e.field === 'timeoutMs');
   assert.throws(() => client({ timeoutMs: '5' }), TypeError);
   await assert.rejects(c.webhooks.create({ endpoint: 5, eventTypes: ['booking_created'] }), TypeError);
-  await assert.rejects(c.webhooks.update(5, {}), TypeError);
+  await assert.rejects(c.webhooks.update(5.5, {}), TypeError);
 });
 
 test('100 calls in parallel', async () => {

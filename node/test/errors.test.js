@@ -97,7 +97,11 @@ for (const scenario of SCENARIOS) {
     }
     const expect = scenario.expect;
     const contains = expect['~contains'] || {};
+    // Every field the scenario names is one this test knows, and the error has no field beyond them.
+    const known = new Set([...FIELDS, 'name', 'code', 'message', 'cause', '~contains']);
+    for (const key of [...Object.keys(expect), ...Object.keys(contains)]) assert.ok(known.has(key), key);
     assert.ok(error instanceof meetergo.MeetergoError, `${scenario.name}: ${error}`);
+    for (const key of Object.keys(error)) assert.ok(known.has(key), `unexpected field ${key}`);
     assert.ok(error instanceof meetergo[expect.name], expect.name);
     assert.equal(error.name, expect.name);
     assert.equal(error.code, expect.code);

@@ -63,18 +63,28 @@ class Webhooks:
 
     def update(
         self,
-        id: str,
+        id: str | int,
         *,
         endpoint: str | None = None,
         description: str | None = None,
         event_types: Iterable[str] | None = None,
     ) -> Webhook:
         """Changes a webhook; only the arguments given are sent, ``event_types`` replaces the whole list."""
-        return self._native.update(id, endpoint, description, _types(event_types))
+        return self._native.update(_id(id), endpoint, description, _types(event_types))
 
-    def delete(self, id: str) -> None:
+    def delete(self, id: str | int) -> None:
         """Deletes a webhook."""
-        self._native.delete(id)
+        self._native.delete(_id(id))
+
+
+def _id(value: str | int) -> str:
+    """A webhook id as the API takes it: ids are strings (``webhook.id``); an ``int`` kept from an answer where
+    meetergo sent ``"id": 1492`` is accepted too."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise TypeError(f"id must be a str or an int, not {type(value).__name__}")
+    return value
 
 
 class AsyncWebhooks:
@@ -95,18 +105,18 @@ class AsyncWebhooks:
 
     async def update(
         self,
-        id: str,
+        id: str | int,
         *,
         endpoint: str | None = None,
         description: str | None = None,
         event_types: Iterable[str] | None = None,
     ) -> Webhook:
         """Changes a webhook."""
-        return await self._native.update_async(id, endpoint, description, _types(event_types))
+        return await self._native.update_async(_id(id), endpoint, description, _types(event_types))
 
-    async def delete(self, id: str) -> None:
+    async def delete(self, id: str | int) -> None:
         """Deletes a webhook."""
-        await self._native.delete_async(id)
+        await self._native.delete_async(_id(id))
 
 
 class Client(_Options):

@@ -8,7 +8,7 @@ is ``False``).
 from __future__ import annotations
 
 import builtins
-from typing import Any, Callable
+from typing import Any
 
 
 class MeetergoError(Exception):
@@ -169,52 +169,23 @@ _CLASSES: dict[str, type[MeetergoError]] = {
 }
 
 
-def _seconds(ms: Any) -> float:
-    return float(ms) / 1000.0
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-_Converter = Callable[[Any], Any]
-
-#: The core's report fields (camelCase JSON) → attribute name and conversion. The single place that names them.
-REPORT_ATTRIBUTES: dict[str, tuple[str, _Converter]] = {
-    "status": ("status_code", _same),
-    "serverMessage": ("server_message", _same),
-    "serverError": ("server_error", _same),
-    "fieldErrors": ("field_errors", _same),
-    "serverCode": ("server_code", _same),
-    "feature": ("feature", _same),
-    "method": ("method", _same),
-    "requestPath": ("request_path", _same),
-    "timeoutMs": ("timeout", _seconds),
-    "attempts": ("attempts", _same),
-    "body": ("body", _same),
-    "retryAfterMs": ("retry_after", _seconds),
-    "outcomeUnknown": ("outcome_unknown", bool),
-    "field": ("field", _same),
-    "reason": ("reason", _same),
-    "kind": ("kind", _same),
-    "path": ("path", _same),
-    "line": ("line", _same),
-    "column": ("column", _same),
-    "size": ("size", _same),
-    "limit": ("limit", _same),
-    "offset": ("offset", _same),
-    "cause": ("cause", _same),
-}
+def _attribute(field: str) -> str:
+    """A report field's attribute: snake_case (``requestPath`` → ``request_path``), ``status`` → ``status_code``,
+    a ``...Ms`` duration in seconds without the suffix (``timeoutMs`` → ``timeout``)."""
+    if field == "status":
+        return "status_code"
+    field = field.removesuffix("Ms")
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in field)
 
 
 def _from_report(report: dict[str, Any]) -> MeetergoError:
     """The exception for one of the core's error reports (called by the native module)."""
     cls = _CLASSES.get(str(report.get("name")), MeetergoError)
     error = cls(str(report.get("message", "")))
-    for key, (attribute, convert) in REPORT_ATTRIBUTES.items():
-        value = report.get(key)
-        if value is not None:
-            setattr(error, attribute, convert(value))
+    for field, value in report.items():
+        if field in ("name", "code", "message") or value is None:
+            continue
+        setattr(error, _attribute(field), value / 1000 if field.endswith("Ms") else value)
     if report.get("status") is not None:
         message: str | list[str] | None = report.get("serverMessage")
         error.server_messages = [message] if isinstance(message, str) else list(message or [])

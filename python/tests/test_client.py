@@ -55,7 +55,10 @@ def test_create_list_update_delete(any_mock_url: str) -> None:
         assert hook.to_dict()["id"] == hook.id and isinstance(hook.company_id, str)
         assert isinstance(hook.created_at, datetime) and hook.created_at.tzinfo is not None
         assert c.webhooks.list() == [hook]
-        updated = c.webhooks.update(hook.id, event_types=[EventType.NEW_EMPLOYEE])
+        # An id kept as an int (as meetergo sent it) is taken too.
+        updated = c.webhooks.update(
+            int(hook.id) if numeric else hook.id, event_types=[EventType.NEW_EMPLOYEE]
+        )
         assert updated.event_types == ["new_employee"] and updated.description == "Production webhook"
         assert updated.id == hook.id
         c.webhooks.delete(hook.id)  # returns None
@@ -63,6 +66,10 @@ def test_create_list_update_delete(any_mock_url: str) -> None:
         with pytest.raises(meetergo.NotFoundError) as gone:
             c.webhooks.delete(hook.id)
         assert gone.value.request_path == f"/webhooks/{hook.id}"
+        with pytest.raises(TypeError):
+            c.webhooks.delete(1.5)  # type: ignore[arg-type]
+        with pytest.raises(TypeError):
+            c.webhooks.delete(True)  # a bool is not an id
         assert "Webhook(" in repr(hook) and hook.to_dict()["eventTypes"] == [
             "booking_created",
             "booking_cancelled",

@@ -351,8 +351,8 @@ macro_rules! event_common {
             }
             /// The event's id, when it has one.
             #[getter]
-            fn event_id(&self) -> Option<&str> {
-                self.event.id()
+            fn event_id(&self) -> Option<String> {
+                self.event.id().map(std::borrow::Cow::into_owned)
             }
             /// The body as a `dict` (it holds the booking `secret`: do not log it).
             #[getter]
@@ -385,7 +385,7 @@ macro_rules! event_common {
             /// `BookingCreated(event_id='appt-1', idempotency_key='booking_created:appt-1:...')`; never the secret.
             fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
                 let id = match self.event.id() {
-                    Some(id) => format!("event_id={}, ", PyString::new(py, id).repr()?),
+                    Some(id) => format!("event_id={}, ", PyString::new(py, &id).repr()?),
                     None => String::new(),
                 };
                 Ok(format!(

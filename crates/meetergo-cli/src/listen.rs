@@ -32,7 +32,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use chrono::{DateTime, SecondsFormat, Utc};
-use meetergo_core::{Deduplicator, Event, EventData, PayloadError};
+use meetergo_core::{Deduplicator, Event, EventData, LogBody, PayloadError};
 use serde_json::{Map, Value, json};
 use tokio::sync::{mpsc, oneshot};
 use url::Url;
@@ -131,7 +131,7 @@ impl EventSummary {
                 None => (None, None),
             },
         };
-        let id = event.id().map(str::to_owned);
+        let id = event.id().map(std::borrow::Cow::into_owned);
         Self {
             webhook_type: event.webhook_type().as_str().to_owned(),
             id,
@@ -203,9 +203,11 @@ impl Delivery {
     ///   booking `secret`, tokens) are masked in place, byte for byte (`*` for each byte of a string, `9` for each
     ///   character of a number), so the length, the layout and the positions stay those meetergo sent; `masked`
     ///   lists the paths that were masked. With `keep_secrets` nothing is masked.
-    /// - `bodyBase64`: the bytes, when they are not UTF-8.
+    /// - `bodyBase64`: the bytes (masked the same way), when they are not UTF-8.
     /// - `withheld: true` and no body: a body that is not JSON (so its secrets cannot be found) but mentions a
     ///   secret-looking word, unless `keep_secrets`.
+    ///
+    /// The rule is the core's [`meetergo_core::log_body`].
     ///
     /// Then the outcome: `webhookType`, `idempotencyKey` and `duplicate`, or `error`. A record without `masked` or
     /// `withheld` holds the exact bytes: `meetergo replay` sends them again.
@@ -217,23 +219,28 @@ impl Delivery {
             "path": self.path,
             "headers": self.headers,
             "bytes": self.body.len(),
-            "sha256": sha256_hex(&self.body),
+            "sha256": meetergo_core::sha256_hex(&self.body),
         });
         if let Value::Object(m) = &mut record {
-            match logged_body(&self.body, keep_secrets) {
-                LoggedBody::Text(text) => {
-                    m.insert("body".into(), Value::String(text));
+            match meetergo_core::log_body(&self.body, keep_secrets) {
+                LogBody::Kept(kept) => {
+                    match kept.as_text() {
+                        Some(text) => m.insert("body".into(), Value::String(text.to_owned())),
+                        None => m.insert(
+                            "bodyBase64".into(),
+                            Value::String(
+                                base64::engine::general_purpose::STANDARD.encode(&kept.bytes),
+                            ),
+                        ),
+                    };
+                    if !kept.masked.is_empty() {
+                        m.insert("masked".into(), json!(kept.masked));
+                    }
                 }
-                LoggedBody::Masked(masked) => {
-                    m.insert("body".into(), Value::String(masked.text));
-                    m.insert("masked".into(), json!(masked.masked));
-                }
-                LoggedBody::Bytes(base64) => {
-                    m.insert("bodyBase64".into(), Value::String(base64));
-                }
-                LoggedBody::Withheld => {
+                LogBody::Withheld => {
                     m.insert("withheld".into(), Value::Bool(true));
                 }
+                _ => {}
             }
             match &self.parsed {
                 Ok(e) => {
@@ -248,50 +255,6 @@ impl Delivery {
         }
         record
     }
-}
-
-/// How a body is written to the log.
-enum LoggedBody {
-    /// UTF-8, exactly as received.
-    Text(String),
-    /// UTF-8 JSON with its secrets masked in place.
-    Masked(meetergo_core::MaskedBody),
-    /// Not UTF-8: the bytes, in base64.
-    Bytes(String),
-    /// Not JSON and it may hold a secret.
-    Withheld,
-}
-
-fn logged_body(body: &[u8], keep_secrets: bool) -> LoggedBody {
-    let Ok(text) = std::str::from_utf8(body) else {
-        if keep_secrets || !mentions_secret(body) {
-            return LoggedBody::Bytes(base64::engine::general_purpose::STANDARD.encode(body));
-        }
-        return LoggedBody::Withheld;
-    };
-    if keep_secrets {
-        return LoggedBody::Text(text.to_owned());
-    }
-    match meetergo_core::mask_secrets(text) {
-        Some(masked) if masked.masked.is_empty() => LoggedBody::Text(text.to_owned()),
-        Some(masked) => LoggedBody::Masked(masked),
-        None if mentions_secret(body) => LoggedBody::Withheld,
-        None => LoggedBody::Text(text.to_owned()),
-    }
-}
-
-/// `true` when a body that is not JSON mentions a secret-looking word: the core's `redact_body` withholds it.
-fn mentions_secret(body: &[u8]) -> bool {
-    meetergo_core::redact_body(body).starts_with("[withheld")
-}
-
-/// The SHA-256 of `bytes`, in lower-case hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest as _;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// What the listener reports.
@@ -369,15 +332,9 @@ impl Listener {
     /// Opens the log file, binds, and starts serving in the background (needs a tokio runtime).
     pub async fn start(options: ListenOptions) -> Result<Listener, CliError> {
         let log = match &options.log {
-            Some(path) => Some(Mutex::new(
-                OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(path)
-                    .map_err(|e| {
-                        CliError::msg(format!("cannot open the log file {}: {e}", path.display()))
-                    })?,
-            )),
+            Some(path) => Some(Mutex::new(log_file_options().open(path).map_err(|e| {
+                CliError::msg(format!("cannot open the log file {}: {e}", path.display()))
+            })?)),
             None => None,
         };
         let forward = match options.forward_to {
@@ -467,6 +424,16 @@ impl Drop for Listener {
             let _ = stop.send(());
         }
     }
+}
+
+/// The log is created readable by its owner only: it holds personal data (attendees' e-mail addresses), and with
+/// `--log-secrets` credentials.
+fn log_file_options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
 }
 
 /// `true` for headers that carry credentials or signatures (the core's rule for secret-looking names, plus the
@@ -597,7 +564,10 @@ pub async fn run_cli(args: ListenArgs) -> Result<(), CliError> {
     let mut listener = Listener::start(options).await?;
     say!("listening on {}", listener.url());
     if let Some(url) = &args.forward_to {
-        say!("forwarding each body to {}", clean(url.as_str()));
+        say!(
+            "forwarding each body to {}",
+            clean(&meetergo_core::redact_url(url.as_str()))
+        );
     }
     if let Some(path) = &args.log {
         let path = clean(&path.display().to_string());

@@ -12,7 +12,6 @@ use serde_json::Value;
 
 use crate::CliError;
 use crate::cli::ReplayArgs;
-use crate::listen::sha256_hex;
 use crate::table::clean;
 use crate::trigger::{delivery_client, post_as};
 
@@ -27,8 +26,8 @@ pub struct Logged {
     pub content_type: String,
     /// The body to send, or why there is none.
     pub body: Result<Vec<u8>, String>,
-    /// `true` when the body is the one received (not masked, and its SHA-256 matches).
-    pub exact: bool,
+    /// Why the body is not the one received, when it is not: `secrets masked`, or its SHA-256 does not match.
+    pub differs: Option<String>,
 }
 
 /// Reads every record of a log written by `meetergo listen --log`. A line that is not such a record fails with its
@@ -79,10 +78,18 @@ fn logged(record: &Value) -> Option<Logged> {
         .get("masked")
         .and_then(Value::as_array)
         .is_some_and(|m| !m.is_empty());
-    let exact = !masked
-        && body.as_ref().is_ok_and(|b| {
-            record.get("sha256").and_then(Value::as_str) == Some(sha256_hex(b).as_str())
-        });
+    let logged_digest = record.get("sha256").and_then(Value::as_str);
+    let differs = match &body {
+        Err(_) => None,
+        Ok(_) if masked => Some("secrets masked, not the bytes received".to_owned()),
+        Ok(b) => match logged_digest {
+            Some(d) if d == meetergo_core::sha256_hex(b) => None,
+            Some(_) => {
+                Some("its SHA-256 differs from the one logged: not the bytes received".to_owned())
+            }
+            None => Some("no SHA-256 logged: the bytes received, unverified".to_owned()),
+        },
+    };
     Some(Logged {
         seq,
         path: record.get("path")?.as_str()?.to_owned(),
@@ -93,7 +100,7 @@ fn logged(record: &Value) -> Option<Logged> {
             .unwrap_or("application/json")
             .to_owned(),
         body,
-        exact,
+        differs,
     })
 }
 
@@ -124,11 +131,7 @@ pub async fn run(args: ReplayArgs) -> Result<(), CliError> {
                 continue;
             }
         };
-        let note = if record.exact {
-            "the bytes received"
-        } else {
-            "secrets masked, not the bytes received"
-        };
+        let note = record.differs.as_deref().unwrap_or("the bytes received");
         let attempt = post_as(
             &client,
             &args.to,
@@ -145,7 +148,7 @@ pub async fn run(args: ReplayArgs) -> Result<(), CliError> {
             "#{} ({} bytes to {}, logged on {}; {note}): {}",
             record.seq,
             body.len(),
-            clean(args.to.as_str()),
+            clean(&meetergo_core::redact_url(args.to.as_str())),
             clean(&record.path),
             attempt.outcome()
         );

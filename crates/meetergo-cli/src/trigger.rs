@@ -164,7 +164,7 @@ pub async fn run(args: TriggerArgs) -> Result<(), CliError> {
     say!(
         "sending {what} ({} bytes) to {} {}",
         body.len(),
-        table::clean(args.to.as_str()),
+        table::clean(&meetergo_core::redact_url(args.to.as_str())),
         if args.repeat > 1 {
             format!("{} times (same body)", args.repeat)
         } else {
@@ -183,7 +183,7 @@ pub async fn run(args: TriggerArgs) -> Result<(), CliError> {
         return Err(CliError::msg(format!(
             "{failed} of {} deliveries to {} failed (no answer, or not 2xx)",
             args.repeat,
-            table::clean(args.to.as_str())
+            table::clean(&meetergo_core::redact_url(args.to.as_str()))
         )));
     }
     if event_type.is_some_and(|t| EventType::from(t).is_unknown()) {

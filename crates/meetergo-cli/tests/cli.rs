@@ -1297,7 +1297,7 @@ async fn listen_logs_the_exact_bytes_and_replay_sends_them_again() {
     let masked_url = masked.url("listening on ").await;
     let secret_text = dir.join("secret.txt");
     std::fs::write(&secret_text, "not json, but token=abc123").unwrap();
-    for file in [&files[0], &secret_text] {
+    for file in [&files[0], &files[1], &secret_text] {
         let o = run(
             &[
                 "trigger",
@@ -1311,12 +1311,18 @@ async fn listen_logs_the_exact_bytes_and_replay_sends_them_again() {
         .await;
         assert_exit(&o, 0);
     }
-    masked.until("#2 ").await;
+    masked.until("#3 ").await;
     let text = std::fs::read_to_string(&masked_log).unwrap();
     assert!(
         !text.contains("sec_live_") && !text.contains("abc123"),
         "{text}"
     );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&masked_log).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "the log is private: {mode:o}");
+    }
     let records = log_records(&masked_log);
     let original = std::fs::read_to_string(&files[0]).unwrap();
     let body = records[0]["body"].as_str().unwrap();
@@ -1327,7 +1333,19 @@ async fn listen_logs_the_exact_bytes_and_replay_sends_them_again() {
         original.replace("sec_live_Zq8XbT4mW2pR9vK1nY6s", ""),
         "only the secret changed"
     );
-    assert_eq!(records[1]["withheld"], true);
+    // Not UTF-8: kept as base64, its secret masked all the same.
+    let latin1 = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(records[1]["bodyBase64"].as_str().unwrap())
+            .unwrap()
+    };
+    let original = std::fs::read(&files[1]).unwrap();
+    assert_eq!(latin1.len(), original.len());
+    assert!(!String::from_utf8_lossy(&latin1).contains("sec_utf8_"));
+    assert!(String::from_utf8_lossy(&original).contains("sec_utf8_"));
+    assert_eq!(records[1]["masked"], serde_json::json!(["secret"]));
+    assert_eq!(records[2]["withheld"], true);
     let o = run(
         &["replay", masked_log.to_str().unwrap(), "--to", &second_url],
         &[],
@@ -1340,7 +1358,7 @@ async fn listen_logs_the_exact_bytes_and_replay_sends_them_again() {
         stdout(&o)
     );
     assert!(
-        stdout(&o).contains("#2: not replayed: its body was withheld"),
+        stdout(&o).contains("#3: not replayed: its body was withheld"),
         "{}",
         stdout(&o)
     );

@@ -13,6 +13,7 @@
 //! # Ok::<(), meetergo_core::PayloadError>(())
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
@@ -471,10 +472,11 @@ impl Event {
     }
 
     /// The event's own id, when it has one: the appointment's for bookings, the user's for `new_employee`, the
-    /// submission's (else the form's) for `form_submission`, `id` (else `formId`) for other types.
-    pub fn id(&self) -> Option<&str> {
-        fn non_empty(s: Option<&str>) -> Option<&str> {
-            s.filter(|s| !s.is_empty())
+    /// submission's (else the form's) for `form_submission`, `id` (else `formId`) for other types, where a number
+    /// is written out as sent (`7`).
+    pub fn id(&self) -> Option<Cow<'_, str>> {
+        fn non_empty(s: Option<&str>) -> Option<Cow<'_, str>> {
+            s.filter(|s| !s.is_empty()).map(Cow::Borrowed)
         }
         match &self.data {
             EventData::BookingCreated(b)
@@ -484,12 +486,9 @@ impl Event {
             EventData::FormSubmission(f) => {
                 non_empty(f.id.as_deref()).or(non_empty(f.form_id.as_deref()))
             }
-            EventData::Unknown(u) => non_empty(
-                u.body
-                    .get("id")
-                    .and_then(Value::as_str)
-                    .or_else(|| u.body.get("formId").and_then(Value::as_str)),
-            ),
+            EventData::Unknown(u) => idempotency::scalar(&u.body, "id")
+                .or_else(|| idempotency::scalar(&u.body, "formId"))
+                .map(Cow::Owned),
         }
     }
 

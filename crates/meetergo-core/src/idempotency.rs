@@ -84,7 +84,7 @@ fn non_empty(s: Option<&Str>) -> Option<String> {
 }
 
 /// A scalar of an unmodelled body as a key part (strings and numbers only).
-fn scalar(body: &Map<String, Value>, key: &str) -> Option<String> {
+pub(crate) fn scalar(body: &Map<String, Value>, key: &str) -> Option<String> {
     match body.get(key)? {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -119,7 +119,7 @@ pub(crate) fn key_for(event: &Event) -> String {
             // Unreachable for a body that parsed; hashing the bytes keeps keys distinct all the same.
             Err(_) => format!(
                 "{kind}#raw-sha256:{}",
-                hex(&Sha256::digest(event.raw_json().as_bytes()))
+                sha256_hex(event.raw_json().as_bytes())
             ),
         },
     }
@@ -131,6 +131,11 @@ pub fn canonical_digest(value: &Value) -> String {
     let mut canonical = String::new();
     write_canonical(value, &mut canonical);
     hex(&Sha256::digest(canonical.as_bytes()))
+}
+
+/// SHA-256 of `bytes` in lower-case hex (what `meetergo listen --log` records of each body as received).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 /// Lower-case hex of bytes.

@@ -94,10 +94,11 @@ pub use event::{
     Host, MeetingInfo, MeetingType, MeetingTypeInfo, NewEmployee, ParseOptions, UnknownEvent,
 };
 pub use event_type::EventType;
-pub use idempotency::canonical_digest;
+pub use idempotency::{canonical_digest, sha256_hex};
 pub use models::{MAX_WEBHOOKS_PER_COMPANY, NewWebhook, Webhook, WebhookPatch};
 pub use secret::{
-    MaskedBody, Secret, is_secret_key, mask_secrets, redact_body, redact_json, redact_url,
+    LogBody, MaskedBody, Secret, is_secret_key, log_body, mask_secrets, redact_body, redact_json,
+    redact_url,
 };
 pub use sync::{SyncAction, plan_sync, validate_desired};
 pub use text::Str;

@@ -120,19 +120,7 @@ pub fn redact_body(body: &[u8]) -> String {
     if let Ok(value) = serde_json::from_str::<Value>(json) {
         return redact_json(&value).to_string();
     }
-    let lower = json.to_ascii_lowercase();
-    let risky = [
-        "secret",
-        "token",
-        "passw",
-        "apikey",
-        "api_key",
-        "api-key",
-        "authorization",
-        "signature",
-        "bearer",
-    ];
-    if risky.iter().any(|word| lower.contains(word)) {
+    if mentions_secret(json) {
         format!(
             "[withheld: {} bytes, not JSON, may hold a secret]",
             body.len()
@@ -142,54 +130,116 @@ pub fn redact_body(body: &[u8]) -> String {
     }
 }
 
-/// A JSON body with its secrets masked where they stand (see [`mask_secrets`]).
+/// A body with its secrets masked where they stand (see [`mask_secrets`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MaskedBody {
-    /// The text as given, byte for byte, except inside masked values: every byte of a masked string's content is
-    /// `*`, every character of a masked number `9`. Same length, same layout, still the same JSON structure.
-    pub text: String,
-    /// The wire paths of the masked values (`secret`, `attendees[0].accessToken`), in the order of the text (a
-    /// secret-looking key whose value holds nothing to mask, such as `null`, is not listed).
+    /// The bytes as given, except inside masked values: every byte of a masked string's content is `*`, every
+    /// character of a masked number `9`. Same length, same layout, still the same JSON structure.
+    pub bytes: Vec<u8>,
+    /// The wire paths of the masked values (`secret`, `attendees[0].accessToken`), in the order of the body (a
+    /// secret-looking key whose value holds nothing to mask, such as `null` or `""`, is not listed).
     pub masked: Vec<String>,
 }
 
+impl MaskedBody {
+    /// The bytes as text, when they are UTF-8.
+    pub fn as_text(&self) -> Option<&str> {
+        std::str::from_utf8(&self.bytes).ok()
+    }
+}
+
 /// Masks the value of every secret-looking key ([`is_secret_key`]), at any depth, *in place*: unlike
-/// [`redact_body`], nothing else of the text changes (key order, whitespace, escapes, the length), so a logged
-/// delivery keeps the shape and size meetergo sent and the positions of any parse error. `None` when the text (a
-/// UTF-8 byte-order mark allowed) is not JSON, or nests deeper than 128 levels (the parser's limit).
+/// [`redact_body`], nothing else of the body changes (key order, whitespace, escapes, the length, bytes that are not
+/// UTF-8), so a logged delivery keeps the shape and size meetergo sent and the positions of any parse error. `None`
+/// when the body (a UTF-8 byte-order mark allowed; bytes that are not UTF-8 read as U+FFFD) is not JSON, or nests
+/// deeper than 128 levels (the parser's limit).
 ///
 /// ```
-/// let body = "{\"id\": \"a\",  \"secret\":\"s3cr3t\", \"pin\": 1234}";
+/// let body = b"{\"id\": \"a\",  \"secret\":\"s3cr3t\", \"pin\": 1234}";
 /// let masked = meetergo_core::mask_secrets(body).unwrap();
-/// assert_eq!(masked.text, "{\"id\": \"a\",  \"secret\":\"******\", \"pin\": 9999}");
+/// assert_eq!(masked.as_text(), Some("{\"id\": \"a\",  \"secret\":\"******\", \"pin\": 9999}"));
 /// assert_eq!(masked.masked, ["secret", "pin"]);
 /// ```
-pub fn mask_secrets(text: &str) -> Option<MaskedBody> {
-    let json = text.strip_prefix('\u{feff}').unwrap_or(text);
-    serde_json::from_str::<serde::de::IgnoredAny>(json).ok()?;
+pub fn mask_secrets(body: &[u8]) -> Option<MaskedBody> {
+    let json = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);
+    // Bytes that are not UTF-8 can only stand inside the strings of a JSON body: read as U+FFFD, the structure is
+    // the same.
+    serde_json::from_str::<serde::de::IgnoredAny>(&String::from_utf8_lossy(json)).ok()?;
     let mut scan = Masker {
-        bytes: json.as_bytes(),
+        bytes: json,
         at: 0,
-        out: json.as_bytes().to_vec(),
+        out: body.to_vec(),
+        offset: body.len() - json.len(),
         masked: Vec::new(),
         filled: 0,
     };
     if !scan.value(&mut String::new(), false, 0) {
         return None;
     }
-    let body = String::from_utf8(scan.out).ok()?;
     Some(MaskedBody {
-        text: format!("{}{body}", &text[..text.len() - json.len()]),
+        bytes: scan.out,
         masked: scan.masked,
     })
+}
+
+/// A delivery body as a log keeps it (see [`log_body`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LogBody {
+    /// The body as received, with the values of secret-looking keys masked in place unless secrets are kept
+    /// ([`MaskedBody::masked`] names them).
+    Kept(MaskedBody),
+    /// Not JSON (so its secrets cannot be found) and it mentions a secret-looking word: not to be logged.
+    Withheld,
+}
+
+/// What a log may keep of a delivery body: the bytes as received with their secrets masked in place
+/// ([`mask_secrets`]), or, with `keep_secrets`, the bytes as received. A body that is not JSON is kept as it is,
+/// unless it mentions a secret-looking word (then [`LogBody::Withheld`]).
+pub fn log_body(body: &[u8], keep_secrets: bool) -> LogBody {
+    let unmasked = || {
+        LogBody::Kept(MaskedBody {
+            bytes: body.to_vec(),
+            masked: Vec::new(),
+        })
+    };
+    if keep_secrets {
+        return unmasked();
+    }
+    match mask_secrets(body) {
+        Some(masked) => LogBody::Kept(masked),
+        None if mentions_secret(&String::from_utf8_lossy(body)) => LogBody::Withheld,
+        None => unmasked(),
+    }
+}
+
+/// `true` when a text mentions a secret-looking word (`secret`, `token`, `password`, `bearer`, ...).
+fn mentions_secret(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    [
+        "secret",
+        "token",
+        "passw",
+        "apikey",
+        "api_key",
+        "api-key",
+        "authorization",
+        "signature",
+        "bearer",
+    ]
+    .iter()
+    .any(|word| lower.contains(word))
 }
 
 /// Walks a text known to be JSON.
 struct Masker<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// The whole body, masks applied.
     out: Vec<u8>,
+    /// Where `bytes` starts in `out` (after a byte-order mark).
+    offset: usize,
     masked: Vec<String>,
     /// How many values were masked so far.
     filled: usize,
@@ -222,7 +272,9 @@ impl Masker<'_> {
     }
 
     fn fill(&mut self, from: usize, to: usize, with: u8) {
-        if let Some(range) = self.out.get_mut(from..to) {
+        if from < to
+            && let Some(range) = self.out.get_mut(from + self.offset..to + self.offset)
+        {
             range.fill(with);
             self.filled += 1;
         }
@@ -245,12 +297,10 @@ impl Masker<'_> {
                         return true;
                     }
                     let (from, to) = self.string();
-                    let raw =
-                        std::str::from_utf8(&self.bytes[from - 1..=to.min(self.bytes.len() - 1)]);
-                    let key: String = raw
-                        .ok()
-                        .and_then(|raw| serde_json::from_str(raw).ok())
-                        .unwrap_or_default();
+                    let raw = String::from_utf8_lossy(
+                        &self.bytes[from - 1..=to.min(self.bytes.len() - 1)],
+                    );
+                    let key: String = serde_json::from_str(&raw).unwrap_or_default();
                     self.skip_space();
                     self.at += 1; // `:`
                     let len = path.len();

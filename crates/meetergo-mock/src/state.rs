@@ -239,5 +239,6 @@ impl State {
             .store(self.config.numeric_ids, Ordering::Relaxed);
         self.allow_local_endpoints
             .store(self.config.allow_local_endpoints, Ordering::Relaxed);
+        self.next_number.store(FIRST_NUMERIC_ID, Ordering::Relaxed);
     }
 }

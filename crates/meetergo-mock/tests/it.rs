@@ -756,6 +756,8 @@ async fn numeric_ids_are_json_integers_and_work_in_paths() {
     assert_eq!(raw(&mock, "POST", "/_mock/reset", &[], "").await.0, 204);
     let (_, settings) = raw(&mock, "GET", "/_mock/settings", &[], "").await;
     assert_eq!(settings["numericIds"], json!(true));
+    let (_, again) = raw(&mock, "POST", "/webhooks", &headers, body).await;
+    assert_eq!(again["id"], json!(1492), "a reset starts the ids again");
 }
 
 #[tokio::test]

@@ -333,33 +333,33 @@ fn webhook_debug_masks_credentials_in_the_endpoint() {
     );
 }
 
-/// `mask_secrets` keeps every byte of a body but the secrets: for each fixture that is JSON, the masked text has the
-/// same length, still parses, equals the body everywhere but at the masked paths, and holds none of its secrets.
+/// `mask_secrets` keeps every byte of a body but the secrets: for each fixture that is JSON (bytes that are not UTF-8
+/// included), the masked body has the same length, still parses, equals the body everywhere but at the masked paths,
+/// and holds none of its secrets.
 #[test]
 fn secrets_masked_in_place_keep_everything_else() {
-    use crate::fixtures::lookup;
+    use crate::fixtures::{Seg, lookup, segments};
     let mut masked_some = 0;
     for case in cases() {
         let bytes = body(case);
-        let Ok(text) = std::str::from_utf8(&bytes) else {
-            continue;
-        };
+        let text = String::from_utf8_lossy(&bytes);
         let parsed = serde_json::from_str::<Value>(text.trim_start_matches('\u{feff}'));
-        let masked = meetergo_core::mask_secrets(text);
+        let masked = meetergo_core::mask_secrets(&bytes);
         assert_eq!(parsed.is_ok(), masked.is_some(), "case {}", case.name);
         let (Ok(before), Some(masked)) = (parsed, masked) else {
             continue;
         };
-        assert_eq!(masked.text.len(), text.len(), "case {}", case.name);
+        assert_eq!(masked.bytes.len(), bytes.len(), "case {}", case.name);
+        let masked_text = String::from_utf8_lossy(&masked.bytes);
         for secret in secrets_in_text(&bytes) {
             assert!(
-                !masked.text.contains(&secret),
+                !masked_text.contains(&secret),
                 "case {}: {secret}",
                 case.name
             );
         }
         let mut after: Value =
-            serde_json::from_str(masked.text.trim_start_matches('\u{feff}')).unwrap();
+            serde_json::from_str(masked_text.trim_start_matches('\u{feff}')).unwrap();
         for path in &masked.masked {
             let (original, now) = (
                 lookup(&before, path).unwrap(),
@@ -367,13 +367,10 @@ fn secrets_masked_in_place_keep_everything_else() {
             );
             assert_ne!(original, now, "case {}: {path}", case.name);
             // Put the original back: then nothing else may differ.
-            let target =
-                crate::fixtures::segments(path)
-                    .iter()
-                    .fold(&mut after, |v, seg| match seg {
-                        crate::fixtures::Seg::Key(k) => &mut v[k.as_str()],
-                        crate::fixtures::Seg::Index(i) => &mut v[*i],
-                    });
+            let target = segments(path).iter().fold(&mut after, |v, seg| match seg {
+                Seg::Key(k) => &mut v[k.as_str()],
+                Seg::Index(i) => &mut v[*i],
+            });
             *target = original.clone();
         }
         assert_eq!(after, before, "case {}", case.name);
@@ -381,13 +378,65 @@ fn secrets_masked_in_place_keep_everything_else() {
     }
     assert!(masked_some >= 20, "only {masked_some} bodies had a secret");
 
-    let tricky = "\u{feff}{ \"a\" : [ {\"client_secret\" : \"x\\\"y\\u00e9\" , \"n\":1},\n\"keep\" ],\"apiKey\":{\"inner\":[-1.5e3,\"z\",true]},\"token\":null}";
-    let masked = meetergo_core::mask_secrets(tricky).unwrap();
+    let tricky = "\u{feff}{ \"a\" : [ {\"client_secret\" : \"x\\\"y\\u00e9\" , \"n\":1},\n\"keep\" ],\"apiKey\":{\"inner\":[-1.5e3,\"z\",true]},\"token\":null,\"pin\":\"\"}";
+    let masked = meetergo_core::mask_secrets(tricky.as_bytes()).unwrap();
     assert_eq!(
-        masked.text,
-        "\u{feff}{ \"a\" : [ {\"client_secret\" : \"**********\" , \"n\":1},\n\"keep\" ],\"apiKey\":{\"inner\":[999999,\"*\",true]},\"token\":null}"
+        masked.as_text(),
+        Some(
+            "\u{feff}{ \"a\" : [ {\"client_secret\" : \"**********\" , \"n\":1},\n\"keep\" ],\"apiKey\":{\"inner\":[999999,\"*\",true]},\"token\":null,\"pin\":\"\"}"
+        )
     );
-    assert_eq!(masked.masked, ["a[0].client_secret", "apiKey"]);
-    assert!(meetergo_core::mask_secrets("{\"secret\":").is_none());
-    assert!(meetergo_core::mask_secrets("").is_none());
+    assert_eq!(
+        masked.masked,
+        ["a[0].client_secret", "apiKey"],
+        "null and \"\" hold nothing to mask"
+    );
+    assert!(meetergo_core::mask_secrets(b"{\"secret\":").is_none());
+    assert!(meetergo_core::mask_secrets(b"").is_none());
+
+    // Bytes that are not UTF-8 stay as they are, and the secret next to them is masked.
+    let latin1 = b"{\"name\":\"J\xfcrgen\",\"secret\":\"sec_\xff_x\"}";
+    let masked = meetergo_core::mask_secrets(latin1).unwrap();
+    assert_eq!(
+        masked.bytes,
+        b"{\"name\":\"J\xfcrgen\",\"secret\":\"*******\"}"
+    );
+    assert!(masked.as_text().is_none());
+}
+
+/// What a log keeps of a body: the bytes with their secrets masked (JSON, UTF-8 or not), the bytes of a body that is
+/// not JSON, nothing of one that is not JSON and names a secret; the bytes as received with `keep_secrets`.
+#[test]
+fn log_bodies_never_hold_a_secret_unless_asked() {
+    use meetergo_core::{LogBody, log_body};
+    let mut withheld = 0;
+    for case in cases() {
+        let bytes = body(case);
+        let secrets = secrets_in_text(&bytes);
+        match log_body(&bytes, false) {
+            LogBody::Kept(kept) => {
+                let text = String::from_utf8_lossy(&kept.bytes);
+                for secret in &secrets {
+                    assert!(
+                        !text.contains(secret.as_str()),
+                        "case {}: {secret}",
+                        case.name
+                    );
+                }
+                assert_eq!(kept.bytes.len(), bytes.len(), "case {}", case.name);
+            }
+            LogBody::Withheld => withheld += 1,
+            other => panic!("{other:?}"),
+        }
+        match log_body(&bytes, true) {
+            LogBody::Kept(kept) => assert!(kept.bytes == bytes && kept.masked.is_empty()),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(withheld >= 1, "the truncated bodies name a secret");
+    assert_eq!(
+        log_body(b"not json at all", false),
+        log_body(b"not json at all", true)
+    );
+    assert_eq!(log_body(b"not json, token=abc", false), LogBody::Withheld);
 }

@@ -158,7 +158,12 @@ fn odd_response_fields_do_not_fail_a_list() {
 #[test]
 fn every_event_kind_names_its_id() {
     use meetergo_core::Event;
-    let id = |body: &str| Event::from_json_str(body).unwrap().id().map(str::to_owned);
+    let id = |body: &str| {
+        Event::from_json_str(body)
+            .unwrap()
+            .id()
+            .map(std::borrow::Cow::into_owned)
+    };
     let booking = r#"{"webhookType":"booking_cancelled","id":"appt-1","start":"2024-01-15T09:00:00Z","end":"2024-01-15T09:30:00Z"}"#;
     assert_eq!(id(booking).as_deref(), Some("appt-1"));
     assert_eq!(
@@ -178,11 +183,20 @@ fn every_event_kind_names_its_id() {
         Some("r")
     );
     assert_eq!(
-        id(r#"{"webhookType":"review_published","id":7}"#),
+        id(r#"{"webhookType":"review_published","id":true}"#),
         None,
-        "only string ids"
+        "only strings and numbers are ids"
     );
     assert_eq!(id(r#"{"webhookType":"new_employee","id":""}"#), None);
+    // Ids sent as integers, in modelled and unknown events alike.
+    assert_eq!(
+        id(r#"{"webhookType":"new_employee","id":88}"#).as_deref(),
+        Some("88")
+    );
+    assert_eq!(
+        id(r#"{"webhookType":"review_published","id":7}"#).as_deref(),
+        Some("7")
+    );
 }
 
 #[test]

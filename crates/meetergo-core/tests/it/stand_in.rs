@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use meetergo_core::{Client, Error, EventType, NewWebhook, WebhookPatch};
+use meetergo_core::{Client, EventType, NewWebhook, WebhookPatch};
 use meetergo_mock::{Fault, MockConfig, MockServer};
 
 const TOKEN: &str = "rgo-core-stand-in-test";
@@ -174,7 +174,9 @@ async fn processed_faults_on_safe_requests_are_retried_through() {
     client.webhooks().delete(&created.id).await.unwrap();
     assert!(client.webhooks().list().await.unwrap().is_empty());
 
-    let e = client.webhooks().create(hook(2)).await;
-    assert!(e.is_ok(), "the stand-in is healthy again: {e:?}");
-    assert!(!matches!(e, Err(Error::Timeout { .. })));
+    let created = client.webhooks().create(hook(2)).await;
+    assert!(
+        created.is_ok(),
+        "the stand-in is healthy again: {created:?}"
+    );
 }
