@@ -7,7 +7,9 @@ import os
 import pathlib
 import re
 import subprocess
-from collections.abc import Iterator
+import urllib.request
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -68,3 +70,20 @@ def _stand_in(*flags: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def _inject(url: str, fault: dict[str, Any]) -> None:
+    request = urllib.request.Request(
+        f"{url}/_mock/faults",
+        data=json.dumps(fault).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request) as answer:
+        assert answer.status == 201
+
+
+@pytest.fixture
+def inject() -> Callable[[str, dict[str, Any]], None]:
+    """``inject(url, fault)``: the stand-in's next requests fail as ``fault`` says (``POST /_mock/faults``)."""
+    return _inject

@@ -11,7 +11,9 @@ import threading
 import time
 import urllib.request
 import uuid
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import pytest
 
@@ -269,17 +271,6 @@ def test_webhook_repr_masks_credentials_in_its_endpoint(mock_url: str) -> None:
     assert "t0ps3cret" not in repr(hook) and "team=a&access_token=[redacted]" in repr(hook)
 
 
-def inject(url: str, fault: dict[str, object]) -> None:
-    request = urllib.request.Request(
-        f"{url}/_mock/faults",
-        data=json.dumps(fault).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request) as answer:
-        assert answer.status == 201
-
-
 FAULTS: list[tuple[dict[str, object], type[meetergo.APIError], int]] = [
     # Two answers for two attempts (max_retries=1): the error is what the last attempt got.
     ({"kind": "status", "status": 429, "retryAfter": "0", "count": 2}, meetergo.RateLimitError, 429),
@@ -290,7 +281,11 @@ FAULTS: list[tuple[dict[str, object], type[meetergo.APIError], int]] = [
 
 @pytest.mark.parametrize(("fault", "error", "status"), FAULTS)
 def test_errors_after_retries_sync_and_async(
-    mock_url: str, fault: dict[str, object], error: type[meetergo.APIError], status: int
+    mock_url: str,
+    fault: dict[str, object],
+    error: type[meetergo.APIError],
+    status: int,
+    inject: Callable[[str, dict[str, Any]], None],
 ) -> None:
     key = token()
     inject(mock_url, fault)

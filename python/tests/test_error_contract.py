@@ -9,8 +9,8 @@ import json
 import os
 import pathlib
 import socket
-import urllib.request
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -48,17 +48,6 @@ PYTHON_NAMES: dict[str, str] = {
     "cause": "cause",
 }
 IN_SECONDS = {"timeoutMs", "retryAfterMs"}
-
-
-def inject(url: str, fault: dict[str, Any]) -> None:
-    request = urllib.request.Request(
-        f"{url}/_mock/faults",
-        data=json.dumps(fault).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request) as answer:
-        assert answer.status == 201
 
 
 def closed_port_url() -> str:
@@ -156,7 +145,9 @@ def no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s["name"] for s in SCENARIOS])
 @pytest.mark.parametrize("mode", ["sync", "async"])
-def test_every_error_carries_the_cores_report(scenario: dict[str, Any], mode: str, mock_url: str) -> None:
+def test_every_error_carries_the_cores_report(
+    scenario: dict[str, Any], mode: str, mock_url: str, inject: Callable[[str, dict[str, Any]], None]
+) -> None:
     call = scenario["call"]
     if mode == "async" and call["op"] == "parse":
         pytest.skip("parsing has no async form")

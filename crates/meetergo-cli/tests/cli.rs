@@ -75,10 +75,19 @@ fn json(o: &Output) -> Value {
         .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", stdout(o), stderr(o)))
 }
 
+/// The stand-in answering webhook ids as integers (as meetergo's live API does) or as UUID strings.
+async fn mock_with_ids(numeric_ids: bool) -> MockServer {
+    MockServer::start(
+        MockConfig::default()
+            .rate_limit(false)
+            .numeric_ids(numeric_ids),
+    )
+    .await
+    .unwrap()
+}
+
 async fn mock() -> MockServer {
-    MockServer::start(MockConfig::default().rate_limit(false))
-        .await
-        .unwrap()
+    mock_with_ids(false).await
 }
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -161,13 +170,7 @@ async fn create_list_update_delete_with_json_and_table_output() {
 /// The whole lifecycle against a stand-in that answers UUID strings (as documented) or integers (as meetergo's live
 /// API does): ids are printed as strings either way, in tables and `--json`, and work as arguments.
 async fn crud_flow(numeric_ids: bool) {
-    let mock = MockServer::start(
-        MockConfig::default()
-            .rate_limit(false)
-            .numeric_ids(numeric_ids),
-    )
-    .await
-    .unwrap();
+    let mock = mock_with_ids(numeric_ids).await;
     let created = webhooks(
         &mock,
         &[
@@ -614,13 +617,7 @@ async fn sync_plans_applies_and_is_idempotent() {
 }
 
 async fn sync_flow(numeric_ids: bool) {
-    let mock = MockServer::start(
-        MockConfig::default()
-            .rate_limit(false)
-            .numeric_ids(numeric_ids),
-    )
-    .await
-    .unwrap();
+    let mock = mock_with_ids(numeric_ids).await;
     let dir = temp_dir("sync");
     // Already there: one to keep with other types, one to delete.
     for (endpoint, types) in [

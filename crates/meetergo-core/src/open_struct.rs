@@ -101,41 +101,46 @@ impl<T> FieldValue for Vec<T> {
 /// A list sent as `null` reads as empty; the index of a failing element is recorded in the error path.
 impl<'de, T: Deserialize<'de>> ReadField<'de> for Vec<T> {
     fn read<A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error> {
-        struct List<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> de::DeserializeSeed<'de> for List<T> {
-            type Value = Vec<T>;
-            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
-                d.deserialize_option(self)
-            }
-        }
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for List<T> {
-            type Value = Vec<T>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a sequence")
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Vec<T>, E> {
-                Ok(Vec::new())
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
-                Ok(Vec::new())
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
-                d.deserialize_seq(self)
-            }
-            fn visit_seq<S: de::SeqAccess<'de>>(self, mut seq: S) -> Result<Vec<T>, S::Error> {
-                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-                loop {
-                    match seq.next_element() {
-                        Ok(Some(item)) => out.push(item),
-                        Ok(None) => return Ok(out),
-                        Err(e) => {
-                            return Err(error_path::at(error_path::Segment::Index(out.len()), e));
-                        }
-                    }
+        map.next_value_seed(List(std::marker::PhantomData::<T>))
+    }
+}
+
+/// A list whose elements are read with the seed `S` (`PhantomData<T>` reads a `T`): `null` reads as empty, and the
+/// index of a failing element is recorded in the error path.
+struct List<S>(S);
+
+impl<'de, S: de::DeserializeSeed<'de> + Copy> de::DeserializeSeed<'de> for List<S> {
+    type Value = Vec<S::Value>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de, S: de::DeserializeSeed<'de> + Copy> Visitor<'de> for List<S> {
+    type Value = Vec<S::Value>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a sequence")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        loop {
+            match seq.next_element_seed(self.0) {
+                Ok(Some(item)) => out.push(item),
+                Ok(None) => return Ok(out),
+                Err(e) => {
+                    return Err(error_path::at(error_path::Segment::Index(out.len()), e));
                 }
             }
         }
-        map.next_value_seed(List(std::marker::PhantomData))
     }
 }
 
@@ -474,11 +479,22 @@ impl<'de> de::DeserializeSeed<'de> for StrictId {
     }
 }
 
+/// A required id (see [`StrictId`]).
+#[derive(Clone, Copy)]
+struct RequiredId;
+
+impl<'de> de::DeserializeSeed<'de> for RequiredId {
+    type Value = Str;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Str, D::Error> {
+        StrictId { required: true }
+            .deserialize(d)
+            .map(Option::unwrap_or_default)
+    }
+}
+
 impl IdField for Str {
     fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error> {
-        Ok(map
-            .next_value_seed(StrictId { required: true })?
-            .unwrap_or_default())
+        map.next_value_seed(RequiredId)
     }
 }
 
@@ -494,45 +510,10 @@ impl IdField for Option<Str> {
     }
 }
 
-/// A list of ids (`hostIds`): `null` reads as empty, as every list does; the index of a bad element is recorded in
-/// the error path.
+/// A list of ids (`hostIds`), read as every list is.
 impl IdField for Vec<Str> {
     fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error> {
-        struct Ids;
-        impl<'de> de::DeserializeSeed<'de> for Ids {
-            type Value = Vec<Str>;
-            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Str>, D::Error> {
-                d.deserialize_option(self)
-            }
-        }
-        impl<'de> Visitor<'de> for Ids {
-            type Value = Vec<Str>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a sequence of ids")
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Vec<Str>, E> {
-                Ok(Vec::new())
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Vec<Str>, E> {
-                Ok(Vec::new())
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Str>, D::Error> {
-                d.deserialize_seq(self)
-            }
-            fn visit_seq<S: de::SeqAccess<'de>>(self, mut seq: S) -> Result<Vec<Str>, S::Error> {
-                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-                loop {
-                    match seq.next_element_seed(StrictId { required: true }) {
-                        Ok(Some(id)) => out.push(id.unwrap_or_default()),
-                        Ok(None) => return Ok(out),
-                        Err(e) => {
-                            return Err(error_path::at(error_path::Segment::Index(out.len()), e));
-                        }
-                    }
-                }
-            }
-        }
-        map.next_value_seed(Ids)
+        map.next_value_seed(List(RequiredId))
     }
 }
 
