@@ -8,13 +8,12 @@ const native = require('./native/index.js');
 const { createMeetergo } = require('./lib/shared.js');
 
 const shared = createMeetergo({
-  checkEvent: (body, maxBodyBytes) => native.checkEvent(body, maxBodyBytes),
+  parseEvent: (body, maxBodyBytes) => native.parseEvent(body, maxBodyBytes),
   decode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
   redactBody: (text) => native.redactBody(text),
   validateWebhook: (endpoint, eventTypes, description, allowInsecureEndpoints) =>
     native.validateWebhook({ endpoint, eventTypes, description, allowInsecureEndpoints }),
   eventClasses: () => native.eventClasses(),
-  idPaths: () => native.idPaths(),
   knownEventTypes: () => native.knownEventTypes(),
   coreVersion: () => native.coreVersion(),
 });
@@ -28,8 +27,11 @@ function abortReason(signal) {
   return e;
 }
 
-/** Runs a native call on the Rust runtime; the signal aborts it. Settles with the parsed JSON answer. */
-async function run(start, signal) {
+/**
+ * Runs a native call on the Rust runtime; the signal aborts it. Settles with the parsed JSON answer (`null` as
+ * `undefined`, unless `keepNull`).
+ */
+async function run(start, signal, keepNull = false) {
   if (signal !== undefined && signal !== null && typeof signal.addEventListener !== 'function') {
     throw new TypeError('options.signal must be an AbortSignal');
   }
@@ -40,7 +42,7 @@ async function run(start, signal) {
   try {
     const json = await pending.outcome();
     const value = JSON.parse(json);
-    return value === null ? undefined : value;
+    return value === null && !keepNull ? undefined : value;
   } catch (error) {
     if (signal && signal.aborted) throw abortReason(signal);
     throw fromNative(error);
@@ -56,6 +58,42 @@ function id(value) {
   return value;
 }
 
+/** A webhook definition (`{ endpoint, eventTypes, description? }`) as the native client takes it. */
+function definition(input, what) {
+  object(input, what);
+  return {
+    endpoint: optionalString(input.endpoint, `${what}.endpoint`) ?? '',
+    eventTypes: eventTypes(input.eventTypes, `${what}.eventTypes`) ?? [],
+    description: optionalString(input.description, `${what}.description`),
+  };
+}
+
+/** The wanted webhooks of a sync: an iterable of definitions. */
+function definitions(desired) {
+  if (desired === null || typeof desired !== 'object' || typeof desired[Symbol.iterator] !== 'function') {
+    throw new TypeError('desired must be an array of webhook definitions');
+  }
+  return Array.from(desired, (input, i) => definition(input, `desired[${i}]`));
+}
+
+/** `true`/`false`, or `undefined` when not given. */
+function optionalBoolean(value, what) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean') throw new TypeError(`${what} must be a boolean`);
+  return value;
+}
+
+/** `rateLimit`: `true` (meetergo's limit) or `{ perMinute?, burst? }`; `undefined`/`false`: off. */
+function rateLimit(value) {
+  if (value === undefined || value === null || value === false) return undefined;
+  if (value === true) return {};
+  object(value, 'options.rateLimit');
+  return {
+    perMinute: number(value.perMinute, 'options.rateLimit.perMinute'),
+    burst: number(value.burst, 'options.rateLimit.burst'),
+  };
+}
+
 /** `client.webhooks`: the company's webhook endpoints. Every method returns a Promise. */
 class Webhooks {
   #native;
@@ -66,14 +104,28 @@ class Webhooks {
 
   /** Registers a webhook; validated first (nothing is sent for a bad endpoint or no event types). */
   create(input, options = {}) {
-    return run(() => {
-      object(input, 'input');
-      return this.#native.create({
-        endpoint: optionalString(input.endpoint, 'input.endpoint') ?? '',
-        eventTypes: eventTypes(input.eventTypes, 'input.eventTypes') ?? [],
-        description: optionalString(input.description, 'input.description'),
-      });
-    }, options.signal);
+    return run(() => this.#native.create(definition(input, 'input')), options.signal);
+  }
+
+  /**
+   * After a create whose outcome is unknown (`error.outcomeUnknown`): the registered webhook matching `input` (same
+   * endpoint, same event types, and the same description when given), or `null` when the create did not happen.
+   */
+  reconcile(input, options = {}) {
+    return run(() => this.#native.reconcile(definition(input, 'input')), options.signal, true);
+  }
+
+  /** The steps that would make the company's webhooks match `desired` (updates, deletes, creates); changes nothing. */
+  planSync(desired, options = {}) {
+    return run(() => this.#native.planSync(definitions(desired)), options.signal);
+  }
+
+  /**
+   * Makes the company's webhooks match `desired`: carries out the plan's changes, in order, and resolves to the steps
+   * done, each with the webhook afterwards. Stops at the first failure; running it again picks up where it stopped.
+   */
+  sync(desired, options = {}) {
+    return run(() => this.#native.sync(definitions(desired)), options.signal);
   }
 
   /** The company's webhooks (at most six). */
@@ -111,8 +163,15 @@ class Client {
       baseUrl: optionalString(options.baseUrl, 'options.baseUrl'),
       timeoutMs: number(options.timeoutMs, 'options.timeoutMs'),
       maxRetries: number(options.maxRetries, 'options.maxRetries'),
-      allowInsecureEndpoints:
-        options.allowInsecureEndpoints === undefined ? undefined : Boolean(options.allowInsecureEndpoints),
+      allowInsecureEndpoints: optionalBoolean(options.allowInsecureEndpoints, 'options.allowInsecureEndpoints'),
+      sendUserIdWithPersonalToken: optionalBoolean(
+        options.sendUserIdWithPersonalToken,
+        'options.sendUserIdWithPersonalToken',
+      ),
+      rateLimit: rateLimit(options.rateLimit),
+      initialRetryDelayMs: number(options.initialRetryDelayMs, 'options.initialRetryDelayMs'),
+      maxRetryDelayMs: number(options.maxRetryDelayMs, 'options.maxRetryDelayMs'),
+      ignoreEnv: optionalBoolean(options.ignoreEnv, 'options.ignoreEnv'),
     };
     this.#native = callNative(() => new native.NativeClient(nativeOptions));
     /** The company's webhooks. */
@@ -171,6 +230,9 @@ module.exports = {
   MAX_WEBHOOKS_PER_COMPANY: native.MAX_WEBHOOKS_PER_COMPANY,
   CORE_VERSION: shared.CORE_VERSION,
   ...shared.errors,
-  // For the tests only: a call whose future panics inside the core.
-  _testing: Object.freeze({ panickingCall: () => run(() => native.panickingCallForTests()) }),
 };
+// Only in test builds of the addon (`npm run build`, feature `test-hooks`), never in the published one: a call whose
+// future panics inside the core.
+if (typeof native.panickingCallForTests === 'function') {
+  module.exports._testing = Object.freeze({ panickingCall: () => run(() => native.panickingCallForTests()) });
+}

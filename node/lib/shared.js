@@ -5,9 +5,10 @@
 
 /**
  * The SDK's JavaScript surface over one of the two native builds. `native` answers as the core does:
- * `checkEvent(body, maxBodyBytes)` (a string or bytes; `Event::js_summary`), `decode(bytes)` (UTF-8 to text),
- * `redactBody(text)`, `validateWebhook(endpoint, eventTypes, description, allowInsecure)` (JSON), `eventClasses()`,
- * `idPaths()`, `knownEventTypes()`, `coreVersion()`; failures are Errors whose message is an error report.
+ * `parseEvent(body, maxBodyBytes)` (a string or bytes; the class digit, then the core's normalized JSON of the event),
+ * `decode(bytes)` (UTF-8 to text), `redactBody(text)`, `validateWebhook(endpoint, eventTypes, description,
+ * allowInsecure)` (JSON), `eventClasses()`, `knownEventTypes()`, `coreVersion()`; failures are Errors whose message
+ * is an error report.
  */
 function createMeetergo(native) {
   // Node's util.inspect.custom (a registered symbol, so no import is needed; browsers never call it).
@@ -15,61 +16,7 @@ function createMeetergo(native) {
 
   const REPORT_PREFIX = 'meetergo-report:';
 
-  /** Base class of every error the SDK throws. */
-  class MeetergoError extends Error {
-    constructor(message, options) {
-      super(message, options);
-      this.name = new.target.name;
-      /** Stable code, e.g. `MEETERGO_NOT_FOUND`. */
-      this.code = new.target.code;
-    }
-  }
-  MeetergoError.code = 'MEETERGO_ERROR';
-
-  /** Rejected before anything was sent; `field`, `reason` and `kind` say what and why. */
-  class ValidationError extends MeetergoError {}
-  ValidationError.code = 'MEETERGO_VALIDATION';
-  /** A delivery body could not be read; `kind`, and `path` or `line`/`column`, say why and where. */
-  class PayloadError extends MeetergoError {}
-  PayloadError.code = 'MEETERGO_PAYLOAD';
-  /** meetergo answered with an error status: `status`, `serverMessage`, `body`. */
-  class APIError extends MeetergoError {}
-  APIError.code = 'MEETERGO_API';
-  class BadRequestError extends APIError {}
-  BadRequestError.code = 'MEETERGO_BAD_REQUEST';
-  class AuthenticationError extends APIError {}
-  AuthenticationError.code = 'MEETERGO_AUTHENTICATION';
-  class PermissionDeniedError extends APIError {}
-  PermissionDeniedError.code = 'MEETERGO_PERMISSION_DENIED';
-  class NotFoundError extends APIError {}
-  NotFoundError.code = 'MEETERGO_NOT_FOUND';
-  class LimitReachedError extends APIError {}
-  LimitReachedError.code = 'MEETERGO_LIMIT_REACHED';
-  /** 429 after the retries; `retryAfterMs` when meetergo said how long to wait. */
-  class RateLimitError extends APIError {}
-  RateLimitError.code = 'MEETERGO_RATE_LIMITED';
-  class ServerError extends APIError {}
-  ServerError.code = 'MEETERGO_SERVER';
-  class TimeoutError extends MeetergoError {}
-  TimeoutError.code = 'MEETERGO_TIMEOUT';
-  class ConnectionError extends MeetergoError {}
-  ConnectionError.code = 'MEETERGO_CONNECTION';
-
-  const CLASSES = {
-    MeetergoError,
-    ValidationError,
-    PayloadError,
-    APIError,
-    BadRequestError,
-    AuthenticationError,
-    PermissionDeniedError,
-    NotFoundError,
-    LimitReachedError,
-    RateLimitError,
-    ServerError,
-    TimeoutError,
-    ConnectionError,
-  };
+  const CLASSES = defineErrors();
 
   // The fields of a report that the Error itself holds; every other field is copied under its own name.
   const ERROR_OWN = new Set(['name', 'code', 'message', 'cause']);
@@ -134,20 +81,21 @@ function createMeetergo(native) {
     }
   }
 
-  // A parsed event is one JSON.parse of the body (the fastest way to build JavaScript objects), after the core has
-  // checked the body exactly as every runtime does and computed its idempotency key, which is appended to the text so
-  // that JSON.parse creates that property too. The prototype (one per class) adds `raw`, `toJSON` and `inspect`.
+  // A parsed event is one JSON.parse of what the core answers: the class digit, then its normalized JSON of the event
+  // (every documented field, `null` when absent, ids as strings, unknown fields under `extra`, and `idempotencyKey`),
+  // the same data as in Rust and Python. The prototype (one per class) adds `raw`, `toJSON` and `inspect`.
   const EVENT_CLASSES = native.eventClasses();
-  // Where each class reads ids (its paths joined by ','), split into steps (`attendees[].id` → ['attendees[]', 'id']).
-  const ID_PATHS = native.idPaths().map((paths) => (paths ? paths.split(',').map((path) => path.split('.')) : []));
   const bodies = new WeakMap();
   const hasOwn = (o, key) => Object.prototype.hasOwnProperty.call(o, key);
   const base = Object.create(Object.prototype, {
     /** The body as received, parsed (for the older envelope shape: the whole envelope). */
     raw: {
       get() {
-        const text = bodies.get(this);
-        return text === undefined ? undefined : JSON.parse(text);
+        const body = bodies.get(this);
+        if (body === undefined) return undefined;
+        let text = typeof body === 'string' ? body : native.decode(body);
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        return JSON.parse(text);
       },
     },
     /** The event as plain data for `JSON.stringify`, without the booking secret. */
@@ -170,75 +118,34 @@ function createMeetergo(native) {
   );
   const CLASS_OF = new Map(PROTOTYPES.map((proto, i) => [proto, EVENT_CLASSES[i]]));
 
-  /** The body as the core takes it (a string or bytes) and the core's summary of it (`Event::js_summary`). */
-  function check(body, options) {
+  /** The body as the core takes it (a string or bytes) and the core's answer for it. */
+  function parsed(body, options) {
     object(options, 'options');
     const input = body instanceof ArrayBuffer ? new Uint8Array(body) : body;
     if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
       throw new TypeError(`parseEvent() takes a Buffer, Uint8Array or string, not ${input === null ? 'null' : typeof input}`);
     }
     const maxBodyBytes = number(options.maxBodyBytes, 'options.maxBodyBytes');
-    return [input, callNative(() => native.checkEvent(input, maxBodyBytes))];
+    return [input, callNative(() => native.parseEvent(input, maxBodyBytes))];
   }
 
   /**
    * Parses a delivery body (a `Buffer`, `Uint8Array` or string) into an event: a plain object with `webhookType`,
-   * every field of the body under its wire (camelCase) name, and `idempotencyKey`; `raw` gives the body as received.
-   * The booking `secret` is readable, but `inspect` and `JSON.stringify` never show it.
+   * every documented field under its wire (camelCase) name (`null` when the delivery has none), unknown fields under
+   * `extra`, and `idempotencyKey`; `raw` gives the body as received. The booking `secret` is readable, but `inspect`
+   * and `JSON.stringify` never show it.
    */
   function parseEvent(body, options = {}) {
-    const [input, checked] = check(body, options);
-    let text = typeof input === 'string' ? input : native.decode(input);
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const key = checked.slice(3);
-    let event;
-    if (checked.charCodeAt(1) === 49 /* '1': the older envelope */) {
-      const envelope = JSON.parse(text);
-      event = { webhookType: envelope.event, ...envelope.data, idempotencyKey: JSON.parse(key) };
-    } else {
-      // The core accepted the body as a JSON object with a `webhookType` member: its last `}` closes it, after at
-      // least one member.
-      const end = text.lastIndexOf('}');
-      event = JSON.parse(`${text.slice(0, end)},"idempotencyKey":${key}}`);
-    }
-    const classIndex = checked.charCodeAt(0) - 48;
-    // '1': an id was sent as an integer; the core reads it as its string, and so does the event.
-    if (checked.charCodeAt(2) === 49) stringifyIds(event, ID_PATHS[classIndex]);
-    Object.setPrototypeOf(event, PROTOTYPES[classIndex]);
-    // A body field named like an SDK member must not shadow it (a `toJSON` field would let JSON.stringify print the
-    // secret); such a field stays readable in `raw`.
+    const [input, answer] = parsed(body, options);
+    const event = JSON.parse(answer.slice(1));
+    Object.setPrototypeOf(event, PROTOTYPES[answer.charCodeAt(0) - 48]);
+    // An unknown event keeps its body's fields: one named like an SDK member must not shadow it (a `toJSON` field
+    // would let JSON.stringify print the secret); such a field stays readable in `raw`.
     if (hasOwn(event, 'toJSON')) delete event.toJSON;
     if (hasOwn(event, 'raw')) delete event.raw;
-    bodies.set(event, text);
+    // The bytes are copied: the caller may reuse its buffer.
+    bodies.set(event, typeof input === 'string' ? input : Uint8Array.prototype.slice.call(input));
     return event;
-  }
-
-  /**
-   * Turns the integers at `paths` into strings, as the core reads them (`"id": 1492` → `"1492"`). An integer beyond
-   * `Number.MAX_SAFE_INTEGER` was already rounded by `JSON.parse` and stays a number (the idempotency key, computed by
-   * the core, is exact); a fraction is no id and stays a number, as in Rust and Python.
-   */
-  function stringifyIds(event, paths) {
-    const visit = (holder, steps, at) => {
-      if (holder === null || typeof holder !== 'object') return;
-      const step = steps[at];
-      const list = step.endsWith('[]');
-      const key = list ? step.slice(0, -2) : step;
-      if (!hasOwn(holder, key)) return;
-      const last = at === steps.length - 1;
-      if (!list) {
-        if (!last) visit(holder[key], steps, at + 1);
-        else if (Number.isSafeInteger(holder[key])) holder[key] = String(holder[key]);
-        return;
-      }
-      const items = holder[key];
-      if (!Array.isArray(items)) return;
-      for (let i = 0; i < items.length; i++) {
-        if (!last) visit(items[i], steps, at + 1);
-        else if (Number.isSafeInteger(items[i])) items[i] = String(items[i]);
-      }
-    };
-    for (const steps of paths) visit(event, steps, 0);
   }
 
   /** The class name of a parsed event (`'BookingCreated'`, ..., `'UnknownEvent'`); `undefined` for anything else. */
@@ -273,7 +180,7 @@ function createMeetergo(native) {
 
   /** The idempotency key of a delivery body (the same for every delivery of one event). */
   function idempotencyKey(body, options = {}) {
-    return JSON.parse(check(body, options)[1].slice(3));
+    return JSON.parse(parsed(body, options)[1].slice(1)).idempotencyKey;
   }
 
   return {
@@ -290,5 +197,8 @@ function createMeetergo(native) {
     check: { object, eventTypes, optionalString, number },
   };
 }
+
+// <generated:errors> Written by `make generate` from meetergo-bind's table of error classes; do not edit.
+// </generated:errors>
 
 module.exports = { createMeetergo };

@@ -11,14 +11,13 @@ await init({ module_or_path: new URL('./pkg/meetergo_wasm_bg.wasm', import.meta.
 
 const decoder = new TextDecoder('utf-8');
 const meetergo = createMeetergo({
-  checkEvent: (body, maxBodyBytes) =>
-    typeof body === 'string' ? wasm.checkEventText(body, maxBodyBytes) : wasm.checkEventBytes(body, maxBodyBytes),
+  parseEvent: (body, maxBodyBytes) =>
+    typeof body === 'string' ? wasm.parseEventText(body, maxBodyBytes) : wasm.parseEventBytes(body, maxBodyBytes),
   decode: (bytes) => decoder.decode(bytes),
   redactBody: (text) => wasm.redactBody(text),
   validateWebhook: (endpoint, eventTypes, description, allowInsecure) =>
     wasm.validateWebhook(endpoint, eventTypes, description, allowInsecure),
   eventClasses: () => wasm.eventClasses(),
-  idPaths: () => wasm.idPaths(),
   knownEventTypes: () => wasm.knownEventTypes(),
   coreVersion: () => wasm.coreVersion(),
 });

@@ -1,14 +1,18 @@
 //! `meetergo` for Node: napi-rs bindings over meetergo-core. Conversion and error mapping only.
 //!
-//! Errors cross to JavaScript as the core's [`ErrorReport::js_message`];
+//! Everything about crossing into a dynamic language that Python needs too (options from loose numbers, webhook
+//! definitions, the error report, the event's JSON) is `meetergo-bind`'s. Errors cross to JavaScript as
+//! [`ErrorReport::js_message`];
 //! `node/index.js` turns them into the `MeetergoError` classes. Requests run on napi's tokio runtime: every call
 //! returns a [`PendingCall`] at once, so the event loop is never blocked and an `AbortSignal` can cancel it.
 
 use std::sync::Mutex;
 use std::sync::PoisonError;
 
+use meetergo_bind::report::ErrorReport;
+use meetergo_bind::{Runtime, event as bind_event, webhook};
 use meetergo_core as core;
-use meetergo_core::{ErrorReport, Event, EventType};
+use meetergo_core::EventType;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use tokio::task::{AbortHandle, JoinHandle};
@@ -26,17 +30,8 @@ fn validation(e: &core::ValidationError) -> Error {
 }
 
 /// A failure that is not the core's: a panic inside it (a bug) or a cancelled call.
-fn internal(message: &str, code: &str) -> Error {
-    let report = serde_json::json!({
-        "name": "MeetergoError",
-        "code": code,
-        "message": message,
-        "outcomeUnknown": true,
-    });
-    Error::new(
-        Status::GenericFailure,
-        format!("{}{report}", ErrorReport::JS_PREFIX),
-    )
+fn internal(message: &str, code: &'static str) -> Error {
+    thrown(&ErrorReport::internal(message, code))
 }
 
 /// `new Client(options)`: every option may be left out (environment variables `MEETERGO_*`, then defaults).
@@ -55,6 +50,25 @@ pub struct ClientOptions {
     pub max_retries: Option<f64>,
     /// Allow http and private hosts as endpoints (local development). Default: false.
     pub allow_insecure_endpoints: Option<bool>,
+    /// Send an explicit `userId` with `rgo-` tokens too. Default: false.
+    pub send_user_id_with_personal_token: Option<bool>,
+    /// Client-side rate limit. Default: off.
+    pub rate_limit: Option<RateLimitOptions>,
+    /// Wait before the first retry, in milliseconds (doubled per retry, with jitter). Default: 500.
+    pub initial_retry_delay_ms: Option<f64>,
+    /// Longest wait between attempts, in milliseconds. Default: 30000.
+    pub max_retry_delay_ms: Option<f64>,
+    /// Do not read `MEETERGO_*` environment variables. Default: false.
+    pub ignore_env: Option<bool>,
+}
+
+/// `rateLimit`: meetergo allows 100 requests a minute per key, with bursts up to 200.
+#[napi(object)]
+pub struct RateLimitOptions {
+    /// Sustained requests per minute. Default: 100.
+    pub per_minute: Option<f64>,
+    /// Requests that may go out at once after a quiet period. Default: 200.
+    pub burst: Option<f64>,
 }
 
 /// `client.webhooks.create(input)`.
@@ -152,7 +166,8 @@ where
 }
 
 /// For the tests: a call whose future panics, as a bug in the core would. Its outcome must reject with a
-/// `MeetergoError` (`MEETERGO_INTERNAL`), not crash the process.
+/// `MeetergoError` (`MEETERGO_INTERNAL`), not crash the process. Only in builds with the `test-hooks` feature.
+#[cfg(feature = "test-hooks")]
 #[napi]
 pub fn panicking_call_for_tests() -> PendingCall {
     spawn(async {
@@ -164,6 +179,13 @@ pub fn panicking_call_for_tests() -> PendingCall {
         }
         Ok::<(), core::Error>(())
     })
+}
+
+fn desired_list(desired: Vec<NewWebhookInput>) -> Vec<core::NewWebhook> {
+    desired
+        .into_iter()
+        .map(|d| webhook::new_webhook(d.endpoint, d.event_types, d.description))
+        .collect()
 }
 
 /// The native client; `node/index.js` wraps it as `Client` with `client.webhooks`.
@@ -178,25 +200,28 @@ impl NativeClient {
     #[napi(constructor)]
     pub fn new(options: Option<ClientOptions>) -> Result<Self> {
         let o = options.unwrap_or_default();
-        let mut b = core::Client::builder()
-            .allow_insecure_endpoints(o.allow_insecure_endpoints.unwrap_or(false))
+        let options = meetergo_bind::options::Options {
+            api_key: o.api_key,
+            user_id: o.user_id,
+            base_url: o.base_url,
+            timeout: o.timeout_ms,
+            max_retries: o.max_retries,
+            allow_insecure_endpoints: o.allow_insecure_endpoints,
+            send_user_id_with_personal_token: o.send_user_id_with_personal_token,
+            rate_limit: o
+                .rate_limit
+                .map(|r| meetergo_bind::options::RateLimitOptions {
+                    per_minute: r.per_minute,
+                    burst: r.burst,
+                }),
+            initial_retry_delay: o.initial_retry_delay_ms,
+            max_retry_delay: o.max_retry_delay_ms,
+            ignore_env: o.ignore_env,
+        };
+        let b = options
+            .builder(Runtime::JavaScript)
+            .map_err(|e| validation(&e))?
             .user_agent(concat!("meetergo-node/", env!("CARGO_PKG_VERSION")));
-        if let Some(k) = o.api_key {
-            b = b.api_key(k);
-        }
-        if let Some(u) = o.user_id {
-            b = b.user_id(u);
-        }
-        if let Some(u) = o.base_url {
-            b = b.base_url(u);
-        }
-        if let Some(ms) = o.timeout_ms {
-            b = b.timeout(core::positive_millis(ms, "timeoutMs").map_err(|e| validation(&e))?);
-        }
-        if let Some(n) = o.max_retries {
-            b = b
-                .max_retries(core::whole_number(n, "maxRetries", 100).map_err(|e| validation(&e))?);
-        }
         let inner = b.build().map_err(|e| core_error(&e))?;
         Ok(Self { inner })
     }
@@ -205,11 +230,32 @@ impl NativeClient {
     #[napi]
     pub fn create(&self, input: NewWebhookInput) -> PendingCall {
         let client = self.inner.clone();
-        let mut new = core::NewWebhook::new(input.endpoint, input.event_types);
-        if let Some(d) = input.description {
-            new = new.description(d);
-        }
+        let new = webhook::new_webhook(input.endpoint, input.event_types, input.description);
         spawn(async move { client.webhooks().create(new).await })
+    }
+
+    /// After a create whose outcome is unknown: the registered webhook that matches `input`, or `null`.
+    #[napi]
+    pub fn reconcile(&self, input: NewWebhookInput) -> PendingCall {
+        let client = self.inner.clone();
+        let new = webhook::new_webhook(input.endpoint, input.event_types, input.description);
+        spawn(async move { client.webhooks().reconcile(&new).await })
+    }
+
+    /// The steps that would make the registered webhooks match `desired` (nothing is changed).
+    #[napi]
+    pub fn plan_sync(&self, desired: Vec<NewWebhookInput>) -> PendingCall {
+        let client = self.inner.clone();
+        let desired = desired_list(desired);
+        spawn(async move { client.webhooks().plan_sync(&desired).await })
+    }
+
+    /// Makes the registered webhooks match `desired`; answers with the steps carried out.
+    #[napi]
+    pub fn sync(&self, desired: Vec<NewWebhookInput>) -> PendingCall {
+        let client = self.inner.clone();
+        let desired = desired_list(desired);
+        spawn(async move { client.webhooks().sync(&desired).await })
     }
 
     /// The company's webhooks.
@@ -223,16 +269,7 @@ impl NativeClient {
     #[napi]
     pub fn update(&self, id: String, patch: WebhookPatchInput) -> PendingCall {
         let client = self.inner.clone();
-        let mut p = core::WebhookPatch::new();
-        if let Some(e) = patch.endpoint {
-            p = p.endpoint(e);
-        }
-        if let Some(d) = patch.description {
-            p = p.description(d);
-        }
-        if let Some(t) = patch.event_types {
-            p = p.event_types(t);
-        }
+        let p = webhook::patch(patch.endpoint, patch.description, patch.event_types);
         spawn(async move { client.webhooks().update(&id, p).await })
     }
 
@@ -250,32 +287,25 @@ impl NativeClient {
     }
 }
 
-/// The event class names, indexed by the digit `checkEvent` answers with.
+/// The event class names, indexed by the digit `parseEvent` answers with.
 #[napi]
 pub fn event_classes() -> Vec<&'static str> {
-    Event::CLASS_NAMES.to_vec()
+    bind_event::CLASS_NAMES.to_vec()
 }
 
-/// Where each event class reads ids (`Event::ID_PATHS`), by class: its paths joined by `,`. The layer turns the
-/// integers there into strings when `checkEvent` says a body had some.
+/// Parses a delivery body (a `Buffer`, `Uint8Array` or string) exactly as every runtime does and answers with the
+/// event for JavaScript (`meetergo_bind::event::for_javascript`: the class digit, then the core's normalized JSON
+/// with the idempotency key), from which `node/lib/shared.js` builds the event object. Throws a payload error
+/// report when the body is unreadable.
 #[napi]
-pub fn id_paths() -> Vec<String> {
-    Event::ID_PATHS
-        .iter()
-        .map(|paths| paths.join(","))
-        .collect()
-}
-
-/// Checks a delivery body (a `Buffer`, `Uint8Array` or string) exactly as the core parses it and answers with the
-/// core's `Event::js_summary` (class, envelope, integer ids, idempotency key), from which `node/lib/shared.js` builds the event
-/// object. Throws a payload error report when the body is unreadable.
-#[napi]
-pub fn check_event(body: Either<&[u8], String>, max_body_bytes: Option<f64>) -> Result<String> {
+pub fn parse_event(body: Either<&[u8], String>, max_body_bytes: Option<f64>) -> Result<String> {
     let bytes = match &body {
         Either::A(bytes) => *bytes,
         Either::B(text) => text.as_bytes(),
     };
-    Event::js_check(bytes, max_body_bytes).map_err(|r| thrown(&r))
+    bind_event::parse(Runtime::JavaScript, bytes, max_body_bytes)
+        .map(|event| bind_event::for_javascript(&event))
+        .map_err(|r| thrown(&r))
 }
 
 /// A delivery body fit for printing: secret-looking values masked (the core's `redact_body`).
@@ -287,10 +317,7 @@ pub fn redact_body(body: String) -> String {
 /// The normalized definition, as JSON (`{"endpoint", "eventTypes", "description"?}`), or a validation report.
 #[napi]
 pub fn validate_webhook(input: WebhookDefinition) -> Result<String> {
-    let mut new = core::NewWebhook::new(input.endpoint, input.event_types);
-    if let Some(d) = input.description {
-        new = new.description(d);
-    }
+    let new = webhook::new_webhook(input.endpoint, input.event_types, input.description);
     let checked = core::validate_new_webhook(&new, input.allow_insecure_endpoints.unwrap_or(false))
         .map_err(|e| validation(&e))?;
     serde_json::to_string(&checked).map_err(|e| internal(&e.to_string(), "MEETERGO_INTERNAL"))
@@ -334,13 +361,9 @@ impl Deduplicator {
     #[napi(constructor)]
     pub fn new(options: Option<DeduplicatorOptions>) -> Result<Self> {
         let (ttl, max) = options.map_or((None, None), |o| (o.ttl_ms, o.max_entries));
-        let ttl = core::positive_millis(ttl.unwrap_or(86_400_000.0), "ttlMs")
+        let inner = meetergo_bind::dedup::deduplicator(Runtime::JavaScript, ttl, max)
             .map_err(|e| validation(&e))?;
-        let max = core::whole_number(max.unwrap_or(100_000.0), "maxEntries", u32::MAX)
-            .map_err(|e| validation(&e))?;
-        Ok(Self {
-            inner: core::Deduplicator::new(ttl, usize::try_from(max).unwrap_or(usize::MAX)),
-        })
+        Ok(Self { inner })
     }
 
     /// `true` the first time a key is seen (within the TTL), `false` for a duplicate.

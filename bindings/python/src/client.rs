@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use meetergo_core::{Error, EventType, NewWebhook, Webhook as CoreWebhook, WebhookPatch};
+use meetergo_bind::Runtime;
+use meetergo_bind::webhook::{new_webhook, patch};
+use meetergo_core::{Error, EventType, NewWebhook, Webhook as CoreWebhook};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use tokio::task::{JoinError, JoinHandle};
@@ -82,36 +84,6 @@ pub struct Client {
     inner: meetergo_core::Client,
 }
 
-fn patch(
-    endpoint: Option<String>,
-    description: Option<String>,
-    event_types: Option<Vec<String>>,
-) -> WebhookPatch {
-    let mut p = WebhookPatch::new();
-    if let Some(e) = endpoint {
-        p = p.endpoint(e);
-    }
-    if let Some(d) = description {
-        p = p.description(d);
-    }
-    if let Some(t) = event_types {
-        p = p.event_types(t);
-    }
-    p
-}
-
-fn new_webhook(
-    endpoint: String,
-    event_types: Vec<String>,
-    description: Option<String>,
-) -> NewWebhook {
-    let new = NewWebhook::new(endpoint, event_types);
-    match description {
-        Some(d) => new.description(d),
-        None => new,
-    }
-}
-
 /// How often a blocking call looks up from the network to let Ctrl-C (and other signal handlers) through.
 const SIGNAL_POLL: Duration = Duration::from_millis(100);
 
@@ -179,7 +151,9 @@ where
 }
 
 /// For the tests: a request whose future panics, as a bug in the core would, run the way every call runs
-/// (blocking, or as an awaitable when `asynchronous`). It must raise `meetergo.MeetergoError`.
+/// (blocking, or as an awaitable when `asynchronous`). It must raise `meetergo.MeetergoError`. Only in builds with
+/// the `test-hooks` feature (`maturin develop`, never the wheels).
+#[cfg(feature = "test-hooks")]
 #[pyfunction]
 pub fn _panicking_call(py: Python<'_>, asynchronous: bool) -> PyResult<Py<PyAny>> {
     let fut = async {
@@ -206,7 +180,10 @@ fn hooks(list: Vec<CoreWebhook>) -> Vec<Webhook> {
 impl Client {
     #[new]
     #[pyo3(signature = (api_key = None, user_id = None, base_url = None, timeout = None, max_retries = None,
-                        allow_insecure_endpoints = false))]
+                        allow_insecure_endpoints = false, send_user_id_with_personal_token = false,
+                        rate_limit = None, initial_retry_delay = None, max_retry_delay = None,
+                        ignore_env = false))]
+    #[allow(clippy::too_many_arguments)] // Python's keyword arguments, one per option
     fn new(
         py: Python<'_>,
         api_key: Option<String>,
@@ -215,30 +192,31 @@ impl Client {
         timeout: Option<f64>,
         max_retries: Option<f64>,
         allow_insecure_endpoints: bool,
+        send_user_id_with_personal_token: bool,
+        rate_limit: Option<(Option<f64>, Option<f64>)>,
+        initial_retry_delay: Option<f64>,
+        max_retry_delay: Option<f64>,
+        ignore_env: bool,
     ) -> PyResult<Self> {
-        let mut builder =
-            meetergo_core::Client::builder().allow_insecure_endpoints(allow_insecure_endpoints);
-        if let Some(k) = api_key {
-            builder = builder.api_key(k);
-        }
-        if let Some(u) = user_id {
-            builder = builder.user_id(u);
-        }
-        if let Some(b) = base_url {
-            builder = builder.base_url(b);
-        }
-        if let Some(t) = timeout {
-            let t = meetergo_core::positive_seconds(t, "timeout")
-                .map_err(|e| error::validation(py, &e))?;
-            builder = builder.timeout(t);
-        }
-        if let Some(r) = max_retries {
-            // A whole number from 0 to 100, checked by the core (not an OverflowError for -1).
-            let r = meetergo_core::whole_number(r, "max_retries", 100)
-                .map_err(|e| error::validation(py, &e))?;
-            builder = builder.max_retries(r);
-        }
-        builder = builder.user_agent(concat!("meetergo-python/", env!("CARGO_PKG_VERSION")));
+        let options = meetergo_bind::options::Options {
+            api_key,
+            user_id,
+            base_url,
+            timeout,
+            max_retries,
+            allow_insecure_endpoints: Some(allow_insecure_endpoints),
+            send_user_id_with_personal_token: Some(send_user_id_with_personal_token),
+            rate_limit: rate_limit.map(|(per_minute, burst)| {
+                meetergo_bind::options::RateLimitOptions { per_minute, burst }
+            }),
+            initial_retry_delay,
+            max_retry_delay,
+            ignore_env: Some(ignore_env),
+        };
+        let builder = options
+            .builder(Runtime::Python)
+            .map_err(|e| error::validation(py, &e))?
+            .user_agent(concat!("meetergo-python/", env!("CARGO_PKG_VERSION")));
         // The client's connection pool lives on the shared runtime: build it there.
         let _guard = pyo3_async_runtimes::tokio::get_runtime().enter();
         let inner = builder.build().map_err(|e| error::core(py, &e))?;
@@ -335,8 +313,206 @@ impl Client {
         awaitable(py, async move { client.webhooks().delete(&id).await })
     }
 
+    #[pyo3(signature = (endpoint, event_types, description = None))]
+    fn reconcile(
+        &self,
+        py: Python<'_>,
+        endpoint: String,
+        event_types: Vec<String>,
+        description: Option<String>,
+    ) -> PyResult<Option<Webhook>> {
+        let client = self.inner.clone();
+        let new = new_webhook(endpoint, event_types, description);
+        block(py, async move { client.webhooks().reconcile(&new).await })
+            .map(|hook| hook.map(|inner| Webhook { inner }))
+    }
+
+    #[pyo3(signature = (endpoint, event_types, description = None))]
+    fn reconcile_async<'py>(
+        &self,
+        py: Python<'py>,
+        endpoint: String,
+        event_types: Vec<String>,
+        description: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.inner.clone();
+        let new = new_webhook(endpoint, event_types, description);
+        awaitable(py, async move {
+            client
+                .webhooks()
+                .reconcile(&new)
+                .await
+                .map(|hook| hook.map(|inner| Webhook { inner }))
+        })
+    }
+
+    fn plan_sync(&self, py: Python<'_>, desired: Vec<Desired>) -> PyResult<Vec<SyncAction>> {
+        let client = self.inner.clone();
+        let desired = wanted(desired);
+        block(
+            py,
+            async move { client.webhooks().plan_sync(&desired).await },
+        )
+        .map(actions)
+    }
+
+    fn plan_sync_async<'py>(
+        &self,
+        py: Python<'py>,
+        desired: Vec<Desired>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.inner.clone();
+        let desired = wanted(desired);
+        awaitable(py, async move {
+            client.webhooks().plan_sync(&desired).await.map(actions)
+        })
+    }
+
+    fn sync(&self, py: Python<'_>, desired: Vec<Desired>) -> PyResult<Vec<SyncAction>> {
+        let client = self.inner.clone();
+        let desired = wanted(desired);
+        block(py, async move { client.webhooks().sync(&desired).await }).map(steps)
+    }
+
+    fn sync_async<'py>(
+        &self,
+        py: Python<'py>,
+        desired: Vec<Desired>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.inner.clone();
+        let desired = wanted(desired);
+        awaitable(py, async move {
+            client.webhooks().sync(&desired).await.map(steps)
+        })
+    }
+
     fn __repr__(&self) -> String {
         // The core's Debug redacts the token.
         format!("{:?}", self.inner)
+    }
+}
+
+/// One wanted webhook of a sync: `(endpoint, event_types, description)`.
+type Desired = (String, Vec<String>, Option<String>);
+
+fn wanted(desired: Vec<Desired>) -> Vec<NewWebhook> {
+    desired
+        .into_iter()
+        .map(|(endpoint, types, description)| new_webhook(endpoint, types, description))
+        .collect()
+}
+
+fn actions(list: Vec<meetergo_core::SyncAction>) -> Vec<SyncAction> {
+    list.into_iter()
+        .map(|action| SyncAction {
+            action,
+            webhook: None,
+        })
+        .collect()
+}
+
+fn steps(list: Vec<meetergo_core::SyncStep>) -> Vec<SyncAction> {
+    list.into_iter()
+        .map(|step| SyncAction {
+            webhook: step.webhook.map(|inner| Webhook { inner }),
+            action: step.action,
+        })
+        .collect()
+}
+
+/// One step of a sync plan (`plan_sync`), or one carried out (`sync`, with the webhook afterwards).
+#[pyclass(module = "meetergo._native", frozen)]
+pub struct SyncAction {
+    action: meetergo_core::SyncAction,
+    webhook: Option<Webhook>,
+}
+
+fn type_names(types: &[EventType]) -> Vec<&str> {
+    types.iter().map(EventType::as_str).collect()
+}
+
+#[pymethods]
+impl SyncAction {
+    /// `"create"`, `"update"`, `"delete"` or `"unchanged"`.
+    #[getter]
+    fn action(&self) -> &'static str {
+        self.action.kind()
+    }
+    /// The endpoint the step is about.
+    #[getter]
+    fn endpoint(&self) -> &str {
+        use meetergo_core::SyncAction as A;
+        match &self.action {
+            A::Update { endpoint, .. }
+            | A::Delete { endpoint, .. }
+            | A::Create { endpoint, .. }
+            | A::Unchanged { endpoint, .. } => endpoint,
+            _ => "",
+        }
+    }
+    /// The registered webhook's id (`None` for a create before it is carried out).
+    #[getter]
+    fn id(&self) -> Option<&str> {
+        use meetergo_core::SyncAction as A;
+        match &self.action {
+            A::Update { id, .. } | A::Delete { id, .. } | A::Unchanged { id, .. } => Some(id),
+            _ => self.webhook.as_ref().map(|w| w.inner.id.as_str()),
+        }
+    }
+    /// The event types afterwards, for a create or an update that changes them.
+    #[getter]
+    fn event_types(&self) -> Option<Vec<&str>> {
+        use meetergo_core::SyncAction as A;
+        match &self.action {
+            A::Create { webhook, .. } => Some(type_names(&webhook.event_types)),
+            A::Update { patch, .. } => patch.event_types.as_deref().map(type_names),
+            _ => None,
+        }
+    }
+    /// The event types before an update.
+    #[getter]
+    fn event_types_before(&self) -> Option<Vec<&str>> {
+        match &self.action {
+            meetergo_core::SyncAction::Update { before, .. } => Some(type_names(before)),
+            _ => None,
+        }
+    }
+    /// The description afterwards, for a create or an update that changes it.
+    #[getter]
+    fn description(&self) -> Option<&str> {
+        use meetergo_core::SyncAction as A;
+        match &self.action {
+            A::Create { webhook, .. } => webhook.description.as_deref(),
+            A::Update { patch, .. } => patch.description.as_deref(),
+            _ => None,
+        }
+    }
+    /// After `sync`: the webhook as it is now (updated or created; `None` after a delete, and in a plan).
+    #[getter]
+    fn webhook(&self, py: Python<'_>) -> PyResult<Option<Py<Webhook>>> {
+        self.webhook
+            .as_ref()
+            .map(|w| {
+                Py::new(
+                    py,
+                    Webhook {
+                        inner: w.inner.clone(),
+                    },
+                )
+            })
+            .transpose()
+    }
+    /// `True` for the steps that change something.
+    #[getter]
+    fn is_change(&self) -> bool {
+        self.action.is_change()
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "SyncAction(action={:?}, id={:?}, endpoint={:?})",
+            self.action(),
+            self.id(),
+            meetergo_core::redact_url(self.endpoint())
+        )
     }
 }

@@ -11,19 +11,16 @@ pub struct Deduplicator {
 #[pymethods]
 impl Deduplicator {
     #[new]
-    #[pyo3(signature = (ttl_seconds = 86_400.0, max_entries = 100_000.0))]
-    fn new(py: Python<'_>, ttl_seconds: f64, max_entries: f64) -> PyResult<Self> {
-        let ttl = meetergo_core::positive_seconds(ttl_seconds, "ttl_seconds")
-            .map_err(|e| crate::error::validation(py, &e))?;
-        // Checked by the core: a negative count is a `ValidationError`, not an `OverflowError`.
-        let max = meetergo_core::whole_number(max_entries, "max_entries", u32::MAX)
-            .map_err(|e| crate::error::validation(py, &e))?;
-        Ok(Self {
-            inner: meetergo_core::Deduplicator::new(
-                ttl,
-                usize::try_from(max).unwrap_or(usize::MAX),
-            ),
-        })
+    #[pyo3(signature = (ttl_seconds = None, max_entries = None))]
+    fn new(py: Python<'_>, ttl_seconds: Option<f64>, max_entries: Option<f64>) -> PyResult<Self> {
+        // Checked by meetergo-bind: a negative count is a `ValidationError`, not an `OverflowError`.
+        let inner = meetergo_bind::dedup::deduplicator(
+            meetergo_bind::Runtime::Python,
+            ttl_seconds,
+            max_entries,
+        )
+        .map_err(|e| crate::error::validation(py, &e))?;
+        Ok(Self { inner })
     }
 
     /// `True` the first time `key` is seen (within its TTL), `False` for a duplicate.

@@ -2,7 +2,8 @@
 //! Every exception is built from the core's [`ErrorReport`] by `meetergo._errors._from_report`, the one place that
 //! names the attributes: each attribute the core's error carries reaches Python, with the meaning it has in Node.
 
-use meetergo_core::{Error, ErrorReport, PayloadError, ValidationError};
+use meetergo_bind::report::ErrorReport;
+use meetergo_core::{Error, PayloadError, ValidationError};
 use pyo3::prelude::*;
 
 /// `meetergo._errors._from_report(report)` as a `PyErr`.

@@ -371,7 +371,9 @@ macro_rules! event_common {
             }
             /// The payload as a `dict` with `webhookType` (wire names).
             fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                convert::value(py, &self.event.to_value())
+                let normalized: serde_json::Value =
+                    serde_json::from_str(&self.event.to_json()).unwrap_or_default();
+                convert::value(py, &normalized)
             }
             /// Equal objects must hash alike: these compare by value, so they are unhashable.
             #[classattr]
@@ -634,16 +636,16 @@ impl UnknownEvent {
 /// Parses a delivery body (`bytes`, `bytearray` or `str`) into its event class. Bodies over `max_body_bytes`
 /// (default 1 MiB) are refused.
 #[pyfunction]
-#[pyo3(signature = (body, *, max_body_bytes = 1_048_576.0))]
+#[pyo3(signature = (body, *, max_body_bytes = None))]
 pub fn parse_event(
     py: Python<'_>,
     body: &Bound<'_, PyAny>,
-    max_body_bytes: f64,
+    max_body_bytes: Option<f64>,
 ) -> PyResult<Py<PyAny>> {
-    // The core checks the limit (a negative one is a `ValidationError`, not an `OverflowError`).
-    let options = meetergo_core::ParseOptions::default()
-        .max_body_bytes_number(max_body_bytes, "max_body_bytes")
-        .map_err(|e| error::validation(py, &e))?;
+    // Checked by meetergo-bind (a negative limit is a `ValidationError`, not an `OverflowError`).
+    let options =
+        meetergo_bind::event::parse_options(meetergo_bind::Runtime::Python, max_body_bytes)
+            .map_err(|e| error::validation(py, &e))?;
     let parsed = if let Ok(b) = body.cast::<PyBytes>() {
         Event::from_slice_with(b.as_bytes(), &options)
     } else if let Ok(s) = body.cast::<PyString>() {

@@ -21,10 +21,7 @@ fn validate_webhook<'py>(
     description: Option<String>,
     allow_insecure_endpoints: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let mut new = meetergo_core::NewWebhook::new(endpoint, event_types);
-    if let Some(d) = description {
-        new = new.description(d);
-    }
+    let new = meetergo_bind::webhook::new_webhook(endpoint, event_types, description);
     let checked = meetergo_core::validate_new_webhook(&new, allow_insecure_endpoints)
         .map_err(|e| error::validation(py, &e))?;
     let out = PyDict::new(py);
@@ -55,6 +52,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     }
     m.add_function(wrap_pyfunction!(events::parse_event, m)?)?;
     m.add_function(wrap_pyfunction!(validate_webhook, m)?)?;
+    #[cfg(feature = "test-hooks")]
     m.add_function(wrap_pyfunction!(client::_panicking_call, m)?)?;
     m.add_class::<events::BookingCreated>()?;
     m.add_class::<events::BookingCancelled>()?;
@@ -73,6 +71,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<dedup::Deduplicator>()?;
     m.add_class::<client::Client>()?;
     m.add_class::<client::Webhook>()?;
+    m.add_class::<client::SyncAction>()?;
     m.add(
         "MAX_WEBHOOKS_PER_COMPANY",
         meetergo_core::MAX_WEBHOOKS_PER_COMPANY,

@@ -1,12 +1,15 @@
 //! `meetergo` for browsers: wasm-bindgen bindings over meetergo-core without its HTTP client (API keys never live
-//! in a browser). Conversion and error mapping only; `node/lib/shared.js` builds the same objects and error
-//! classes as the Node package from these answers.
+//! in a browser). Conversion and error mapping only (through `meetergo-bind`, shared with the Node and Python
+//! bindings); `node/lib/shared.js` builds the same objects and error classes as the Node package from these answers.
 //!
-//! Errors are thrown as JavaScript `Error`s whose message is the core's [`ErrorReport::js_message`] (the Node
-//! binding does the same). The core does not panic on any input (tested with property
+//! Errors are thrown as JavaScript `Error`s whose message is [`ErrorReport::js_message`] (the Node binding does the
+//! same). The core does not panic on any input (tested with property
 //! tests and every prefix of the fixture corpus); a panic would still surface as a WebAssembly trap.
 
-use meetergo_core::{ErrorReport, Event, EventType, NewWebhook};
+use meetergo_bind::Runtime;
+use meetergo_bind::event as bind_event;
+use meetergo_bind::report::ErrorReport;
+use meetergo_core::EventType;
 use wasm_bindgen::prelude::*;
 
 /// Talc instead of dlmalloc: 11.5 KB less code (see docs/benchmarks.md).
@@ -18,30 +21,27 @@ fn thrown(report: &ErrorReport) -> JsError {
     JsError::new(&report.js_message())
 }
 
-/// Checks a delivery body given as bytes exactly as the core parses it; answers with `Event::js_summary`.
-#[wasm_bindgen(js_name = checkEventBytes)]
-pub fn check_event_bytes(body: &[u8], max_body_bytes: Option<f64>) -> Result<String, JsError> {
-    Event::js_check(body, max_body_bytes).map_err(|r| thrown(&r))
+/// Parses a delivery body given as bytes exactly as the core parses it; answers with the event for JavaScript
+/// (`meetergo_bind::event::for_javascript`: the class digit, then the normalized JSON).
+#[wasm_bindgen(js_name = parseEventBytes)]
+pub fn parse_event_bytes(body: &[u8], max_body_bytes: Option<f64>) -> Result<String, JsError> {
+    bind_event::parse(Runtime::JavaScript, body, max_body_bytes)
+        .map(|event| bind_event::for_javascript(&event))
+        .map_err(|r| thrown(&r))
 }
 
-/// Checks a delivery body given as text exactly as the core parses it; answers with `Event::js_summary`.
-#[wasm_bindgen(js_name = checkEventText)]
-pub fn check_event_text(body: &str, max_body_bytes: Option<f64>) -> Result<String, JsError> {
-    Event::js_check(body.as_bytes(), max_body_bytes).map_err(|r| thrown(&r))
+/// Parses a delivery body given as text; see [`parse_event_bytes`].
+#[wasm_bindgen(js_name = parseEventText)]
+pub fn parse_event_text(body: &str, max_body_bytes: Option<f64>) -> Result<String, JsError> {
+    parse_event_bytes(body.as_bytes(), max_body_bytes)
 }
 
-/// The event class names, indexed by the digit the checks answer with.
+/// The event class names, indexed by the digit the parses answer with.
 #[wasm_bindgen(js_name = eventClasses)]
 pub fn event_classes() -> Vec<String> {
-    Event::CLASS_NAMES.iter().map(|&c| c.to_owned()).collect()
-}
-
-/// Where each event class reads ids (`Event::ID_PATHS`), by class: its paths joined by `,`.
-#[wasm_bindgen(js_name = idPaths)]
-pub fn id_paths() -> Vec<String> {
-    Event::ID_PATHS
+    bind_event::CLASS_NAMES
         .iter()
-        .map(|paths| paths.join(","))
+        .map(|&c| c.to_owned())
         .collect()
 }
 
@@ -60,10 +60,7 @@ pub fn validate_webhook(
     description: Option<String>,
     allow_insecure_endpoints: bool,
 ) -> Result<String, JsError> {
-    let mut new = NewWebhook::new(endpoint, event_types);
-    if let Some(d) = description {
-        new = new.description(d);
-    }
+    let new = meetergo_bind::webhook::new_webhook(endpoint, event_types, description);
     let checked = meetergo_core::validate_new_webhook(&new, allow_insecure_endpoints)
         .map_err(|e| thrown(&ErrorReport::from(&e)))?;
     serde_json::to_string(&checked).map_err(|e| JsError::new(&e.to_string()))

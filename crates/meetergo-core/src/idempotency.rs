@@ -6,7 +6,6 @@ use chrono::{DateTime, FixedOffset};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::event::{Event, EventData};
 use crate::text::Str;
 
 /// Escapes the separators of a key part, so that parts can never run into each other.
@@ -23,7 +22,7 @@ fn escape(part: &str) -> String {
     out
 }
 
-fn ts(t: Option<&DateTime<FixedOffset>>) -> Option<String> {
+pub(crate) fn ts(t: Option<&DateTime<FixedOffset>>) -> Option<String> {
     t.map(rfc3339)
 }
 
@@ -79,7 +78,7 @@ pub(crate) fn rfc3339(t: &DateTime<FixedOffset>) -> String {
     out
 }
 
-fn non_empty(s: Option<&Str>) -> Option<String> {
+pub(crate) fn non_empty(s: Option<&Str>) -> Option<String> {
     s.filter(|s| !s.is_empty()).map(|s| s.as_str().to_owned())
 }
 
@@ -92,35 +91,20 @@ pub(crate) fn scalar(body: &Map<String, Value>, key: &str) -> Option<String> {
     }
 }
 
-/// The `(id, timestamp)` parts of meetergo's recipe: `id` (or, for unmodelled events, `formId`), `updatedAt` or
-/// `submittedAt`.
-fn parts(data: &EventData) -> (Option<String>, Option<String>) {
-    match data {
-        EventData::BookingCreated(b)
-        | EventData::BookingCancelled(b)
-        | EventData::BookingRescheduled(b) => (non_empty(Some(&b.id)), ts(b.updated_at.as_ref())),
-        EventData::NewEmployee(e) => (non_empty(e.id.as_ref()), ts(e.updated_at.as_ref())),
-        // `formId` names the form, not the submission: two people submitting one form in the same instant would
-        // share `formId:submittedAt`. Without a submission id the body's digest is used instead.
-        EventData::FormSubmission(f) => (non_empty(f.id.as_ref()), ts(f.submitted_at.as_ref())),
-        EventData::Unknown(u) => (
-            scalar(&u.body, "id").or_else(|| scalar(&u.body, "formId")),
-            scalar(&u.body, "updatedAt").or_else(|| scalar(&u.body, "submittedAt")),
-        ),
-    }
-}
-
-pub(crate) fn key_for(event: &Event) -> String {
-    let kind = escape(event.webhook_type().as_str());
-    match parts(event.data()) {
+/// The key of an event of type `webhook_type` with the `(id, timestamp)` parts of meetergo's recipe and the body
+/// `raw`: `type:id:timestamp`, or `type#sha256:<digest of the body's canonical form>` when a part is missing.
+pub(crate) fn key_for(
+    webhook_type: &str,
+    parts: (Option<String>, Option<String>),
+    raw: &str,
+) -> String {
+    let kind = escape(webhook_type);
+    match parts {
         (Some(id), Some(at)) => format!("{kind}:{}:{at}", escape(&id)),
-        _ => match serde_json::from_str::<Value>(event.raw_json()) {
+        _ => match serde_json::from_str::<Value>(raw) {
             Ok(value) => format!("{kind}#sha256:{}", canonical_digest(&value)),
             // Unreachable for a body that parsed; hashing the bytes keeps keys distinct all the same.
-            Err(_) => format!(
-                "{kind}#raw-sha256:{}",
-                sha256_hex(event.raw_json().as_bytes())
-            ),
+            Err(_) => format!("{kind}#raw-sha256:{}", sha256_hex(raw.as_bytes())),
         },
     }
 }

@@ -56,11 +56,14 @@
 
 mod credentials;
 mod dedup;
+#[cfg(feature = "describe")]
+pub mod describe;
 mod endpoint;
 mod error;
 mod event;
 mod event_type;
 mod idempotency;
+mod json_out;
 mod models;
 mod open_struct;
 mod secret;
@@ -86,8 +89,8 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub use credentials::{ApiKey, TokenKind, user_id_header};
 pub use dedup::Deduplicator;
 pub use error::{
-    ApiError, Error, ErrorCategory, ErrorMessage, ErrorReport, FieldError, PayloadError,
-    PayloadErrorKind, Result, ValidationError, ValidationErrorKind,
+    ApiError, Error, ErrorCategory, ErrorMessage, FieldError, PayloadError, PayloadErrorKind,
+    Result, ValidationError, ValidationErrorKind,
 };
 pub use event::{
     Attendee, Booking, Cancellation, DEFAULT_MAX_BODY_BYTES, Event, EventData, FormSubmission,
@@ -103,8 +106,8 @@ pub use secret::{
 pub use sync::{SyncAction, plan_sync, validate_desired};
 pub use text::Str;
 pub use validate::{
-    is_non_public_ip, positive_millis, positive_seconds, validate_endpoint, validate_event_types,
-    validate_new_webhook, validate_patch, validate_webhook_id, whole_number,
+    is_non_public_ip, validate_endpoint, validate_event_types, validate_new_webhook,
+    validate_patch, validate_webhook_id,
 };
 
 #[cfg(feature = "http")]
@@ -115,7 +118,7 @@ pub use client::{
 #[cfg(feature = "http")]
 pub use rate_limit::RateLimit;
 #[cfg(feature = "http")]
-pub use webhooks::Webhooks;
+pub use webhooks::{SyncStep, Webhooks};
 
 /// The README's examples, compiled as doctests so they cannot rot.
 #[cfg(doctest)]

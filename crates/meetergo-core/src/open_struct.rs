@@ -266,20 +266,6 @@ impl Lenient for Option<String> {
     }
 }
 
-/// An object is read by the model from the body itself (no `Value` in between: its fields are lenient too, and a
-/// repeated key is an error as in every model); anything else is kept as a `Value`.
-impl Lenient for Option<crate::event::Cancellation> {
-    fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Self, Value>, A::Error> {
-        map.next_value_seed(LenientSeed(std::marker::PhantomData))
-    }
-}
-
-impl<'de> Accepts<'de> for crate::event::Cancellation {
-    fn object<M: MapAccess<'de>>(map: M) -> Result<Result<Option<Self>, Value>, M::Error> {
-        Self::deserialize(de::value::MapAccessDeserializer::new(map)).map(|c| Ok(Some(c)))
-    }
-}
-
 impl Lenient for Option<DateTime<FixedOffset>> {
     fn read<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Self, Value>, A::Error> {
         Ok(crate::time::lenient(map.next_value()?))
@@ -314,7 +300,7 @@ impl<'de> Accepts<'de> for Str {
 
 /// The JSON shapes a lenient field takes from the body as `T`; by default none, and every value is kept as a
 /// `Value` (`null` is always "absent").
-trait Accepts<'de>: Sized {
+pub(crate) trait Accepts<'de>: Sized {
     fn borrowed<E: de::Error>(v: &'de str) -> Result<Result<Option<Self>, Value>, E> {
         Self::text(v)
     }
@@ -330,7 +316,13 @@ trait Accepts<'de>: Sized {
 }
 
 /// Reads one lenient value of any JSON type: what `T` accepts, or the value itself.
-struct LenientSeed<T>(std::marker::PhantomData<T>);
+pub(crate) struct LenientSeed<T>(std::marker::PhantomData<T>);
+
+impl<T> LenientSeed<T> {
+    pub(crate) fn new() -> Self {
+        Self(std::marker::PhantomData)
+    }
+}
 
 impl<'de, T: Accepts<'de>> de::DeserializeSeed<'de> for LenientSeed<T> {
     type Value = Result<Option<T>, Value>;
@@ -390,7 +382,6 @@ impl Id {
     /// Not generic: one copy for every field and model.
     #[inline(never)]
     fn integer(n: serde_json::Number) -> Id {
-        numeric_ids::note();
         Id(Str::from(n.to_string().as_str()))
     }
 }
@@ -404,33 +395,6 @@ impl<'de> Accepts<'de> for Id {
     }
     fn integer<E: de::Error>(n: serde_json::Number) -> Result<Result<Option<Self>, Value>, E> {
         Ok(Ok(Some(Id::integer(n))))
-    }
-}
-
-/// Whether the delivery being parsed on this thread had an id sent as an integer (the JavaScript runtimes, which
-/// build their objects from the body itself, then turn those ids into strings too).
-pub(crate) mod numeric_ids {
-    use std::cell::Cell;
-
-    thread_local! {
-        static SEEN: Cell<bool> = const { Cell::new(false) };
-    }
-
-    pub(super) fn note() {
-        SEEN.set(true);
-    }
-
-    /// Runs `parse` and says whether it read an integer id (the previous state is restored, also on unwind).
-    pub(crate) fn watching<T>(parse: impl FnOnce() -> T) -> (T, bool) {
-        struct Restore(bool);
-        impl Drop for Restore {
-            fn drop(&mut self) {
-                SEEN.set(self.0);
-            }
-        }
-        let _restore = Restore(SEEN.replace(false));
-        let out = parse();
-        (out, SEEN.get())
     }
 }
 
@@ -581,6 +545,45 @@ macro_rules! open_struct {
                 }
                 map.end()
             }
+        }
+
+        impl $crate::json_out::WriteJson for $name {
+            fn write_json(&self, out: &mut String) {
+                out.push('{');
+                $crate::json_out::Model::write_members(self, out);
+                out.push('}');
+            }
+        }
+
+        impl $crate::json_out::Model for $name {
+            fn write_members(&self, out: &mut String) {
+                $(
+                    out.push_str(concat!("\"", $json, "\":"));
+                    $crate::json_out::WriteJson::write_json(&self.$field, out);
+                    out.push(',');
+                )*
+                out.push_str("\"extra\":");
+                $crate::json_out::write_map(&self.extra, out);
+            }
+        }
+
+        #[cfg(feature = "describe")]
+        impl $crate::describe::Describe for $name {
+            const MODEL: $crate::describe::ModelInfo = $crate::describe::ModelInfo {
+                name: stringify!($name),
+                attributes: &[$(stringify!($meta)),*],
+                fields: &[
+                    $(
+                        $crate::describe::FieldInfo {
+                            name: stringify!($field),
+                            wire: $json,
+                            ty: stringify!($ty),
+                            doc: concat!($($doc, "\n",)* ""),
+                            marker: concat!("" $(, stringify!($lenient))?),
+                        },
+                    )*
+                ],
+            };
         }
 
         impl<'de> ::serde::Deserialize<'de> for $name {

@@ -8,7 +8,7 @@ use crate::event_type::EventType;
 use crate::http::Response;
 use crate::models::{NewWebhook, Webhook, WebhookPatch};
 use crate::retry::Method;
-use crate::sync::same_endpoint;
+use crate::sync::{SyncAction, plan_sync, same_endpoint, validate_desired};
 use crate::validate::{validate_new_webhook, validate_patch, validate_webhook_id};
 
 /// The webhook endpoints of the company the token belongs to. Get it with [`Client::webhooks`].
@@ -98,6 +98,41 @@ impl<'a> Webhooks<'a> {
                 wanted.description.is_none() || wanted.description == hook.description;
             same_endpoint && types == wanted_types && same_description
         }))
+    }
+}
+
+/// One step of [`Webhooks::sync`] that was carried out, with the webhook as it is afterwards (`None` after a delete).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct SyncStep {
+    /// What was done.
+    pub action: SyncAction,
+    /// The webhook afterwards: the updated or created one; `None` for a delete.
+    pub webhook: Option<Webhook>,
+}
+
+impl Webhooks<'_> {
+    /// The plan that makes the company's webhooks match `desired` (see [`plan_sync`]): the wanted list is checked
+    /// first ([`validate_desired`]; nothing is sent for a bad entry), then the registered webhooks are listed.
+    pub async fn plan_sync(&self, desired: &[NewWebhook]) -> Result<Vec<SyncAction>> {
+        let desired = validate_desired(desired, self.client.inner.allow_insecure_endpoints)?;
+        let existing = self.list().await?;
+        Ok(plan_sync(&desired, &existing))
+    }
+
+    /// Makes the company's webhooks match `desired`: plans ([`Webhooks::plan_sync`]) and carries out every change,
+    /// updates, then deletes, then creates. Stops at the first failure and returns it; the plan converges, so running
+    /// `sync` again after a failure picks up where it stopped (a create whose outcome was unknown is found by the
+    /// next plan's list). Returns the steps that changed something, in order.
+    pub async fn sync(&self, desired: &[NewWebhook]) -> Result<Vec<SyncStep>> {
+        let mut done = Vec::new();
+        for action in self.plan_sync(desired).await? {
+            if action.is_change() {
+                let webhook = action.apply(self).await?;
+                done.push(SyncStep { action, webhook });
+            }
+        }
+        Ok(done)
     }
 }
 

@@ -1,6 +1,5 @@
 //! Integration tests of meetergo-core: one binary, one module per area.
 
-mod error_contract;
 mod fixtures;
 mod http_client;
 mod hygiene;

@@ -1,0 +1,4 @@
+//! Integration tests of the binding layer: one binary, one module per area.
+
+mod error_contract;
+mod units;

@@ -1,0 +1,162 @@
+//! meetergo's error answers.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// meetergo's `message`: a sentence, or a list of sentences (NestJS validation errors).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ErrorMessage {
+    /// A single message.
+    Text(String),
+    /// Several messages, one per problem.
+    List(Vec<String>),
+}
+
+impl ErrorMessage {
+    /// Every message as a slice-like list (one element for [`ErrorMessage::Text`]).
+    pub fn to_vec(&self) -> Vec<String> {
+        match self {
+            ErrorMessage::Text(s) => vec![s.clone()],
+            ErrorMessage::List(v) => v.clone(),
+        }
+    }
+}
+
+impl fmt::Display for ErrorMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorMessage::Text(s) => f.write_str(s),
+            ErrorMessage::List(v) => f.write_str(&v.join("; ")),
+        }
+    }
+}
+
+/// One entry of meetergo's `errors` list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The field meetergo complains about.
+    #[serde(default)]
+    pub field: Option<String>,
+    /// What is wrong with it.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// An error answer from meetergo: the status, the parsed body when it has meetergo's shape, and the raw text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// HTTP status code.
+    pub status: u16,
+    /// HTTP method of the request.
+    pub method: String,
+    /// Path of the request.
+    pub path: String,
+    /// meetergo's `message`, when the body had one.
+    pub message: Option<ErrorMessage>,
+    /// meetergo's `error` (the status text, e.g. `"Not Acceptable"`).
+    pub error: Option<String>,
+    /// meetergo's per-field `errors`.
+    pub errors: Vec<FieldError>,
+    /// meetergo's `code` (e.g. `"PLAN_LIMIT_REACHED"`).
+    pub code: Option<String>,
+    /// meetergo's `feature` (with plan limits).
+    pub feature: Option<String>,
+    /// The body as received, truncated to [`ApiError::MAX_BODY_CHARS`] characters and scrubbed of the token.
+    pub body: String,
+    /// The `Retry-After` the server sent, if any.
+    pub retry_after: Option<Duration>,
+}
+
+#[derive(Deserialize)]
+struct WireError {
+    #[serde(default)]
+    message: Option<ErrorMessage>,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    errors: Option<Vec<FieldError>>,
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    feature: Option<String>,
+}
+
+impl ApiError {
+    /// How much of an error body is kept.
+    pub const MAX_BODY_CHARS: usize = 4096;
+
+    /// Builds an error from a status and a body; tolerates bodies that are empty, not JSON (an HTML page from a
+    /// proxy) or JSON of another shape.
+    pub fn from_response(status: u16, method: &str, path: &str, body: &str) -> Self {
+        let parsed = serde_json::from_str::<WireError>(body).ok();
+        let mut text: String = body.chars().take(Self::MAX_BODY_CHARS).collect();
+        if text.len() < body.len() {
+            text.push_str("…[truncated]");
+        }
+        let (message, error, errors, code, feature) = match parsed {
+            Some(w) => (
+                w.message,
+                w.error,
+                w.errors.unwrap_or_default(),
+                w.code,
+                w.feature,
+            ),
+            None => (None, None, Vec::new(), None, None),
+        };
+        Self {
+            status,
+            method: method.to_owned(),
+            path: path.to_owned(),
+            message,
+            error,
+            errors,
+            code,
+            feature,
+            body: text,
+            retry_after: None,
+        }
+    }
+
+    /// The message(s) meetergo sent, as a list (empty when the body had none).
+    pub fn messages(&self) -> Vec<String> {
+        self.message
+            .as_ref()
+            .map(ErrorMessage::to_vec)
+            .unwrap_or_default()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} answered {}", self.method, self.path, self.status)?;
+        if let Some(e) = &self.error {
+            write!(f, " {e}")?;
+        }
+        match &self.message {
+            Some(m) => write!(f, ": {m}")?,
+            None if !self.body.trim().is_empty() => {
+                let snippet: String = self.body.trim().chars().take(200).collect();
+                write!(f, ": {snippet}")?;
+            }
+            None => {}
+        }
+        for fe in &self.errors {
+            write!(
+                f,
+                " [{}: {}]",
+                fe.field.as_deref().unwrap_or("?"),
+                fe.message.as_deref().unwrap_or("invalid")
+            )?;
+        }
+        if let Some(code) = &self.code {
+            write!(f, " (code {code})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}

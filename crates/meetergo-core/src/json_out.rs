@@ -1,0 +1,164 @@
+//! Writing models as normalized JSON (see [`Event::to_json`](crate::Event::to_json)): every documented field, `null`
+//! when absent, unknown fields under `extra`. A small writer of its own rather than serde's serializer: one copy of
+//! the code for every model (the browser build's size) and no intermediate `Value`.
+
+use chrono::{DateTime, FixedOffset};
+use serde_json::{Map, Value};
+
+use crate::event_type::EventType;
+use crate::secret::Secret;
+use crate::text::Str;
+
+/// A value written as normalized JSON.
+pub(crate) trait WriteJson {
+    fn write_json(&self, out: &mut String);
+}
+
+/// A model (`open_struct!`): its members without the braces, so that an event can put `webhookType` first.
+pub(crate) trait Model: WriteJson {
+    fn write_members(&self, out: &mut String);
+}
+
+/// A JSON string literal, escaped as serde_json escapes (`"`, `\`, control characters).
+#[inline(never)]
+pub(crate) fn write_str(s: &str, out: &mut String) {
+    out.push('"');
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        } else {
+            out.push_str(escape);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// An object of values as received (`extra`, metadata).
+#[inline(never)]
+pub(crate) fn write_map(map: &Map<String, Value>, out: &mut String) {
+    out.push('{');
+    write_map_members(map, out);
+    out.push('}');
+}
+
+/// The members of an object, comma-separated, without the braces.
+pub(crate) fn write_map_members(map: &Map<String, Value>, out: &mut String) {
+    for (i, (key, value)) in map.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_str(key, out);
+        out.push(':');
+        value.write_json(out);
+    }
+}
+
+impl WriteJson for Value {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => b.write_json(out),
+            Value::Number(n) => out.push_str(&n.to_string()),
+            Value::String(s) => write_str(s, out),
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write_json(out);
+                }
+                out.push(']');
+            }
+            Value::Object(map) => write_map(map, out),
+        }
+    }
+}
+
+impl WriteJson for Map<String, Value> {
+    fn write_json(&self, out: &mut String) {
+        write_map(self, out);
+    }
+}
+
+impl WriteJson for Str {
+    fn write_json(&self, out: &mut String) {
+        write_str(self.as_str(), out);
+    }
+}
+
+impl WriteJson for String {
+    fn write_json(&self, out: &mut String) {
+        write_str(self, out);
+    }
+}
+
+impl WriteJson for Secret {
+    fn write_json(&self, out: &mut String) {
+        write_str(self.expose_secret(), out);
+    }
+}
+
+impl WriteJson for EventType {
+    fn write_json(&self, out: &mut String) {
+        write_str(self.as_str(), out);
+    }
+}
+
+impl WriteJson for bool {
+    fn write_json(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+
+impl WriteJson for u64 {
+    fn write_json(&self, out: &mut String) {
+        out.push_str(&self.to_string());
+    }
+}
+
+impl WriteJson for DateTime<FixedOffset> {
+    fn write_json(&self, out: &mut String) {
+        write_str(&crate::idempotency::rfc3339(self), out);
+    }
+}
+
+impl<T: WriteJson> WriteJson for Option<T> {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Some(value) => value.write_json(out),
+            None => out.push_str("null"),
+        }
+    }
+}
+
+impl<T: WriteJson> WriteJson for Vec<T> {
+    fn write_json(&self, out: &mut String) {
+        out.push('[');
+        for (i, item) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            item.write_json(out);
+        }
+        out.push(']');
+    }
+}
