@@ -63,8 +63,8 @@ pub fn parse(
 
 /// What the JavaScript runtimes (Node, browsers) receive for a parsed event, in one string (one crossing is the
 /// cheapest): the class's index in [`CLASS_NAMES`] as one digit, then the core's normalized JSON of the event
-/// ([`Event::to_json`]) with `"idempotencyKey"` as its last member. One `JSON.parse` builds the event object: the
-/// same fields, `null`s, ids and `extra` as in Rust and Python.
+/// ([`Event::to_json`], with `idempotencyKey` as its last member). One `JSON.parse` builds the event object: the
+/// same fields, `null`s, ids, `extra` and key as in Rust and Python.
 ///
 /// ```
 /// let event = meetergo_core::Event::from_slice(br#"{"webhookType":"form_submission","formId":7}"#).unwrap();
@@ -73,14 +73,8 @@ pub fn parse(
 /// assert!(text.contains(r#""extra":{},"idempotencyKey":"form_submission#sha256:"#), "{text}");
 /// ```
 pub fn for_javascript(event: &Event) -> String {
-    let json = event.to_json();
-    let key = event.idempotency_key();
-    let mut out = String::with_capacity(json.len() + key.len() + 24);
+    let mut out = String::with_capacity(event.raw_json().len() + 512);
     out.push(char::from(b"012345"[class_index(event)]));
-    // The event's JSON is an object: its members, then the key, then its closing brace.
-    out.push_str(&json[..json.len() - 1]);
-    out.push_str(",\"idempotencyKey\":");
-    out.push_str(&serde_json::Value::from(key).to_string());
-    out.push('}');
+    event.write_json(&mut out);
     out
 }

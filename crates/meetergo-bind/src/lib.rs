@@ -10,15 +10,11 @@
 //! - [`webhook`]: `NewWebhook` and `WebhookPatch` from optional fields.
 //! - [`options`] (feature `http`): the client's options, every one of them, for Python and Node.
 //! - [`dedup`]: the `Deduplicator`'s defaults.
-//! - `generate` (feature `generate`): the generated surfaces (`.pyi`, `.d.ts`, the Python model classes, the error
-//!   classes, the event type lists), written by `make generate` and checked by the tests.
 //!
 //! Not published, not part of any public API: the core's public API is what a Rust user needs.
 
 pub mod dedup;
 pub mod event;
-#[cfg(feature = "generate")]
-pub mod generate;
 pub mod numbers;
 #[cfg(feature = "http")]
 pub mod options;

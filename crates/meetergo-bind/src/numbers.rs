@@ -56,9 +56,9 @@ pub fn whole_number(value: f64, field: &str, max: u32) -> Result<u32, Validation
     ))
 }
 
-/// A number as JavaScript's `String(n)` prints it (`-1`, `1.5`, `0.000001`, `1e-7`, `1e+21`, `NaN`, `-Infinity`):
-/// the shortest round-trip digits from serde_json's float printer, laid out by ECMAScript's `Number::toString` rules,
-/// without Rust's float formatting machinery (a tenth of the browser build for two error messages).
+/// A number as JavaScript's `String(n)` prints it (`-1`, `1.5`, `0.000001`, `1e-7`, `1e+21`, `NaN`, `-Infinity`): Rust's
+/// shortest round-trip digits (`Display`), laid out in exponent form outside JavaScript's plain range
+/// (1e-6 ≤ |n| < 1e21). The browser build carries Rust's float printer anyway (serde's error messages use it).
 fn number_text(value: f64) -> String {
     if value.is_nan() {
         return "NaN".into();
@@ -69,41 +69,25 @@ fn number_text(value: f64) -> String {
     if value == 0.0 {
         return "0".into();
     }
-    let printed =
-        serde_json::Number::from_f64(value.abs()).map_or_else(String::new, |n| n.to_string());
-    let (mantissa, exponent) = match printed.split_once(['e', 'E']) {
-        Some((m, e)) => (m, e.parse::<i64>().unwrap_or(0)),
-        None => (printed.as_str(), 0),
-    };
-    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let plain = format!("{}", value.abs());
+    let sign = if value < 0.0 { "-" } else { "" };
+    if (1e-6..1e21).contains(&value.abs()) {
+        return format!("{sign}{plain}");
+    }
+    // `plain` is all digits with at most one `.`: the significant digits and where the point is.
+    let (whole, fraction) = plain.split_once('.').unwrap_or((&plain, ""));
     let all = format!("{whole}{fraction}");
     let significant = all.trim_start_matches('0');
     let leading_zeros = all.len() - significant.len();
     let digits = significant.trim_end_matches('0');
-    // value = 0.digits × 10^n, with k digits.
-    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-    let n = count(whole.len()) - count(leading_zeros) + exponent;
-    let k = count(digits.len());
-    let zeros = |n: i64| "0".repeat(usize::try_from(n).unwrap_or(0));
-    let sign = if value < 0.0 { "-" } else { "" };
-    let body = if k <= n && n <= 21 {
-        format!("{digits}{}", zeros(n - k))
-    } else if 0 < n && n <= 21 {
-        let (int, frac) = digits.split_at(usize::try_from(n).unwrap_or(0));
-        format!("{int}.{frac}")
-    } else if -6 < n && n <= 0 {
-        format!("0.{}{digits}", zeros(-n))
-    } else {
-        let (first, rest) = digits.split_at(1.min(digits.len()));
-        let dot = if rest.is_empty() { "" } else { "." };
-        let e = n - 1;
-        format!(
-            "{first}{dot}{rest}e{}{}",
-            if e < 0 { '-' } else { '+' },
-            e.unsigned_abs()
-        )
-    };
-    format!("{sign}{body}")
+    let exponent = whole.len() as i64 - leading_zeros as i64 - 1;
+    let (first, rest) = digits.split_at(1.min(digits.len()));
+    let dot = if rest.is_empty() { "" } else { "." };
+    let exponent_sign = if exponent < 0 { '-' } else { '+' };
+    format!(
+        "{sign}{first}{dot}{rest}e{exponent_sign}{}",
+        exponent.unsigned_abs()
+    )
 }
 
 #[cfg(test)]

@@ -19,10 +19,6 @@ pub struct ErrorClass {
     pub code: &'static str,
     /// The parent class (`None` for the base class).
     pub parent: Option<&'static str>,
-    /// Python's built-in exception it also derives from, when one fits (`ValueError`, `TimeoutError`).
-    pub python_builtin: Option<&'static str>,
-    /// One sentence for the class's documentation.
-    pub doc: &'static str,
 }
 
 const fn class(
@@ -30,16 +26,12 @@ const fn class(
     name: &'static str,
     code: &'static str,
     parent: &'static str,
-    python_builtin: Option<&'static str>,
-    doc: &'static str,
 ) -> ErrorClass {
     ErrorClass {
         category: Some(category),
         name,
         code,
         parent: Some(parent),
-        python_builtin,
-        doc,
     }
 }
 
@@ -49,8 +41,6 @@ pub const BASE: ErrorClass = ErrorClass {
     name: "MeetergoError",
     code: "MEETERGO_ERROR",
     parent: None,
-    python_builtin: None,
-    doc: "Base class of every error the SDK raises.",
 };
 
 /// Every error class, parents before children: the base, then one per [`ErrorCategory`].
@@ -60,104 +50,98 @@ pub const CLASSES: [ErrorClass; 13] = {
     const A: &str = "APIError";
     [
         BASE,
-        class(
-            C::Validation,
-            "ValidationError",
-            "MEETERGO_VALIDATION",
-            M,
-            Some("ValueError"),
-            "Rejected before anything was sent: `field` names the offending field, `reason` says why, `kind` classifies it.",
-        ),
-        class(
-            C::Payload,
-            "PayloadError",
-            "MEETERGO_PAYLOAD",
-            M,
-            Some("ValueError"),
-            "A delivery body could not be read: `kind` says why; `path`, or `line` and `column`, say where.",
-        ),
-        class(
-            C::Api,
-            "APIError",
-            "MEETERGO_API",
-            M,
-            None,
-            "meetergo answered with an error status, or with a success that could not be read.",
-        ),
-        class(
-            C::BadRequest,
-            "BadRequestError",
-            "MEETERGO_BAD_REQUEST",
-            A,
-            None,
-            "400: meetergo refused the request.",
-        ),
+        class(C::Validation, "ValidationError", "MEETERGO_VALIDATION", M),
+        class(C::Payload, "PayloadError", "MEETERGO_PAYLOAD", M),
+        class(C::Api, "APIError", "MEETERGO_API", M),
+        class(C::BadRequest, "BadRequestError", "MEETERGO_BAD_REQUEST", A),
         class(
             C::Authentication,
             "AuthenticationError",
             "MEETERGO_AUTHENTICATION",
             A,
-            None,
-            "401: the API token is missing, wrong or revoked.",
         ),
         class(
             C::PermissionDenied,
             "PermissionDeniedError",
             "MEETERGO_PERMISSION_DENIED",
             A,
-            None,
-            "403: the token may not do this.",
         ),
-        class(
-            C::NotFound,
-            "NotFoundError",
-            "MEETERGO_NOT_FOUND",
-            A,
-            None,
-            "404: no such webhook.",
-        ),
+        class(C::NotFound, "NotFoundError", "MEETERGO_NOT_FOUND", A),
         class(
             C::LimitReached,
             "LimitReachedError",
             "MEETERGO_LIMIT_REACHED",
             A,
-            None,
-            "406: the company already has six webhooks.",
         ),
-        class(
-            C::RateLimited,
-            "RateLimitError",
-            "MEETERGO_RATE_LIMITED",
-            A,
-            None,
-            "429 after the retries; `retryAfter` says how long meetergo asked to wait, when it said.",
-        ),
-        class(
-            C::Server,
-            "ServerError",
-            "MEETERGO_SERVER",
-            A,
-            None,
-            "5xx after the retries.",
-        ),
-        class(
-            C::Timeout,
-            "TimeoutError",
-            "MEETERGO_TIMEOUT",
-            M,
-            Some("TimeoutError"),
-            "No answer within the timeout, on the last attempt.",
-        ),
-        class(
-            C::Connection,
-            "ConnectionError",
-            "MEETERGO_CONNECTION",
-            M,
-            Some("ConnectionError"),
-            "The connection failed (refused, reset, TLS, DNS) on the last attempt.",
-        ),
+        class(C::RateLimited, "RateLimitError", "MEETERGO_RATE_LIMITED", A),
+        class(C::Server, "ServerError", "MEETERGO_SERVER", A),
+        class(C::Timeout, "TimeoutError", "MEETERGO_TIMEOUT", M),
+        class(C::Connection, "ConnectionError", "MEETERGO_CONNECTION", M),
     ]
 };
+
+/// For the generated classes (not in the bindings' binaries): each class's Python built-in base, when one fits, and
+/// one sentence of documentation, by name, in [`CLASSES`] order.
+#[cfg(feature = "generate")]
+pub const CLASS_DOCS: [(&str, Option<&str>, &str); 13] = [
+    (
+        "MeetergoError",
+        None,
+        "Base class of every error the SDK raises.",
+    ),
+    (
+        "ValidationError",
+        Some("ValueError"),
+        "Rejected before anything was sent: `field` names the offending field, `reason` says why, `kind` classifies it.",
+    ),
+    (
+        "PayloadError",
+        Some("ValueError"),
+        "A delivery body could not be read: `kind` says why; `path`, or `line` and `column`, say where.",
+    ),
+    (
+        "APIError",
+        None,
+        "meetergo answered with an error status, or with a success that could not be read.",
+    ),
+    (
+        "BadRequestError",
+        None,
+        "400: meetergo refused the request.",
+    ),
+    (
+        "AuthenticationError",
+        None,
+        "401: the API token is missing, wrong or revoked.",
+    ),
+    (
+        "PermissionDeniedError",
+        None,
+        "403: the token may not do this.",
+    ),
+    ("NotFoundError", None, "404: no such webhook."),
+    (
+        "LimitReachedError",
+        None,
+        "406: the company already has six webhooks.",
+    ),
+    (
+        "RateLimitError",
+        None,
+        "429 after the retries; `retryAfter` says how long meetergo asked to wait, when it said.",
+    ),
+    ("ServerError", None, "5xx after the retries."),
+    (
+        "TimeoutError",
+        Some("TimeoutError"),
+        "No answer within the timeout, on the last attempt.",
+    ),
+    (
+        "ConnectionError",
+        Some("ConnectionError"),
+        "The connection failed (refused, reset, TLS, DNS) on the last attempt.",
+    ),
+];
 
 /// Codes of failures outside the core's errors, raised as the base class: a call aborted by its signal, and a bug.
 pub const OTHER_CODES: [&str; 2] = ["MEETERGO_ABORTED", "MEETERGO_INTERNAL"];
@@ -286,11 +270,10 @@ impl ErrorReport {
 
     /// The report as JSON (camelCase fields; those that do not apply are left out).
     pub fn to_json(&self) -> String {
+        // A report of strings and numbers always serializes; the fallback keeps the error an error all the same.
         serde_json::to_string(self).unwrap_or_else(|_| {
-            format!(
-                "{{\"name\":\"{}\",\"code\":\"{}\",\"message\":\"(unprintable error)\",\"outcomeUnknown\":false}}",
-                self.name, self.code
-            )
+            r#"{"name":"MeetergoError","code":"MEETERGO_ERROR","message":"(unprintable error)","outcomeUnknown":false}"#
+                .to_owned()
         })
     }
 

@@ -141,7 +141,7 @@ fn write_canonical(value: &Value, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                out.push_str(&Value::String(k.clone()).to_string());
+                crate::json_out::write_str(k, out);
                 out.push(':');
                 write_canonical(&m[k], out);
             }
@@ -157,7 +157,8 @@ fn write_canonical(value: &Value, out: &mut String) {
             }
             out.push(']');
         }
-        scalar => out.push_str(&scalar.to_string()),
+        // serde_json's spelling of scalars (the digests of keys already handed out must not change).
+        scalar => crate::json_out::WriteJson::write_json(scalar, out),
     }
 }
 

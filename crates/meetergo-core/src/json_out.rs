@@ -51,12 +51,28 @@ pub(crate) fn write_str(s: &str, out: &mut String) {
     out.push('"');
 }
 
+/// A model's member name and its colon. Wire names need no escaping; the names are the literals the readers match
+/// on, so the browser build holds each name once.
+#[inline(never)]
+pub(crate) fn write_key(name: &str, out: &mut String) {
+    out.push('"');
+    out.push_str(name);
+    out.push_str("\":");
+}
+
 /// An object of values as received (`extra`, metadata).
 #[inline(never)]
 pub(crate) fn write_map(map: &Map<String, Value>, out: &mut String) {
     out.push('{');
     write_map_members(map, out);
     out.push('}');
+}
+
+/// The `extra` member of a model (one copy for every model).
+#[inline(never)]
+pub(crate) fn write_extra(map: &Map<String, Value>, out: &mut String) {
+    out.push_str("\"extra\":");
+    write_map(map, out);
 }
 
 /// The members of an object, comma-separated, without the braces.
@@ -131,7 +147,8 @@ impl WriteJson for bool {
 
 impl WriteJson for u64 {
     fn write_json(&self, out: &mut String) {
-        out.push_str(&self.to_string());
+        // serde_json's integer printer, which the browser build has anyway (not core's `u64` formatting).
+        out.push_str(&serde_json::Number::from(*self).to_string());
     }
 }
 

@@ -558,12 +558,11 @@ macro_rules! open_struct {
         impl $crate::json_out::Model for $name {
             fn write_members(&self, out: &mut String) {
                 $(
-                    out.push_str(concat!("\"", $json, "\":"));
+                    $crate::json_out::write_key($json, out);
                     $crate::json_out::WriteJson::write_json(&self.$field, out);
                     out.push(',');
                 )*
-                out.push_str("\"extra\":");
-                $crate::json_out::write_map(&self.extra, out);
+                $crate::json_out::write_extra(&self.extra, out);
             }
         }
 

@@ -118,7 +118,10 @@ pub fn redact_body(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let json = text.strip_prefix('\u{feff}').unwrap_or(&text);
     if let Ok(value) = serde_json::from_str::<Value>(json) {
-        return redact_json(&value).to_string();
+        // The crate's own writer, which writes what `Value`'s `Display` writes (one JSON writer in the browser build).
+        let mut out = String::with_capacity(body.len());
+        crate::json_out::WriteJson::write_json(&redact_json(&value), &mut out);
+        return out;
     }
     if mentions_secret(json) {
         format!(

@@ -257,47 +257,65 @@ impl Event {
     /// used: two submissions of one form in the same instant must not collide); otherwise `webhookType#sha256:<digest of the body's canonical
     /// form>`, so that a missing part never makes two events collide. Stable across whitespace and key order.
     pub fn idempotency_key(&self) -> &str {
-        self.key.get_or_init(|| {
-            idempotency::key_for(self.webhook_type.as_str(), parts(&self.data), &self.raw)
-        })
+        self.key.get_or_init(|| self.compute_key())
+    }
+
+    fn compute_key(&self) -> String {
+        idempotency::key_for(self.webhook_type.as_str(), parts(&self.data), &self.raw)
     }
 
     /// The event as normalized JSON, the same in every runtime: `webhookType`, then every documented field of its
     /// model under its wire name, in the model's order (`null` when absent, `[]` for an absent list; nested objects
-    /// alike), ids as strings, times in RFC 3339 (`Z` for UTC), and the fields this SDK does not know (or values of
-    /// an unexpected type for an undocumented field) under `extra`. An [`UnknownEvent`]'s body is written as
-    /// received. Holds the booking `secret`: do not log it.
+    /// alike), ids as strings, times in RFC 3339 (`Z` for UTC), the fields this SDK does not know (or values of an
+    /// unexpected type for an undocumented field) under `extra`, and last the [`Event::idempotency_key`] as
+    /// `idempotencyKey`. An [`UnknownEvent`]'s body is written as received. Holds the booking `secret`: do not log it.
     ///
     /// ```
     /// let event = meetergo_core::Event::from_slice(br#"{"webhookType":"new_employee","id":7,"team":"ops"}"#)?;
     /// assert_eq!(
     ///     event.to_json(),
-    ///     r#"{"webhookType":"new_employee","id":"7","email":null,"givenName":null,"familyName":null,"companyId":null,"createdAt":null,"updatedAt":null,"extra":{"team":"ops"}}"#
+    ///     r#"{"webhookType":"new_employee","id":"7","email":null,"givenName":null,"familyName":null,"companyId":null,"createdAt":null,"updatedAt":null,"extra":{"team":"ops"},"idempotencyKey":"new_employee#sha256:60e1c1cb5d1d1a4ec7a4b5f0c9f2d8a0c8bd56d1b3ad2d43b3e0b5c0e7ffd5d4"}"#
     /// );
     /// # Ok::<(), meetergo_core::PayloadError>(())
     /// ```
     pub fn to_json(&self) -> String {
         let mut out = String::with_capacity(self.raw.len() + 256);
+        self.write_json(&mut out);
+        out
+    }
+
+    /// Appends [`Event::to_json`] to `out`.
+    pub fn write_json(&self, out: &mut String) {
         out.push_str("{\"webhookType\":");
-        json_out::write_str(self.webhook_type.as_str(), &mut out);
-        let mut members = |write: &dyn Fn(&mut String)| {
-            let mark = out.len();
-            out.push(',');
-            write(&mut out);
-            if out.len() == mark + 1 {
-                out.truncate(mark);
-            }
-        };
+        json_out::write_str(self.webhook_type.as_str(), out);
         match &self.data {
             EventData::BookingCreated(b)
             | EventData::BookingCancelled(b)
-            | EventData::BookingRescheduled(b) => members(&|o| b.write_members(o)),
-            EventData::NewEmployee(e) => members(&|o| e.write_members(o)),
-            EventData::FormSubmission(f) => members(&|o| f.write_members(o)),
-            EventData::Unknown(u) => members(&|o| json_out::write_map_members(&u.body, o)),
+            | EventData::BookingRescheduled(b) => {
+                out.push(',');
+                b.write_members(out);
+            }
+            EventData::NewEmployee(e) => {
+                out.push(',');
+                e.write_members(out);
+            }
+            EventData::FormSubmission(f) => {
+                out.push(',');
+                f.write_members(out);
+            }
+            EventData::Unknown(u) if !u.body.is_empty() => {
+                out.push(',');
+                json_out::write_map_members(&u.body, out);
+            }
+            EventData::Unknown(_) => {}
+        }
+        out.push_str(",\"idempotencyKey\":");
+        // Without the cache's lock when the key is not known yet (the event is often dropped after this).
+        match self.key.get() {
+            Some(key) => json_out::write_str(key, out),
+            None => json_out::write_str(&self.compute_key(), out),
         }
         out.push('}');
-        out
     }
 
     /// The payload as JSON, with `webhookType` (the flat shape, also for envelope deliveries).

@@ -1,1 +1,0 @@
-//! The generated surfaces (written next).
