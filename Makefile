@@ -8,7 +8,7 @@ export PYO3_PYTHON := $(CURDIR)/.venv/bin/python
 HOST := $(shell rustc -vV | sed -n 's/^host: //p')
 export CARGO_BUILD_TARGET ?= $(HOST)
 
-.PHONY: help setup tour test test-rust test-python test-python-install test-node node python lint lint-python fmt wasm-check bench ci
+.PHONY: generate help setup tour test test-rust test-python test-python-install test-node node python lint lint-python fmt wasm-check bench ci
 
 help: ## List the recipes
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -68,3 +68,6 @@ bench: ## Parsing benchmarks: interleaved ratios table, then criterion's full st
 	$(CARGO) bench -p meetergo-core --bench parse
 
 ci: setup lint lint-python wasm-check test tour ## What CI runs: setup, lints, the browser build check, every test, the tour
+
+generate: ## Write the generated surfaces (.pyi and .d.ts models, error classes, event type lists) from the core
+	$(CARGO) run --quiet -p meetergo-bind --bin meetergo-generate

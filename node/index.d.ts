@@ -1,6 +1,7 @@
 // Types of the `meetergo` package (hand-written for the JavaScript layer in index.js; the native module's own
 // typings are generated into native/index.d.ts by the build).
 
+// <generated:event-types> Written by `make generate` from the core; do not edit.
 /** The event types meetergo documents, as sent on the wire. */
 export declare const EventType: {
   readonly BOOKING_CREATED: 'booking_created';
@@ -13,6 +14,32 @@ export declare const EventType: {
   readonly REVIEW_PUBLISHED: 'review_published';
   readonly SIGNATURE_COMPLETED: 'signature_completed';
 };
+/** The stable codes of the SDK's errors. */
+export type ErrorCode =
+  | 'MEETERGO_ERROR'
+  | 'MEETERGO_VALIDATION'
+  | 'MEETERGO_PAYLOAD'
+  | 'MEETERGO_API'
+  | 'MEETERGO_BAD_REQUEST'
+  | 'MEETERGO_AUTHENTICATION'
+  | 'MEETERGO_PERMISSION_DENIED'
+  | 'MEETERGO_NOT_FOUND'
+  | 'MEETERGO_LIMIT_REACHED'
+  | 'MEETERGO_RATE_LIMITED'
+  | 'MEETERGO_SERVER'
+  | 'MEETERGO_TIMEOUT'
+  | 'MEETERGO_CONNECTION'
+  | 'MEETERGO_ABORTED'
+  | 'MEETERGO_INTERNAL';
+/** The class names of parsed events. */
+export type EventClassName =
+  | 'BookingCreated'
+  | 'BookingCancelled'
+  | 'BookingRescheduled'
+  | 'NewEmployee'
+  | 'FormSubmission'
+  | 'UnknownEvent';
+// </generated:event-types>
 /** One of the documented event types. Any other string is accepted too (meetergo may add types). */
 export type KnownEventType = (typeof EventType)[keyof typeof EventType];
 /** An event type string: a documented one, or any other (kept, never rejected on read). */
@@ -88,23 +115,6 @@ export declare class Client {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Errors
-
-export type ErrorCode =
-  | 'MEETERGO_ERROR'
-  | 'MEETERGO_VALIDATION'
-  | 'MEETERGO_PAYLOAD'
-  | 'MEETERGO_API'
-  | 'MEETERGO_BAD_REQUEST'
-  | 'MEETERGO_AUTHENTICATION'
-  | 'MEETERGO_PERMISSION_DENIED'
-  | 'MEETERGO_NOT_FOUND'
-  | 'MEETERGO_LIMIT_REACHED'
-  | 'MEETERGO_RATE_LIMITED'
-  | 'MEETERGO_SERVER'
-  | 'MEETERGO_TIMEOUT'
-  | 'MEETERGO_CONNECTION'
-  | 'MEETERGO_ABORTED'
-  | 'MEETERGO_INTERNAL';
 
 /** meetergo's per-field `errors` entry. */
 export interface FieldError {
@@ -228,58 +238,7 @@ export declare class ConnectionError extends MeetergoError {
 // ---------------------------------------------------------------------------------------------------------------
 // Deliveries
 
-/** Unknown fields are kept as received on every object. */
-interface Open {
-  [field: string]: unknown;
-}
-
-export interface Attendee extends Open {
-  id?: string;
-  email?: string;
-  firstname?: string;
-  lastname?: string;
-  fullname?: string;
-  phone?: string;
-  timezone?: string;
-  language?: string;
-}
-
-export interface Host extends Open {
-  id?: string;
-  email?: string;
-  givenName?: string;
-  familyName?: string;
-  fullName?: string;
-  slug?: string;
-  picture?: string;
-}
-
-export interface MeetingInfo extends Open {
-  channel?: string;
-  meetingLink?: string;
-}
-
-export interface MeetingTypeInfo extends Open {
-  name?: string;
-  duration?: number;
-}
-
-export interface MeetingType extends Open {
-  id?: string;
-  slug?: string;
-  meetingInfo?: MeetingTypeInfo;
-  metadata?: Record<string, unknown>;
-}
-
-export interface Cancellation extends Open {
-  actionSource?: string;
-  /** ISO 8601 / RFC 3339 date-time. */
-  actionAt?: string;
-  actionBy?: string;
-  reason?: string;
-}
-
-interface EventBase extends Open {
+interface EventBase {
   /** The same for every delivery of this event, different for every other event. */
   readonly idempotencyKey: string;
   /** The body as received, parsed (for the older envelope shape: the whole envelope). */
@@ -288,30 +247,168 @@ interface EventBase extends Open {
   toJSON(): Record<string, unknown>;
 }
 
-/** Top-level fields are getters over the parsed event: `null` when the delivery has no such field. */
-interface BookingFields extends EventBase {
-  id: string;
-  /** Token that can cancel or reschedule the booking. Readable; `inspect` and `JSON.stringify` never show it. */
-  secret: string | null;
-  /** ISO 8601 / RFC 3339 date-times, offset as sent. */
-  start: string;
-  end: string;
-  location: string | null;
-  isCancelled: boolean | null;
-  rescheduledAt: string | null;
-  /** The start before a reschedule, when sent as `originalStart`. */
-  originalStart: string | null;
-  meetingInfo: MeetingInfo | null;
-  attendees: Attendee[];
-  hosts: Host[];
-  hostIds: string[];
-  meetingType: MeetingType | null;
-  meetingTypeId: string | null;
-  companyId: string | null;
-  createdAt: string | null;
-  updatedAt: string | null;
-  cancel: Cancellation | null;
+// Every documented field is present: `null` when the delivery has none (`[]` for a list). Ids are strings, times
+// RFC 3339 strings; unknown fields (and values of an unexpected type for undocumented fields) are under `extra`.
+// <generated:models> Written by `make generate` from the core's model descriptions; do not edit.
+export interface Attendee {
+  /** meetergo's id of the attendee (an integer id is read as its decimal string). */
+  id: string | null;
+  /** E-mail address. */
+  email: string | null;
+  /** Given name. */
+  firstname: string | null;
+  /** Family name. */
+  lastname: string | null;
+  /** Full name. */
+  fullname: string | null;
+  /** Phone number. */
+  phone: string | null;
+  /** IANA time zone, e.g. `Europe/Berlin`. */
+  timezone: string | null;
+  /** Language code. */
+  language: string | null;
+  /** Fields this SDK does not know, and values of an unexpected type for undocumented fields, as received. */
+  extra: Record<string, unknown>;
 }
+
+export interface Host {
+  /** meetergo's user id (an integer id is read as its decimal string). */
+  id: string | null;
+  /** E-mail address. */
+  email: string | null;
+  /** Given name. */
+  givenName: string | null;
+  /** Family name. */
+  familyName: string | null;
+  /** Full name. */
+  fullName: string | null;
+  /** The host's booking-page slug. */
+  slug: string | null;
+  /** URL of the host's picture. */
+  picture: string | null;
+  /** Fields this SDK does not know, and values of an unexpected type for undocumented fields, as received. */
+  extra: Record<string, unknown>;
+}
+
+export interface MeetingInfo {
+  /** The channel: `zoom` in meetergo's documented example; meetergo's own tools also name `google`, `local`, */
+  /** `phone`, `teamsForBusiness2`, `whereby`, `webex`, `jitsi`, `custom` and others. Kept as sent. */
+  channel: string | null;
+  /** The link to join, when there is one. */
+  meetingLink: string | null;
+  /** Fields this SDK does not know, and values of an unexpected type for undocumented fields, as received. */
+  extra: Record<string, unknown>;
+}
+
+export interface MeetingTypeInfo {
+  /** Display name of the meeting type. */
+  name: string | null;
+  /** Duration in minutes. */
+  duration: number | null;
+  /** Fields this SDK does not know, and values of an unexpected type for undocumented fields, as received. */
+  extra: Record<string, unknown>;
+}
+
+export interface MeetingType {
+  /** meetergo's id of the meeting type (an integer id is read as its decimal string). */
+  id: string | null;
+  /** URL slug. */
+  slug: string | null;
+  /** Name and duration. */
+  meetingInfo: MeetingTypeInfo | null;
+  /** Free-form metadata the company attached. */
+  metadata: Record<string, unknown> | null;
+  /** Fields this SDK does not know, and values of an unexpected type for undocumented fields, as received. */
+  extra: Record<string, unknown>;
+}
+
+export interface Cancellation {
+  /** Who or what triggered the cancellation (e.g. `attendee`, `host`). */
+  actionSource: string | null;
+  /** When it was cancelled. */
+  actionAt: string | null;
+  /** Who cancelled. */
+  actionBy: string | null;
+  /** The reason given. */
+  reason: string | null;
+  /** Fields this SDK does not know, and values of an unexpected type for undocumented fields, as received. */
+  extra: Record<string, unknown>;
+}
+
+interface BookingFields extends EventBase {
+  /** The appointment's id (the basis of the idempotency key; an integer id is read as its decimal string). */
+  id: string;
+  /** A token that can cancel or reschedule the booking. `Debug` prints `[redacted]`. */
+  secret: string | null;
+  /** Start, with the offset meetergo sent. */
+  start: string;
+  /** End, with the offset meetergo sent. */
+  end: string;
+  /** Location text, when there is one. */
+  location: string | null;
+  /** Whether the appointment is cancelled. */
+  isCancelled: boolean | null;
+  /** When it was last rescheduled. */
+  rescheduledAt: string | null;
+  /** Channel and join link. */
+  meetingInfo: MeetingInfo | null;
+  /** The people who booked. */
+  attendees: Attendee[];
+  /** The hosts. */
+  hosts: Host[];
+  /** The hosts' user ids. */
+  hostIds: string[];
+  /** The meeting type that was booked. */
+  meetingType: MeetingType | null;
+  /** Its id. */
+  meetingTypeId: string | null;
+  /** The company. */
+  companyId: string | null;
+  /** When the appointment was created. */
+  createdAt: string | null;
+  /** When it was last changed. */
+  updatedAt: string | null;
+  /** Cancellation details (`booking_cancelled`; not documented for webhooks). */
+  cancel: Cancellation | null;
+  /** The start before a reschedule (`booking_rescheduled`; field name not documented: see */
+  /** [`Booking::previous_start`]). */
+  originalStart: string | null;
+  /** Fields this SDK does not know, and values of an unexpected type for undocumented fields, as received. */
+  extra: Record<string, unknown>;
+}
+
+interface NewEmployeeFields extends EventBase {
+  /** The user's id. */
+  id: string | null;
+  /** E-mail address. */
+  email: string | null;
+  /** Given name. */
+  givenName: string | null;
+  /** Family name. */
+  familyName: string | null;
+  /** The company. */
+  companyId: string | null;
+  /** When the user was created. */
+  createdAt: string | null;
+  /** When the user was last changed. */
+  updatedAt: string | null;
+  /** Fields this SDK does not know, and values of an unexpected type for undocumented fields, as received. */
+  extra: Record<string, unknown>;
+}
+
+interface FormSubmissionFields extends EventBase {
+  /** The submission's id, when meetergo sends one. */
+  id: string | null;
+  /** The form's id. */
+  formId: string | null;
+  /** When it was submitted. */
+  submittedAt: string | null;
+  /** The company. */
+  companyId: string | null;
+  /** Fields this SDK does not know, and values of an unexpected type for undocumented fields, as received. */
+  extra: Record<string, unknown>;
+}
+// </generated:models>
 
 export interface BookingCreated extends BookingFields {
   webhookType: 'booking_created';
@@ -322,22 +419,11 @@ export interface BookingCancelled extends BookingFields {
 export interface BookingRescheduled extends BookingFields {
   webhookType: 'booking_rescheduled';
 }
-export interface NewEmployee extends EventBase {
+export interface NewEmployee extends NewEmployeeFields {
   webhookType: 'new_employee';
-  id: string | null;
-  email: string | null;
-  givenName: string | null;
-  familyName: string | null;
-  companyId: string | null;
-  createdAt: string | null;
-  updatedAt: string | null;
 }
-export interface FormSubmission extends EventBase {
+export interface FormSubmission extends FormSubmissionFields {
   webhookType: 'form_submission';
-  id: string | null;
-  formId: string | null;
-  submittedAt: string | null;
-  companyId: string | null;
 }
 /**
  * Any other `webhookType` (meetergo's other documented types, or one added later); the body is kept.
@@ -346,20 +432,14 @@ export interface FormSubmission extends EventBase {
  */
 export interface UnknownEvent extends EventBase {
   webhookType: string;
+  /** The body's fields, as received. */
+  [field: string]: unknown;
 }
 
 /** The five event classes the SDK models, discriminated by `webhookType`. */
 export type KnownEvent = BookingCreated | BookingCancelled | BookingRescheduled | NewEmployee | FormSubmission;
 /** A parsed delivery. */
 export type Event = KnownEvent | UnknownEvent;
-export type EventClassName =
-  | 'BookingCreated'
-  | 'BookingCancelled'
-  | 'BookingRescheduled'
-  | 'NewEmployee'
-  | 'FormSubmission'
-  | 'UnknownEvent';
-
 export interface ParseOptions {
   /** Bodies larger than this are refused (`PayloadError`, kind `TooLarge`). Default: 1 MiB. */
   maxBodyBytes?: number;

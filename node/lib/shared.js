@@ -199,6 +199,69 @@ function createMeetergo(native) {
 }
 
 // <generated:errors> Written by `make generate` from meetergo-bind's table of error classes; do not edit.
+function defineErrors() {
+  /** Base class of every error the SDK raises. */
+  class MeetergoError extends Error {
+    constructor(message, options) {
+      super(message, options);
+      this.name = new.target.name;
+      /** Stable code, e.g. `MEETERGO_NOT_FOUND`. */
+      this.code = new.target.code;
+    }
+  }
+  MeetergoError.code = 'MEETERGO_ERROR';
+  /** Rejected before anything was sent: `field` names the offending field, `reason` says why, `kind` classifies it. */
+  class ValidationError extends MeetergoError {}
+  ValidationError.code = 'MEETERGO_VALIDATION';
+  /** A delivery body could not be read: `kind` says why; `path`, or `line` and `column`, say where. */
+  class PayloadError extends MeetergoError {}
+  PayloadError.code = 'MEETERGO_PAYLOAD';
+  /** meetergo answered with an error status, or with a success that could not be read. */
+  class APIError extends MeetergoError {}
+  APIError.code = 'MEETERGO_API';
+  /** 400: meetergo refused the request. */
+  class BadRequestError extends APIError {}
+  BadRequestError.code = 'MEETERGO_BAD_REQUEST';
+  /** 401: the API token is missing, wrong or revoked. */
+  class AuthenticationError extends APIError {}
+  AuthenticationError.code = 'MEETERGO_AUTHENTICATION';
+  /** 403: the token may not do this. */
+  class PermissionDeniedError extends APIError {}
+  PermissionDeniedError.code = 'MEETERGO_PERMISSION_DENIED';
+  /** 404: no such webhook. */
+  class NotFoundError extends APIError {}
+  NotFoundError.code = 'MEETERGO_NOT_FOUND';
+  /** 406: the company already has six webhooks. */
+  class LimitReachedError extends APIError {}
+  LimitReachedError.code = 'MEETERGO_LIMIT_REACHED';
+  /** 429 after the retries; `retryAfter` says how long meetergo asked to wait, when it said. */
+  class RateLimitError extends APIError {}
+  RateLimitError.code = 'MEETERGO_RATE_LIMITED';
+  /** 5xx after the retries. */
+  class ServerError extends APIError {}
+  ServerError.code = 'MEETERGO_SERVER';
+  /** No answer within the timeout, on the last attempt. */
+  class TimeoutError extends MeetergoError {}
+  TimeoutError.code = 'MEETERGO_TIMEOUT';
+  /** The connection failed (refused, reset, TLS, DNS) on the last attempt. */
+  class ConnectionError extends MeetergoError {}
+  ConnectionError.code = 'MEETERGO_CONNECTION';
+  return {
+    MeetergoError,
+    ValidationError,
+    PayloadError,
+    APIError,
+    BadRequestError,
+    AuthenticationError,
+    PermissionDeniedError,
+    NotFoundError,
+    LimitReachedError,
+    RateLimitError,
+    ServerError,
+    TimeoutError,
+    ConnectionError,
+  };
+}
 // </generated:errors>
 
 module.exports = { createMeetergo };

@@ -87,8 +87,12 @@ function handle(body: Buffer): string {
     case 'booking_created':
     case 'booking_rescheduled': {
       const start: string = event.start;
-      const email: string | undefined = event.attendees?.[0]?.email;
-      const name: string | undefined = event.meetingType?.meetingInfo?.name;
+      // Every documented field is present: `null` when the delivery has none; lists are `[]`.
+      const email: string | null | undefined = event.attendees[0]?.email;
+      const name: string | null | undefined = event.meetingType?.meetingInfo?.name;
+      const duration: number | null | undefined = event.meetingType?.meetingInfo?.duration;
+      const unknown: unknown = event.extra['someNewField'];
+      void [duration, unknown];
       const secret: string | null = event.secret;
       return `${key} ${start} ${email} ${name} ${secret}`;
     }

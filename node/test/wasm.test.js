@@ -15,12 +15,11 @@ const zlib = require('node:zlib');
 
 const decoder = new TextDecoder('utf-8');
 const web = createMeetergo({
-  checkEvent: (b, max) => (typeof b === 'string' ? wasm.checkEventText(b, max) : wasm.checkEventBytes(b, max)),
+  parseEvent: (b, max) => (typeof b === 'string' ? wasm.parseEventText(b, max) : wasm.parseEventBytes(b, max)),
   decode: (bytes) => decoder.decode(bytes),
   redactBody: (text) => wasm.redactBody(text),
   validateWebhook: (endpoint, eventTypes, description, allow) => wasm.validateWebhook(endpoint, eventTypes, description, allow),
   eventClasses: () => wasm.eventClasses(),
-  idPaths: () => wasm.idPaths(),
   knownEventTypes: () => wasm.knownEventTypes(),
   coreVersion: () => wasm.coreVersion(),
 });

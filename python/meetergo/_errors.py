@@ -77,14 +77,17 @@ class MeetergoError(Exception):
         return self.message
 
 
-class ValidationError(MeetergoError, ValueError):
-    """Rejected before anything was sent. ``field`` names the offending field, ``reason`` says why."""
+# <generated:classes> Written by `make generate` from meetergo-bind's table of error classes; do not edit.
+
+
+class ValidationError(MeetergoError, builtins.ValueError):
+    """Rejected before anything was sent: ``field`` names the offending field, ``reason`` says why, ``kind`` classifies it."""
 
     code = "MEETERGO_VALIDATION"
 
 
-class PayloadError(MeetergoError, ValueError):
-    """A delivery body could not be read. ``kind`` says why; ``path``, ``line``, ``column`` where."""
+class PayloadError(MeetergoError, builtins.ValueError):
+    """A delivery body could not be read: ``kind`` says why; ``path``, or ``line`` and ``column``, say where."""
 
     code = "MEETERGO_PAYLOAD"
 
@@ -96,25 +99,25 @@ class APIError(MeetergoError):
 
 
 class BadRequestError(APIError):
-    """400."""
+    """400: meetergo refused the request."""
 
     code = "MEETERGO_BAD_REQUEST"
 
 
 class AuthenticationError(APIError):
-    """401."""
+    """401: the API token is missing, wrong or revoked."""
 
     code = "MEETERGO_AUTHENTICATION"
 
 
 class PermissionDeniedError(APIError):
-    """403."""
+    """403: the token may not do this."""
 
     code = "MEETERGO_PERMISSION_DENIED"
 
 
 class NotFoundError(APIError):
-    """404."""
+    """404: no such webhook."""
 
     code = "MEETERGO_NOT_FOUND"
 
@@ -126,7 +129,7 @@ class LimitReachedError(APIError):
 
 
 class RateLimitError(APIError):
-    """429 after the retries; ``retry_after`` in seconds when meetergo said."""
+    """429 after the retries; ``retryAfter`` says how long meetergo asked to wait, when it said."""
 
     code = "MEETERGO_RATE_LIMITED"
 
@@ -138,13 +141,13 @@ class ServerError(APIError):
 
 
 class TimeoutError(MeetergoError, builtins.TimeoutError):
-    """No answer within the timeout."""
+    """No answer within the timeout, on the last attempt."""
 
     code = "MEETERGO_TIMEOUT"
 
 
 class ConnectionError(MeetergoError, builtins.ConnectionError):
-    """The connection failed."""
+    """The connection failed (refused, reset, TLS, DNS) on the last attempt."""
 
     code = "MEETERGO_CONNECTION"
 
@@ -167,6 +170,7 @@ _CLASSES: dict[str, type[MeetergoError]] = {
         ConnectionError,
     )
 }
+# </generated:classes>
 
 
 def _attribute(field: str) -> str:

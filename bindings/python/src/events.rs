@@ -144,26 +144,6 @@ macro_rules! model {
     };
 }
 
-model!(
-    Attendee,
-    core::Attendee,
-    [
-        id, email, firstname, lastname, fullname, phone, timezone, language
-    ]
-);
-model!(
-    Host,
-    core::Host,
-    [id, email, given_name, family_name, full_name, slug, picture]
-);
-model!(MeetingInfo, core::MeetingInfo, [channel, meeting_link]);
-model!(MeetingTypeInfo, core::MeetingTypeInfo, [name, duration]);
-model!(
-    Cancellation,
-    core::Cancellation,
-    [action_source, action_at, action_by, reason]
-);
-
 /// `meetergo.MeetingType`.
 #[pyclass(module = "meetergo._native", frozen)]
 pub struct MeetingType {
@@ -400,6 +380,33 @@ macro_rules! event_common {
     };
 }
 
+/// The plain getters of an event class whose model has only plain fields (`NewEmployee`, `FormSubmission`), and its
+/// `extra`; the field lists are generated.
+macro_rules! event_fields {
+    ($name:ident, $core:ident, [$($field:ident),* $(,)?]) => {
+        #[pymethods]
+        impl $name {
+            $(
+                #[getter]
+                fn $field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                    match self.model() {
+                        Some(m) => Field::to_py(&m.$field, py),
+                        None => Ok(py.None().into_bound(py)),
+                    }
+                }
+            )*
+            /// Fields this SDK does not know, as received.
+            #[getter]
+            fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+                match self.model() {
+                    Some(m) => convert::map(py, &m.extra),
+                    None => Ok(PyDict::new(py)),
+                }
+            }
+        }
+    };
+}
+
 fn booking(event: &Event) -> Option<&core::Booking> {
     event.booking()
 }
@@ -450,6 +457,10 @@ macro_rules! booking_event {
             #[getter]
             fn rescheduled_at(&self) -> PyResult<Option<Time>> {
                 Ok(self.b()?.rescheduled_at.map(Time))
+            }
+            #[getter]
+            fn original_start(&self) -> PyResult<Option<Time>> {
+                Ok(self.b()?.original_start.map(Time))
             }
             #[getter]
             fn previous_start(&self) -> PyResult<Option<Time>> {
@@ -526,49 +537,10 @@ pub struct NewEmployee {
 }
 
 impl NewEmployee {
-    fn e(&self) -> Option<&core::NewEmployee> {
+    fn model(&self) -> Option<&core::NewEmployee> {
         match self.event.data() {
             EventData::NewEmployee(e) => Some(e),
             _ => None,
-        }
-    }
-}
-
-#[pymethods]
-impl NewEmployee {
-    #[getter]
-    fn id(&self) -> Option<&str> {
-        self.e().and_then(|e| s(e.id.as_ref()))
-    }
-    #[getter]
-    fn email(&self) -> Option<&str> {
-        self.e().and_then(|e| s(e.email.as_ref()))
-    }
-    #[getter]
-    fn given_name(&self) -> Option<&str> {
-        self.e().and_then(|e| s(e.given_name.as_ref()))
-    }
-    #[getter]
-    fn family_name(&self) -> Option<&str> {
-        self.e().and_then(|e| s(e.family_name.as_ref()))
-    }
-    #[getter]
-    fn company_id(&self) -> Option<&str> {
-        self.e().and_then(|e| s(e.company_id.as_ref()))
-    }
-    #[getter]
-    fn created_at(&self) -> Option<Time> {
-        self.e().and_then(|e| e.created_at).map(Time)
-    }
-    #[getter]
-    fn updated_at(&self) -> Option<Time> {
-        self.e().and_then(|e| e.updated_at).map(Time)
-    }
-    #[getter]
-    fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        match self.e() {
-            Some(e) => convert::map(py, &e.extra),
-            None => Ok(PyDict::new(py)),
         }
     }
 }
@@ -580,37 +552,10 @@ pub struct FormSubmission {
 }
 
 impl FormSubmission {
-    fn f(&self) -> Option<&core::FormSubmission> {
+    fn model(&self) -> Option<&core::FormSubmission> {
         match self.event.data() {
             EventData::FormSubmission(f) => Some(f),
             _ => None,
-        }
-    }
-}
-
-#[pymethods]
-impl FormSubmission {
-    #[getter]
-    fn id(&self) -> Option<&str> {
-        self.f().and_then(|f| s(f.id.as_ref()))
-    }
-    #[getter]
-    fn form_id(&self) -> Option<&str> {
-        self.f().and_then(|f| s(f.form_id.as_ref()))
-    }
-    #[getter]
-    fn submitted_at(&self) -> Option<Time> {
-        self.f().and_then(|f| f.submitted_at).map(Time)
-    }
-    #[getter]
-    fn company_id(&self) -> Option<&str> {
-        self.f().and_then(|f| s(f.company_id.as_ref()))
-    }
-    #[getter]
-    fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        match self.f() {
-            Some(f) => convert::map(py, &f.extra),
-            None => Ok(PyDict::new(py)),
         }
     }
 }
@@ -676,3 +621,7 @@ pub fn parse_event(
         _ => Py::new(py, UnknownEvent { event })?.into_any(),
     })
 }
+
+// The views of the nested objects and the plain getters of `NewEmployee` and `FormSubmission`, from the core's model
+// descriptions (`make generate`).
+include!("generated.rs");

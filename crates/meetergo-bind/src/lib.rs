@@ -10,11 +10,14 @@
 //! - [`webhook`]: `NewWebhook` and `WebhookPatch` from optional fields.
 //! - [`options`] (feature `http`): the client's options, every one of them, for Python and Node.
 //! - [`dedup`]: the `Deduplicator`'s defaults.
+//! - [`generate`]: the generated surfaces (the `.pyi` and `.d.ts` models, the Python views' field lists, the error
+//!   classes of Python and JavaScript, the event type lists), written by `make generate`, checked by the tests.
 //!
 //! Not published, not part of any public API: the core's public API is what a Rust user needs.
 
 pub mod dedup;
 pub mod event;
+pub mod generate;
 pub mod numbers;
 #[cfg(feature = "http")]
 pub mod options;

@@ -82,7 +82,6 @@ pub const CLASSES: [ErrorClass; 13] = {
 
 /// For the generated classes (not in the bindings' binaries): each class's Python built-in base, when one fits, and
 /// one sentence of documentation, by name, in [`CLASSES`] order.
-#[cfg(feature = "generate")]
 pub const CLASS_DOCS: [(&str, Option<&str>, &str); 13] = [
     (
         "MeetergoError",

@@ -1,4 +1,5 @@
 //! Integration tests of the binding layer: one binary, one module per area.
 
 mod error_contract;
+mod generated;
 mod units;

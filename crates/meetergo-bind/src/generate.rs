@@ -1,0 +1,346 @@
+//! The generated surfaces: written from the core's model descriptions (`meetergo_core::describe`) and this crate's
+//! table of error classes into marked regions of the Python and JavaScript sources. `make generate` writes them
+//! (`cargo run -p meetergo-bind --bin meetergo-generate`); the tests fail when a checked-in region is not what this
+//! module writes.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use meetergo_core::EventType;
+use meetergo_core::describe::{FieldInfo, ModelInfo, PAYLOAD_MODELS};
+
+use crate::report::{CLASS_DOCS, CLASSES};
+
+/// One generated region: the file (relative to the workspace root), its marker, and what goes between the markers.
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// The file, relative to the workspace root.
+    pub file: &'static str,
+    /// The region's name (`<generated:NAME>`).
+    pub name: &'static str,
+    /// The comment leader of the file's language (`//` or `#`).
+    pub comment: &'static str,
+    /// The region's text.
+    pub text: String,
+}
+
+/// Every generated region.
+pub fn regions() -> Vec<Region> {
+    vec![
+        Region {
+            file: "node/lib/shared.js",
+            name: "errors",
+            comment: "//",
+            text: js_errors(),
+        },
+        Region {
+            file: "node/index.d.ts",
+            name: "event-types",
+            comment: "//",
+            text: ts_event_types(),
+        },
+        Region {
+            file: "node/index.d.ts",
+            name: "models",
+            comment: "//",
+            text: ts_models(),
+        },
+        Region {
+            file: "python/meetergo/_errors.py",
+            name: "classes",
+            comment: "#",
+            text: py_errors(),
+        },
+        Region {
+            file: "python/meetergo/_types.py",
+            name: "event-types",
+            comment: "#",
+            text: py_event_types(),
+        },
+        Region {
+            file: "python/meetergo/_native.pyi",
+            name: "models",
+            comment: "#",
+            text: pyi_models(),
+        },
+        Region {
+            file: "bindings/python/src/generated.rs",
+            name: "models",
+            comment: "//",
+            text: rs_python_models(),
+        },
+    ]
+}
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// `text` with the region replaced by `region.text` (the markers stay), or `None` when the markers are missing.
+pub fn apply(text: &str, region: &Region) -> Option<String> {
+    let open = format!("{} <generated:{}>", region.comment, region.name);
+    let close = format!("{} </generated:{}>", region.comment, region.name);
+    let start = text.find(&open)?;
+    let body = text[start..].find('\n')? + start + 1;
+    let end = text[body..].find(&close)? + body;
+    Some(format!("{}{}{}", &text[..body], region.text, &text[end..]))
+}
+
+fn doc_lines(doc: &str) -> impl Iterator<Item = &str> {
+    doc.lines().map(str::trim).filter(|l| !l.is_empty())
+}
+
+fn js_errors() -> String {
+    let mut out = String::from("function defineErrors() {\n");
+    for (class, (_, _, doc)) in CLASSES.iter().zip(CLASS_DOCS) {
+        let _ = writeln!(out, "  /** {doc} */");
+        match class.parent {
+            None => out.push_str(
+                "  class MeetergoError extends Error {\n    constructor(message, options) {\n      super(message, options);\n      this.name = new.target.name;\n      /** Stable code, e.g. `MEETERGO_NOT_FOUND`. */\n      this.code = new.target.code;\n    }\n  }\n",
+            ),
+            Some(parent) => {
+                let _ = writeln!(out, "  class {} extends {parent} {{}}", class.name);
+            }
+        }
+        let _ = writeln!(out, "  {}.code = '{}';", class.name, class.code);
+    }
+    out.push_str("  return {\n");
+    for class in &CLASSES {
+        let _ = writeln!(out, "    {},", class.name);
+    }
+    out.push_str("  };\n}\n");
+    out
+}
+
+fn py_errors() -> String {
+    let mut out = String::new();
+    for (class, (_, builtin, doc)) in CLASSES.iter().zip(CLASS_DOCS).skip(1) {
+        let parent = class.parent.unwrap_or("MeetergoError");
+        let bases = match builtin {
+            Some(b) => format!("{parent}, builtins.{b}"),
+            None => parent.to_owned(),
+        };
+        let doc = doc.replace('`', "``");
+        let _ = write!(
+            out,
+            "\n\nclass {}({bases}):\n    \"\"\"{doc}\"\"\"\n\n    code = \"{}\"\n",
+            class.name, class.code
+        );
+    }
+    out.push_str("\n\n_CLASSES: dict[str, type[MeetergoError]] = {\n    cls.__name__: cls\n    for cls in (\n");
+    for class in &CLASSES {
+        let _ = writeln!(out, "        {},", class.name);
+    }
+    out.push_str("    )\n}\n");
+    out
+}
+
+fn ts_event_types() -> String {
+    let mut out = String::from(
+        "/** The event types meetergo documents, as sent on the wire. */\nexport declare const EventType: {\n",
+    );
+    for t in EventType::KNOWN {
+        let _ = writeln!(
+            out,
+            "  readonly {}: '{}';",
+            t.as_str().to_uppercase(),
+            t.as_str()
+        );
+    }
+    out.push_str("};\n/** The stable codes of the SDK's errors. */\nexport type ErrorCode =\n");
+    for code in CLASSES
+        .iter()
+        .map(|c| c.code)
+        .chain(crate::report::OTHER_CODES)
+    {
+        let _ = writeln!(out, "  | '{code}'");
+    }
+    out.pop();
+    out.push_str(";\n/** The class names of parsed events. */\nexport type EventClassName =\n");
+    for name in crate::event::CLASS_NAMES {
+        let _ = writeln!(out, "  | '{name}'");
+    }
+    out.pop();
+    out.push_str(";\n");
+    out
+}
+
+fn py_event_types() -> String {
+    let mut out = String::new();
+    for t in EventType::KNOWN {
+        let _ = writeln!(
+            out,
+            "    {} = \"{}\"",
+            t.as_str().to_uppercase(),
+            t.as_str()
+        );
+    }
+    out
+}
+
+/// The inner type of `Option<T>` / `Vec<T>`, and which wrapper it was.
+fn unwrap(ty: &str) -> (&str, &str) {
+    let ty = ty.trim();
+    for wrapper in ["Option", "Vec"] {
+        if let Some(inner) = ty
+            .strip_prefix(wrapper)
+            .map(str::trim)
+            .and_then(|t| t.strip_prefix('<'))
+        {
+            return (wrapper, inner.strip_suffix('>').unwrap_or(inner).trim());
+        }
+    }
+    ("", ty)
+}
+
+fn ts_type(ty: &str) -> String {
+    let (wrapper, inner) = unwrap(ty);
+    let base = match inner.replace(' ', "").as_str() {
+        "Str" | "String" | "Secret" | "DateTime<FixedOffset>" => "string".to_owned(),
+        "bool" => "boolean".to_owned(),
+        "u64" => "number".to_owned(),
+        "Map<String,Value>" => "Record<string, unknown>".to_owned(),
+        other => other.to_owned(),
+    };
+    match wrapper {
+        "Option" => format!("{base} | null"),
+        "Vec" => format!("{base}[]"),
+        _ => base,
+    }
+}
+
+fn py_type(ty: &str) -> String {
+    let (wrapper, inner) = unwrap(ty);
+    let base = match inner.replace(' ', "").as_str() {
+        "Str" | "String" | "Secret" => "str".to_owned(),
+        "DateTime<FixedOffset>" => "datetime".to_owned(),
+        "bool" => "bool".to_owned(),
+        "u64" => "int".to_owned(),
+        "Map<String,Value>" => "dict[str, Any]".to_owned(),
+        other => other.to_owned(),
+    };
+    match (wrapper, base.as_str()) {
+        ("Option", _) => format!("{base} | None"),
+        ("Vec", "str") => "list[str]".to_owned(),
+        ("Vec", _) => format!("{base}List"),
+        _ => base,
+    }
+}
+
+fn ts_fields(out: &mut String, fields: &[FieldInfo]) {
+    for f in fields {
+        for line in doc_lines(f.doc) {
+            let _ = writeln!(out, "  /** {line} */");
+        }
+        let _ = writeln!(out, "  {}: {};", f.wire, ts_type(f.ty));
+    }
+    out.push_str("  /** Fields this SDK does not know, and values of an unexpected type for undocumented fields, as received. */\n  extra: Record<string, unknown>;\n");
+}
+
+fn model(name: &str) -> &'static ModelInfo {
+    PAYLOAD_MODELS
+        .iter()
+        .find(|m| m.name == name)
+        .unwrap_or(&PAYLOAD_MODELS[0])
+}
+
+/// Event models (the top-level payloads) versus the objects inside them.
+const EVENT_MODELS: [&str; 3] = ["Booking", "NewEmployee", "FormSubmission"];
+
+fn ts_models() -> String {
+    let mut out = String::new();
+    for m in PAYLOAD_MODELS
+        .iter()
+        .filter(|m| !EVENT_MODELS.contains(&m.name))
+    {
+        let _ = writeln!(out, "export interface {} {{", m.name);
+        ts_fields(&mut out, m.fields);
+        out.push_str("}\n\n");
+    }
+    for (name, fields) in [
+        ("BookingFields", "Booking"),
+        ("NewEmployeeFields", "NewEmployee"),
+        ("FormSubmissionFields", "FormSubmission"),
+    ] {
+        let _ = writeln!(out, "interface {name} extends EventBase {{");
+        ts_fields(&mut out, model(fields).fields);
+        out.push_str("}\n\n");
+    }
+    out.pop();
+    out
+}
+
+fn pyi_models() -> String {
+    let mut out = String::new();
+    for m in PAYLOAD_MODELS
+        .iter()
+        .filter(|m| !EVENT_MODELS.contains(&m.name))
+    {
+        let _ = writeln!(out, "@final\nclass {}:", m.name);
+        for f in m.fields {
+            let _ = writeln!(
+                out,
+                "    @property\n    def {}(self) -> {}: ...",
+                f.name,
+                py_type(f.ty)
+            );
+        }
+        out.push_str("    @property\n    def extra(self) -> dict[str, Any]: ...\n    def to_dict(self) -> dict[str, Any]: ...\n\n");
+    }
+    for (name, m) in [
+        ("_BookingFields", "Booking"),
+        ("_NewEmployeeFields", "NewEmployee"),
+        ("_FormSubmissionFields", "FormSubmission"),
+    ] {
+        let _ = writeln!(out, "class {name}:");
+        for f in model(m).fields {
+            let ty = py_type(f.ty);
+            let _ = writeln!(out, "    @property\n    def {}(self) -> {ty}: ...", f.name);
+        }
+        out.push_str("    @property\n    def extra(self) -> dict[str, Any]: ...\n\n");
+    }
+    out.pop();
+    out
+}
+
+/// The Python binding's views: one `model!` per nested object whose fields are all plain values, one
+/// `event_fields!` per event model (the getters of its plain fields).
+fn rs_python_models() -> String {
+    let plain = |f: &&FieldInfo| {
+        let (_, inner) = unwrap(f.ty);
+        matches!(
+            inner.replace(' ', "").as_str(),
+            "Str" | "u64" | "bool" | "DateTime<FixedOffset>"
+        ) && !f.ty.starts_with("Vec")
+    };
+    let mut out = String::new();
+    for m in PAYLOAD_MODELS
+        .iter()
+        .filter(|m| !EVENT_MODELS.contains(&m.name))
+    {
+        if m.fields.iter().all(|f| plain(&f)) {
+            let names: Vec<&str> = m.fields.iter().map(|f| f.name).collect();
+            let _ = writeln!(
+                out,
+                "model!({}, core::{}, [{}]);",
+                m.name,
+                m.name,
+                names.join(", ")
+            );
+        }
+    }
+    for (class, m) in [
+        ("NewEmployee", "NewEmployee"),
+        ("FormSubmission", "FormSubmission"),
+    ] {
+        let names: Vec<&str> = model(m)
+            .fields
+            .iter()
+            .filter(plain)
+            .map(|f| f.name)
+            .collect();
+        let _ = writeln!(out, "event_fields!({class}, {m}, [{}]);", names.join(", "));
+    }
+    out
+}
