@@ -26,7 +26,7 @@ test-rust: setup ## The Rust crates' tests (unit, integration, doctests; the Pyt
 	$(CARGO) test --workspace --doc
 
 python: setup ## Build the Python package into .venv (maturin develop)
-	cd python && ../.venv/bin/maturin develop --quiet
+	cd python && ../.venv/bin/maturin develop --quiet --features test-hooks
 
 test-python: python ## The Python package's tests (pytest), its stub against the module (stubtest)
 	cd python && ../.venv/bin/python -m pytest -q

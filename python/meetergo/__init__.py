@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Union
 
-from meetergo._client import AsyncClient, AsyncWebhooks, Client, Webhooks
+from meetergo._client import AsyncClient, AsyncWebhooks, Client, RateLimit, Webhooks, WebhookSpec
 from meetergo._errors import (
     APIError,
     AuthenticationError,
@@ -42,6 +42,7 @@ from meetergo._native import (
     MeetingType,
     MeetingTypeInfo,
     NewEmployee,
+    SyncAction,
     UnknownEvent,
     Webhook,
     parse_event,
@@ -100,12 +101,15 @@ __all__ = [
     "NotFoundError",
     "PayloadError",
     "PermissionDeniedError",
+    "RateLimit",
     "RateLimitError",
     "ServerError",
+    "SyncAction",
     "TimeoutError",
     "UnknownEvent",
     "ValidationError",
     "Webhook",
+    "WebhookSpec",
     "Webhooks",
     "__version__",
     "parse_event",

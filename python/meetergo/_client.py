@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable
+from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from meetergo import _native
-from meetergo._native import Webhook
+from meetergo._native import SyncAction, Webhook
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -21,6 +22,26 @@ if TYPE_CHECKING:
 def _types(event_types: Iterable[str] | None) -> list[str] | None:
     # EventType members are str subclasses: plain strings go to the core.
     return None if event_types is None else [str(t) for t in event_types]
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """A client-side rate limit: ``per_minute`` sustained, bursts of ``burst`` (meetergo allows 100 and 200)."""
+
+    per_minute: float | None = None
+    burst: float | None = None
+
+
+class WebhookSpec(TypedDict, total=False):
+    """One wanted webhook of ``sync``/``plan_sync``: ``endpoint`` and ``event_types`` are required."""
+
+    endpoint: str
+    event_types: Iterable[str]
+    description: str | None
+
+
+def _desired(desired: Iterable[WebhookSpec]) -> list[tuple[str, list[str], str | None]]:
+    return [(d["endpoint"], [str(t) for t in d["event_types"]], d.get("description")) for d in desired]
 
 
 class _Options:
@@ -33,6 +54,11 @@ class _Options:
         timeout: float | None = None,
         max_retries: int | None = None,
         allow_insecure_endpoints: bool = False,
+        send_user_id_with_personal_token: bool = False,
+        rate_limit: RateLimit | None = None,
+        initial_retry_delay: float | None = None,
+        max_retry_delay: float | None = None,
+        ignore_env: bool = False,
     ) -> None:
         self._native = _native.Client(
             api_key=api_key,
@@ -41,6 +67,11 @@ class _Options:
             timeout=timeout,
             max_retries=max_retries,
             allow_insecure_endpoints=allow_insecure_endpoints,
+            send_user_id_with_personal_token=send_user_id_with_personal_token,
+            rate_limit=None if rate_limit is None else (rate_limit.per_minute, rate_limit.burst),
+            initial_retry_delay=initial_retry_delay,
+            max_retry_delay=max_retry_delay,
+            ignore_env=ignore_env,
         )
 
     def __repr__(self) -> str:
@@ -75,6 +106,20 @@ class Webhooks:
     def delete(self, id: str | int) -> None:
         """Deletes a webhook."""
         self._native.delete(_id(id))
+
+    def reconcile(
+        self, *, endpoint: str, event_types: Iterable[str], description: str | None = None
+    ) -> Webhook | None:
+        """After a create whose outcome is unknown (``error.outcome_unknown``): the matching webhook, or ``None``."""
+        return self._native.reconcile(endpoint, [str(t) for t in event_types], description)
+
+    def plan_sync(self, desired: Iterable[WebhookSpec]) -> builtins.list[SyncAction]:
+        """The steps that would make the company's webhooks match ``desired``; changes nothing."""
+        return self._native.plan_sync(_desired(desired))
+
+    def sync(self, desired: Iterable[WebhookSpec]) -> builtins.list[SyncAction]:
+        """Makes the company's webhooks match ``desired``; returns the steps carried out (with ``webhook`` after)."""
+        return self._native.sync(_desired(desired))
 
 
 def _id(value: str | int) -> str:
@@ -117,6 +162,20 @@ class AsyncWebhooks:
     async def delete(self, id: str | int) -> None:
         """Deletes a webhook."""
         await self._native.delete_async(_id(id))
+
+    async def reconcile(
+        self, *, endpoint: str, event_types: Iterable[str], description: str | None = None
+    ) -> Webhook | None:
+        """After a create whose outcome is unknown: the matching webhook, or ``None``."""
+        return await self._native.reconcile_async(endpoint, [str(t) for t in event_types], description)
+
+    async def plan_sync(self, desired: Iterable[WebhookSpec]) -> builtins.list[SyncAction]:
+        """The steps that would make the company's webhooks match ``desired``; changes nothing."""
+        return await self._native.plan_sync_async(_desired(desired))
+
+    async def sync(self, desired: Iterable[WebhookSpec]) -> builtins.list[SyncAction]:
+        """Makes the company's webhooks match ``desired``; returns the steps carried out."""
+        return await self._native.sync_async(_desired(desired))
 
 
 class Client(_Options):

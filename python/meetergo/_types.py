@@ -18,7 +18,7 @@ class EventType(str, Enum):
     REVIEW_SUBMITTED = "review_submitted"
     REVIEW_PUBLISHED = "review_published"
     SIGNATURE_COMPLETED = "signature_completed"
-# </generated:event-types>
+    # </generated:event-types>
 
     def __str__(self) -> str:
         return self.value

@@ -46,6 +46,12 @@ def numeric_mock_url() -> Iterator[str]:
     yield from _stand_in("--numeric-ids")
 
 
+@pytest.fixture
+def fresh_mock_url() -> Iterator[str]:
+    """A stand-in of the test's own (for flows that change every webhook, like sync)."""
+    yield from _stand_in()
+
+
 @pytest.fixture(params=["string-ids", "numeric-ids"])
 def any_mock_url(request: pytest.FixtureRequest) -> str:
     """Each stand-in in turn: ids as meetergo documents them (UUID strings), and as its live API sends them."""

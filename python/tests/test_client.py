@@ -344,3 +344,33 @@ def test_every_operation_and_error_async(any_mock_url: str) -> None:
                 await refused.webhooks.list()
 
     asyncio.run(main())
+
+
+def test_reconcile_plan_and_sync_reach_python(fresh_mock_url: str) -> None:
+    mock_url = fresh_mock_url
+    client = meetergo.Client(
+        api_key="rgo-test", base_url=mock_url, rate_limit=meetergo.RateLimit(per_minute=600)
+    )
+    wanted: list[meetergo.WebhookSpec] = [
+        {"endpoint": "https://example.com/a", "event_types": ["booking_created"]},
+        {
+            "endpoint": "https://example.com/b",
+            "event_types": [meetergo.EventType.NEW_EMPLOYEE],
+            "description": "b",
+        },
+    ]
+    plan = client.webhooks.plan_sync(wanted)
+    assert sorted(step.action for step in plan) == ["create", "create"]
+    done = client.webhooks.sync(wanted)
+    assert [step.action for step in done] == ["create", "create"]
+    created = done[1].webhook
+    assert created is not None and created.description == "b" and done[1].id == created.id
+    assert all(not step.is_change for step in client.webhooks.plan_sync(wanted))
+    found = client.webhooks.reconcile(endpoint="https://example.com/a", event_types=["booking_created"])
+    assert found is not None and found.endpoint == "https://example.com/a"
+    assert (
+        client.webhooks.reconcile(endpoint="https://example.com/zzz", event_types=["booking_created"]) is None
+    )
+    with pytest.raises(meetergo.ValidationError) as bad:
+        meetergo.Client(api_key="rgo-test", base_url=mock_url, rate_limit=meetergo.RateLimit(burst=0))
+    assert bad.value.field == "rate_limit.burst"

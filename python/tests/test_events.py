@@ -97,7 +97,9 @@ def test_ok_fixture(case: dict[str, Any]) -> None:
         assert same(resolve(flat, path), wanted), (path, resolve(flat, path), wanted)
     if "idsAsStrings" in expect:
         # Integer ids read as strings, as in Rust and Node: the event is that of the file's body, nothing else changed.
-        wanted = meetergo.parse_event((FIXTURES / "deliveries" / expect["idsAsStrings"]).read_bytes()).to_dict()
+        wanted = meetergo.parse_event(
+            (FIXTURES / "deliveries" / expect["idsAsStrings"]).read_bytes()
+        ).to_dict()
         assert flat == wanted, (flat, wanted)
     if "idempotencyKey" in expect:
         assert event.idempotency_key == expect["idempotencyKey"]

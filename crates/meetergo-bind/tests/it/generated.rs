@@ -23,8 +23,18 @@ fn every_payload_field_is_in_the_typescript_and_python_surfaces() {
     let pyi = std::fs::read_to_string(root.join("python/meetergo/_native.pyi")).expect("pyi");
     for model in meetergo_core::describe::PAYLOAD_MODELS {
         for field in model.fields {
-            assert!(dts.contains(&format!("  {}: ", field.wire)), "{}.{}", model.name, field.wire);
-            assert!(pyi.contains(&format!("def {}(self)", field.name)), "{}.{}", model.name, field.name);
+            assert!(
+                dts.contains(&format!("  {}: ", field.wire)),
+                "{}.{}",
+                model.name,
+                field.wire
+            );
+            assert!(
+                pyi.contains(&format!("def {}(self)", field.name)),
+                "{}.{}",
+                model.name,
+                field.name
+            );
         }
     }
 }
