@@ -84,6 +84,11 @@ pub fn apply(text: &str, region: &Region) -> Option<String> {
     let start = text.find(&open)?;
     let body = text[start..].find('\n')? + start + 1;
     let end = text[body..].find(&close)? + body;
+    // The closing marker's line, indentation included, stays as it is.
+    let end = text[..end]
+        .rfind('\n')
+        .map_or(end, |newline| newline + 1)
+        .max(body);
     Some(format!("{}{}{}", &text[..body], region.text, &text[end..]))
 }
 
@@ -300,7 +305,6 @@ fn pyi_models() -> String {
         }
         out.push_str("    @property\n    def extra(self) -> dict[str, Any]: ...\n\n");
     }
-    out.pop();
     out
 }
 
