@@ -271,10 +271,10 @@ impl Event {
     /// `idempotencyKey`. An [`UnknownEvent`]'s body is written as received. Holds the booking `secret`: do not log it.
     ///
     /// ```
-    /// let event = meetergo_core::Event::from_slice(br#"{"webhookType":"new_employee","id":7,"team":"ops"}"#)?;
+    /// let event = meetergo_core::Event::from_slice(br#"{"webhookType":"new_employee","id":7,"updatedAt":"2024-01-01T00:00:00Z","team":"ops"}"#)?;
     /// assert_eq!(
     ///     event.to_json(),
-    ///     r#"{"webhookType":"new_employee","id":"7","email":null,"givenName":null,"familyName":null,"companyId":null,"createdAt":null,"updatedAt":null,"extra":{"team":"ops"},"idempotencyKey":"new_employee#sha256:60e1c1cb5d1d1a4ec7a4b5f0c9f2d8a0c8bd56d1b3ad2d43b3e0b5c0e7ffd5d4"}"#
+    ///     r#"{"webhookType":"new_employee","id":"7","email":null,"givenName":null,"familyName":null,"companyId":null,"createdAt":null,"updatedAt":"2024-01-01T00:00:00Z","extra":{"team":"ops"},"idempotencyKey":"new_employee:7:2024-01-01T00:00:00Z"}"#
     /// );
     /// # Ok::<(), meetergo_core::PayloadError>(())
     /// ```
