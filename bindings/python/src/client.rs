@@ -441,23 +441,14 @@ impl SyncAction {
     /// The endpoint the step is about.
     #[getter]
     fn endpoint(&self) -> &str {
-        use meetergo_core::SyncAction as A;
-        match &self.action {
-            A::Update { endpoint, .. }
-            | A::Delete { endpoint, .. }
-            | A::Create { endpoint, .. }
-            | A::Unchanged { endpoint, .. } => endpoint,
-            _ => "",
-        }
+        self.action.endpoint()
     }
-    /// The registered webhook's id (`None` for a create before it is carried out).
+    /// The registered webhook's id (for a create: the created webhook's, after `sync`).
     #[getter]
     fn id(&self) -> Option<&str> {
-        use meetergo_core::SyncAction as A;
-        match &self.action {
-            A::Update { id, .. } | A::Delete { id, .. } | A::Unchanged { id, .. } => Some(id),
-            _ => self.webhook.as_ref().map(|w| w.inner.id.as_str()),
-        }
+        self.action
+            .id()
+            .or(self.webhook.as_ref().map(|w| w.inner.id.as_str()))
     }
     /// The event types afterwards, for a create or an update that changes them.
     #[getter]

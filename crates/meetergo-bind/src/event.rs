@@ -29,11 +29,6 @@ pub fn class_index(event: &Event) -> usize {
     }
 }
 
-/// The event's class (`"BookingCreated"`, ..., `"UnknownEvent"`).
-pub fn class_name(event: &Event) -> &'static str {
-    CLASS_NAMES[class_index(event)]
-}
-
 /// The parse options from the runtime's `max_body_bytes` / `maxBodyBytes`: a whole number of bytes up to
 /// `u32::MAX`, or a [`ValidationError`] naming the option.
 pub fn parse_options(

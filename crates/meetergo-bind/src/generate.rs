@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use meetergo_core::EventType;
 use meetergo_core::describe::{FieldInfo, ModelInfo, PAYLOAD_MODELS};
 
-use crate::report::{CLASS_DOCS, CLASSES};
+use crate::report::CLASSES;
 
 /// One generated region: the file (relative to the workspace root), its marker, and what goes between the markers.
 #[derive(Debug, Clone)]
@@ -98,8 +98,8 @@ fn doc_lines(doc: &str) -> impl Iterator<Item = &str> {
 
 fn js_errors() -> String {
     let mut out = String::from("function defineErrors() {\n");
-    for (class, (_, _, doc)) in CLASSES.iter().zip(CLASS_DOCS) {
-        let _ = writeln!(out, "  /** {doc} */");
+    for class in &CLASSES {
+        let _ = writeln!(out, "  /** {} */", class.docs().1);
         match class.parent {
             None => out.push_str(
                 "  class MeetergoError extends Error {\n    constructor(message, options) {\n      super(message, options);\n      this.name = new.target.name;\n      /** Stable code, e.g. `MEETERGO_NOT_FOUND`. */\n      this.code = new.target.code;\n    }\n  }\n",
@@ -120,7 +120,8 @@ fn js_errors() -> String {
 
 fn py_errors() -> String {
     let mut out = String::new();
-    for (class, (_, builtin, doc)) in CLASSES.iter().zip(CLASS_DOCS).skip(1) {
+    for class in CLASSES.iter().skip(1) {
+        let (builtin, doc) = class.docs();
         let parent = class.parent.unwrap_or("MeetergoError");
         let bases = match builtin {
             Some(b) => format!("{parent}, builtins.{b}"),

@@ -80,8 +80,8 @@ pub const CLASSES: [ErrorClass; 13] = {
     ]
 };
 
-/// For the generated classes (not in the bindings' binaries): each class's Python built-in base, when one fits, and
-/// one sentence of documentation, by name, in [`CLASSES`] order.
+/// For the generated classes (not in the bindings' binaries, which need only names and codes): each class's Python
+/// built-in base, when one fits, and one sentence of documentation, by class name ([`ErrorClass::docs`]).
 pub const CLASS_DOCS: [(&str, Option<&str>, &str); 13] = [
     (
         "MeetergoError",
@@ -146,6 +146,14 @@ pub const CLASS_DOCS: [(&str, Option<&str>, &str); 13] = [
 pub const OTHER_CODES: [&str; 2] = ["MEETERGO_ABORTED", "MEETERGO_INTERNAL"];
 
 impl ErrorClass {
+    /// The class's Python built-in base and its documentation, from [`CLASS_DOCS`].
+    pub fn docs(&self) -> (Option<&'static str>, &'static str) {
+        CLASS_DOCS
+            .iter()
+            .find(|(name, _, _)| *name == self.name)
+            .map_or((None, ""), |&(_, builtin, doc)| (builtin, doc))
+    }
+
     /// The class of a category.
     pub fn of(category: ErrorCategory) -> &'static ErrorClass {
         CLASSES

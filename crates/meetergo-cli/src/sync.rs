@@ -182,16 +182,8 @@ pub async fn run(api: &ApiArgs, file: &Path, dry_run: bool) -> Result<(), CliErr
                         };
                         say!("{}", table::clean(&what));
                     }
-                    let (id, endpoint) = match action {
-                        SyncAction::Delete { id, endpoint }
-                        | SyncAction::Update { id, endpoint, .. } => {
-                            (Some(id.as_str()), endpoint.as_str())
-                        }
-                        SyncAction::Create { endpoint, .. } => {
-                            (hook.as_ref().map(|h| h.id.as_str()), endpoint.as_str())
-                        }
-                        _ => (None, ""),
-                    };
+                    let id = action.id().or(hook.as_ref().map(|h| h.id.as_str()));
+                    let endpoint = action.endpoint();
                     let kind = action.kind();
                     applied.push(serde_json::json!({
                         "action": kind, "id": id, "endpoint": endpoint, "webhook": hook,

@@ -67,6 +67,26 @@ impl SyncAction {
         }
     }
 
+    /// The endpoint the step is about.
+    pub fn endpoint(&self) -> &str {
+        match self {
+            SyncAction::Update { endpoint, .. }
+            | SyncAction::Delete { endpoint, .. }
+            | SyncAction::Create { endpoint, .. }
+            | SyncAction::Unchanged { endpoint, .. } => endpoint,
+        }
+    }
+
+    /// The registered webhook's id; `None` for a create (the id comes with the created webhook).
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            SyncAction::Update { id, .. }
+            | SyncAction::Delete { id, .. }
+            | SyncAction::Unchanged { id, .. } => Some(id),
+            SyncAction::Create { .. } => None,
+        }
+    }
+
     fn order(&self) -> u8 {
         match self {
             SyncAction::Update { .. } => 0,

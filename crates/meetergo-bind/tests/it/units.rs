@@ -146,3 +146,32 @@ fn javascript_parses_answer_the_normalized_event_or_a_report() {
         4096
     );
 }
+
+#[test]
+fn every_error_class_is_documented_once_and_parents_come_first() {
+    use meetergo_bind::report::{CLASS_DOCS, CLASSES};
+    assert_eq!(CLASS_DOCS.len(), CLASSES.len());
+    for (i, class) in CLASSES.iter().enumerate() {
+        assert!(
+            !class.docs().1.is_empty(),
+            "{} has no documentation",
+            class.name
+        );
+        assert_eq!(
+            CLASS_DOCS
+                .iter()
+                .filter(|(name, _, _)| *name == class.name)
+                .count(),
+            1,
+            "{}",
+            class.name
+        );
+        if let Some(parent) = class.parent {
+            assert!(
+                CLASSES[..i].iter().any(|c| c.name == parent),
+                "{} before its parent {parent}",
+                class.name
+            );
+        }
+    }
+}
