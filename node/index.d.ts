@@ -66,6 +66,16 @@ export interface ClientOptions {
   maxRetries?: number;
   /** Allow http and private hosts as endpoints (local development, tunnels). Default: false. */
   allowInsecureEndpoints?: boolean;
+  /** Send an explicit `userId` with `rgo-` tokens too. Default: false. */
+  sendUserIdWithPersonalToken?: boolean;
+  /** Client-side rate limit: `true` for meetergo's (100 a minute, bursts of 200), or your own. Default: off. */
+  rateLimit?: boolean | { perMinute?: number; burst?: number };
+  /** Wait before the first retry, in milliseconds (doubled per retry, with jitter). Default: 500. */
+  initialRetryDelayMs?: number;
+  /** Longest wait between attempts, in milliseconds. Default: 30000. */
+  maxRetryDelayMs?: number;
+  /** Do not read `MEETERGO_*` environment variables. Default: false. */
+  ignoreEnv?: boolean;
 }
 
 export interface CallOptions {
@@ -100,9 +110,34 @@ export interface WebhookPatch {
   eventTypes?: Iterable<EventTypeName>;
 }
 
+/** One step of a sync plan, as the core describes it. */
+export type SyncAction =
+  | { action: 'create'; endpoint: string; webhook: { endpoint: string; eventTypes: EventTypeName[]; description?: string } }
+  | {
+      action: 'update';
+      id: string;
+      endpoint: string;
+      patch: { endpoint?: string; description?: string; eventTypes?: EventTypeName[] };
+      eventTypesBefore: EventTypeName[];
+    }
+  | { action: 'delete'; id: string; endpoint: string }
+  | { action: 'unchanged'; id: string; endpoint: string };
+
+/** One step `sync` carried out, with the webhook afterwards (`null` after a delete). */
+export interface SyncStep {
+  action: SyncAction;
+  webhook: Webhook | null;
+}
+
 export declare class Webhooks {
   private constructor();
   create(input: NewWebhook, options?: CallOptions): Promise<Webhook>;
+  /** After a create whose outcome is unknown: the matching registered webhook, or `null`. */
+  reconcile(input: NewWebhook, options?: CallOptions): Promise<Webhook | null>;
+  /** The steps that would make the company's webhooks match `desired`; changes nothing. */
+  planSync(desired: Iterable<NewWebhook>, options?: CallOptions): Promise<SyncAction[]>;
+  /** Makes the company's webhooks match `desired`; the steps carried out, in order. */
+  sync(desired: Iterable<NewWebhook>, options?: CallOptions): Promise<SyncStep[]>;
   list(options?: CallOptions): Promise<Webhook[]>;
   update(id: string, patch: WebhookPatch, options?: CallOptions): Promise<Webhook>;
   delete(id: string, options?: CallOptions): Promise<void>;

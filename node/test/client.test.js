@@ -244,3 +244,25 @@ test('a panic inside the core is a MeetergoError, and the process lives on', asy
   });
   assert.deepEqual(await client().webhooks.list(), [], 'the runtime still serves calls');
 });
+
+test('reconcile, planSync and sync: the whole SDK in Node', async () => {
+  const c = client({ rateLimit: { perMinute: 600 }, initialRetryDelayMs: 50, maxRetryDelayMs: 1000, ignoreEnv: true });
+  const wanted = [
+    { endpoint: endpoint(), eventTypes: ['booking_created'] },
+    { endpoint: endpoint(), eventTypes: [meetergo.EventType.NEW_EMPLOYEE], description: 'b' },
+  ];
+  const plan = await c.webhooks.planSync(wanted);
+  assert.deepEqual(plan.map((step) => step.action), ['create', 'create']);
+  assert.equal(plan[0].endpoint, wanted[0].endpoint);
+  const done = await c.webhooks.sync(wanted);
+  assert.deepEqual(done.map((step) => step.action.action), ['create', 'create']);
+  assert.equal(done[1].webhook.description, 'b');
+  assert.ok((await c.webhooks.planSync(wanted)).every((step) => step.action === 'unchanged'));
+  const found = await c.webhooks.reconcile(wanted[0]);
+  assert.equal(found.endpoint, wanted[0].endpoint);
+  assert.equal(await c.webhooks.reconcile({ endpoint: endpoint(), eventTypes: ['booking_created'] }), null);
+  assert.throws(() => client({ rateLimit: { burst: 0 } }), (e) => e instanceof meetergo.ValidationError && e.field === 'rateLimit.burst');
+  assert.throws(() => client({ maxRetryDelayMs: -1 }), (e) => e instanceof meetergo.ValidationError && e.field === 'maxRetryDelayMs');
+  assert.throws(() => client({ ignoreEnv: 'yes' }), TypeError);
+  await assert.rejects(c.webhooks.sync('not a list'), TypeError);
+});

@@ -31,6 +31,13 @@ async function provision(): Promise<Webhook[]> {
   const created: string | undefined = hook.createdAt;
   await client.webhooks.update(id, { eventTypes: new Set([EventType.FORM_SUBMISSION]) }, { signal: AbortSignal.timeout(1000) });
   const nothing: void = await client.webhooks.delete(id);
+  const again: Webhook | null = await client.webhooks.reconcile({ endpoint: 'https://example.com/hooks', eventTypes: ['booking_created'] });
+  const steps = await client.webhooks.sync([{ endpoint: 'https://example.com/hooks', eventTypes: ['booking_created'] }]);
+  for (const step of await client.webhooks.planSync([])) {
+    if (step.action === 'update') void step.eventTypesBefore;
+  }
+  void [again, steps[0]?.webhook?.id];
+  new Client({ rateLimit: { perMinute: 50 }, initialRetryDelayMs: 100, ignoreEnv: true });
   void nothing;
   void created;
   // @ts-expect-error: endpoint is required
