@@ -51,6 +51,7 @@ pub(crate) fn write_str(s: &str, out: &mut String) {
     out.push('"');
 }
 
+
 /// A model's member name and its colon. Wire names need no escaping; the names are the literals the readers match
 /// on, so the browser build holds each name once.
 #[inline(never)]
@@ -191,7 +192,8 @@ mod tests {
         let mut values: Vec<Value> = vec![serde_json::json!({
             "floats": [1.5, -0.0, 0.1, 1e300, 5e-324, 9297.777777777777, 1e21, 123456789.0],
             "integers": [0, -1, 9007199254740993_u64, u64::MAX, i64::MIN],
-            "strings": ["", "\"quoted\"", "back\\slash", "\u{0}\u{1f}\n\r\t\u{8}\u{c}\u{7f}", "é ✓ 😀 \u{2028}"],
+            "strings": ["", "\"quoted\"", "back\\slash", "\u{0}\u{1f}\n\r\t\u{8}\u{c}\u{7f}", "é ✓ 😀 \u{2028}",
+                "a long string, then \"a quote\" and \u{1}, é✓😀 past eight bytes\\", "exactly8", "ßßßß\n"],
             "nested": {"a": [true, false, null, {}], "": []},
         })];
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
