@@ -51,7 +51,6 @@ pub(crate) fn write_str(s: &str, out: &mut String) {
     out.push('"');
 }
 
-
 /// A model's member name and its colon. Wire names need no escaping; the names are the literals the readers match
 /// on, so the browser build holds each name once.
 #[inline(never)]
