@@ -7,9 +7,11 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { inspect } = require('node:util');
 const meetergo = require('..');
+const { runParity } = require('./parity.js');
 const { runCorpus, FIXTURES, OK, body } = require('./corpus.js');
 
 runCorpus(meetergo, 'napi');
+runParity(meetergo, 'napi');
 
 const parse = (c) =>
   c.maxBodyBytes === undefined ? meetergo.parseEvent(body(c)) : meetergo.parseEvent(body(c), { maxBodyBytes: c.maxBodyBytes });

@@ -8,6 +8,7 @@ const { inspect } = require('node:util');
 const wasm = require('../web/pkg-node/meetergo_wasm.js');
 const { createMeetergo } = require('../lib/shared.js');
 const napi = require('..');
+const { runParity } = require('./parity.js');
 const { runCorpus, OK, BAD, body } = require('./corpus.js');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -26,6 +27,7 @@ const web = createMeetergo({
 const meetergo = { ...web, ...web.errors };
 
 runCorpus(meetergo, 'wasm');
+runParity(meetergo, 'wasm');
 
 test('wasm and napi give the same events, keys and errors', () => {
   for (const c of [...OK, ...BAD]) {

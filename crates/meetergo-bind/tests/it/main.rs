@@ -2,4 +2,5 @@
 
 mod error_contract;
 mod generated;
+mod parity;
 mod units;
