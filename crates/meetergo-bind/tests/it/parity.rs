@@ -32,7 +32,8 @@ fn body(case: &Map<String, Value>) -> Vec<u8> {
 fn outcome(case: &Map<String, Value>) -> (&'static str, Value) {
     let mut options = ParseOptions::default();
     if let Some(limit) = case.get("maxBodyBytes") {
-        options = options.max_body_bytes(limit.as_u64().expect("maxBodyBytes") as usize);
+        let limit = usize::try_from(limit.as_u64().expect("maxBodyBytes")).expect("a usize");
+        options = options.max_body_bytes(limit);
     }
     match Event::from_slice_with(&body(case), &options) {
         Ok(event) => {
