@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use meetergo_core::EventType;
-use meetergo_core::describe::{FieldInfo, ModelInfo, PAYLOAD_MODELS};
+use meetergo_core::PAYLOAD_MODELS;
+use meetergo_core::describe::{FieldInfo, ModelInfo};
 
 use crate::report::CLASSES;
 

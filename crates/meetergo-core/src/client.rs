@@ -9,6 +9,7 @@ use url::Url;
 
 use crate::credentials::{ApiKey, user_id_header};
 use crate::error::{Result, ValidationError, ValidationErrorKind as Kind};
+use crate::http::Transport;
 use crate::rate_limit::{RateLimit, TokenBucket};
 use crate::webhooks::Webhooks;
 
@@ -174,29 +175,17 @@ impl ClientBuilder {
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) inner: Arc<Inner>,
-}
-
-pub(crate) struct Inner {
-    pub(crate) http: reqwest::Client,
-    pub(crate) root: Url,
-    pub(crate) api_key: ApiKey,
-    pub(crate) timeout: Duration,
-    pub(crate) max_retries: u32,
-    pub(crate) allow_insecure_endpoints: bool,
-    pub(crate) limiter: Option<TokenBucket>,
-    pub(crate) clock: tokio::time::Instant,
-    pub(crate) initial_retry_delay: Duration,
-    pub(crate) max_retry_delay: Duration,
+    transport: Arc<Transport>,
+    allow_insecure_endpoints: bool,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.root.as_str())
-            .field("api_key", &self.inner.api_key)
-            .field("timeout", &self.inner.timeout)
-            .field("max_retries", &self.inner.max_retries)
+            .field("base_url", &self.transport.root.as_str())
+            .field("api_key", &self.transport.api_key)
+            .field("timeout", &self.transport.timeout)
+            .field("max_retries", &self.transport.max_retries)
             .finish_non_exhaustive()
     }
 }
@@ -326,13 +315,13 @@ impl Client {
             .map_err(|e| config_err(format!("could not initialise the HTTP client: {e}")))?;
 
         Ok(Client {
-            inner: Arc::new(Inner {
+            allow_insecure_endpoints: options.allow_insecure_endpoints,
+            transport: Arc::new(Transport {
                 http,
                 root,
                 api_key,
                 timeout,
                 max_retries: options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
-                allow_insecure_endpoints: options.allow_insecure_endpoints,
                 limiter: options.rate_limit.map(TokenBucket::new),
                 clock: tokio::time::Instant::now(),
                 initial_retry_delay: options
@@ -345,17 +334,17 @@ impl Client {
 
     /// The webhook endpoints resource.
     pub fn webhooks(&self) -> Webhooks<'_> {
-        Webhooks::new(self)
+        Webhooks::new(&self.transport, self.allow_insecure_endpoints)
     }
 
     /// The root URL requests go to (a trailing `/v4` removed).
     pub fn base_url(&self) -> &Url {
-        &self.inner.root
+        &self.transport.root
     }
 
     /// Whether `http` and private endpoint hosts are allowed.
     pub fn allows_insecure_endpoints(&self) -> bool {
-        self.inner.allow_insecure_endpoints
+        self.allow_insecure_endpoints
     }
 }
 

@@ -32,22 +32,3 @@ pub trait Describe {
     /// The description.
     const MODEL: ModelInfo;
 }
-
-/// Every payload model, nested ones first.
-pub const PAYLOAD_MODELS: &[ModelInfo] = {
-    use crate::event::*;
-    &[
-        <Attendee as Describe>::MODEL,
-        <Host as Describe>::MODEL,
-        <MeetingInfo as Describe>::MODEL,
-        <MeetingTypeInfo as Describe>::MODEL,
-        <MeetingType as Describe>::MODEL,
-        <Cancellation as Describe>::MODEL,
-        <Booking as Describe>::MODEL,
-        <NewEmployee as Describe>::MODEL,
-        <FormSubmission as Describe>::MODEL,
-    ]
-};
-
-/// The webhook model (answers of the API).
-pub const WEBHOOK_MODEL: ModelInfo = <crate::models::Webhook as Describe>::MODEL;

@@ -15,8 +15,9 @@ use chrono::Utc;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
 use url::Url;
 
-use crate::client::Client;
+use crate::credentials::ApiKey;
 use crate::error::{ApiError, Error, Result};
+use crate::rate_limit::TokenBucket;
 use crate::retry::{Method, backoff, is_retryable_status, parse_retry_after};
 
 /// The largest answer body read; meetergo's answers are a few KB.
@@ -37,10 +38,25 @@ enum Attempt {
     TooLarge(u16),
 }
 
-impl Client {
+/// What sends requests: the connection pool, where to, with which token, and the retry policy. The
+/// [`Client`](crate::Client) builds it from its options; the resources ([`Webhooks`](crate::Webhooks)) send through
+/// it.
+pub(crate) struct Transport {
+    pub(crate) http: reqwest::Client,
+    pub(crate) root: Url,
+    pub(crate) api_key: ApiKey,
+    pub(crate) timeout: Duration,
+    pub(crate) max_retries: u32,
+    pub(crate) limiter: Option<TokenBucket>,
+    pub(crate) clock: tokio::time::Instant,
+    pub(crate) initial_retry_delay: Duration,
+    pub(crate) max_retry_delay: Duration,
+}
+
+impl Transport {
     /// The URL of a path below the root; `segments` are percent-escaped (a `/` in an id cannot change the route).
     pub(crate) fn url(&self, segments: &[&str]) -> Url {
-        let mut url = self.inner.root.clone();
+        let mut url = self.root.clone();
         if let Ok(mut path) = url.path_segments_mut() {
             path.pop_if_empty().extend(segments);
         }
@@ -53,7 +69,7 @@ impl Client {
         url: Url,
         body: Option<Vec<u8>>,
     ) -> Result<Response> {
-        let inner = &self.inner;
+        let inner = self;
         let path = url.path().to_owned();
         let mut attempt: u32 = 0;
         let mut earlier_outcome_unknown = false;
@@ -173,7 +189,7 @@ impl Client {
             Method::Patch => reqwest::Method::PATCH,
             Method::Delete => reqwest::Method::DELETE,
         };
-        let mut request = self.inner.http.request(m, url.clone());
+        let mut request = self.http.request(m, url.clone());
         if let Some(body) = body {
             request = request
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
@@ -208,7 +224,7 @@ impl Client {
 
     /// Removes the token from text that came from the network, in case a proxy echoes request headers.
     pub(crate) fn scrub(&self, text: &str) -> String {
-        let token = self.inner.api_key.expose_secret();
+        let token = self.api_key.expose_secret();
         let mut out = text.replace(token, "[redacted]");
         // `ak_live:<uuid>:<secret>`: the secret part alone is a credential too.
         if let Some((_, secret)) = token.rsplit_once(':')

@@ -6,7 +6,6 @@ use chrono::{DateTime, FixedOffset};
 use serde_json::{Map, Value};
 
 use crate::event_type::EventType;
-use crate::secret::Secret;
 use crate::text::Str;
 
 /// A value written as normalized JSON.
@@ -127,12 +126,6 @@ impl WriteJson for String {
     }
 }
 
-impl WriteJson for Secret {
-    fn write_json(&self, out: &mut String) {
-        write_str(self.expose_secret(), out);
-    }
-}
-
 impl WriteJson for EventType {
     fn write_json(&self, out: &mut String) {
         write_str(self.as_str(), out);
@@ -154,7 +147,7 @@ impl WriteJson for u64 {
 
 impl WriteJson for DateTime<FixedOffset> {
     fn write_json(&self, out: &mut String) {
-        write_str(&crate::idempotency::rfc3339(self), out);
+        write_str(&crate::time::rfc3339(self), out);
     }
 }
 

@@ -92,6 +92,10 @@ pub use error::{
     ApiError, Error, ErrorCategory, ErrorMessage, FieldError, PayloadError, PayloadErrorKind,
     Result, ValidationError, ValidationErrorKind,
 };
+/// The payload models described as data (the `describe` feature, for the SDK's own generators).
+#[cfg(feature = "describe")]
+#[doc(hidden)]
+pub use event::PAYLOAD_MODELS;
 pub use event::{
     Attendee, Booking, Cancellation, DEFAULT_MAX_BODY_BYTES, Event, EventData, FormSubmission,
     Host, MeetingInfo, MeetingType, MeetingTypeInfo, NewEmployee, ParseOptions, UnknownEvent,

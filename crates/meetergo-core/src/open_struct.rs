@@ -105,6 +105,14 @@ impl<'de, T: Deserialize<'de>> ReadField<'de> for Vec<T> {
     }
 }
 
+/// Reads a JSON array of `T` (`null` is refused), recording the index of a failing element in the error path.
+#[cfg(feature = "http")]
+pub(crate) fn read_list<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<T>, D::Error> {
+    d.deserialize_seq(List(std::marker::PhantomData::<T>))
+}
+
 /// A list whose elements are read with the seed `S` (`PhantomData<T>` reads a `T`): `null` reads as empty, and the
 /// index of a failing element is recorded in the error path.
 struct List<S>(S);

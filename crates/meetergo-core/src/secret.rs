@@ -523,3 +523,9 @@ impl fmt::Debug for RedactedMap<'_> {
         m.finish()
     }
 }
+
+impl crate::json_out::WriteJson for Secret {
+    fn write_json(&self, out: &mut String) {
+        crate::json_out::write_str(self.expose_secret(), out);
+    }
+}

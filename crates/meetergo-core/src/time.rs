@@ -144,6 +144,58 @@ pub(crate) fn lenient(value: Value) -> Result<Option<DateTime<FixedOffset>>, Val
     }
 }
 
+/// What chrono's `to_rfc3339_opts(SecondsFormat::AutoSi, true)` writes (`2024-01-15T09:00:00.120+01:00`, `Z` for
+/// UTC, the fraction in 3, 6 or 9 digits when there is one), without chrono's formatting machinery in the browser
+/// build.
+pub(crate) fn rfc3339(t: &DateTime<FixedOffset>) -> String {
+    use chrono::{Datelike, Timelike};
+    /// `value` in `width` decimal digits, zero-padded (`value` < 10^`width`).
+    fn digits(out: &mut String, value: u32, width: u32) {
+        for place in (0..width).rev() {
+            out.push(char::from(
+                b'0' + u8::try_from(value / 10u32.pow(place) % 10).unwrap_or(0),
+            ));
+        }
+    }
+    let local = t.naive_local();
+    let (nanos, second) = match local.nanosecond() {
+        n if n >= 1_000_000_000 => (n - 1_000_000_000, local.second() + 1),
+        n => (n, local.second()),
+    };
+    let mut out = String::with_capacity(35);
+    digits(&mut out, u32::try_from(local.year()).unwrap_or(0), 4);
+    for (separator, value) in [
+        ('-', local.month()),
+        ('-', local.day()),
+        ('T', local.hour()),
+        (':', local.minute()),
+        (':', second),
+    ] {
+        out.push(separator);
+        digits(&mut out, value, 2);
+    }
+    if nanos > 0 {
+        out.push('.');
+        match nanos {
+            n if n % 1_000_000 == 0 => digits(&mut out, n / 1_000_000, 3),
+            n if n % 1_000 == 0 => digits(&mut out, n / 1_000, 6),
+            n => digits(&mut out, n, 9),
+        }
+    }
+    match t.offset().local_minus_utc() {
+        0 => out.push('Z'),
+        offset => {
+            out.push(if offset < 0 { '-' } else { '+' });
+            // Rounded to the minute, as chrono does (parsed offsets are whole minutes anyway).
+            let minutes = (offset.unsigned_abs() + 30) / 60;
+            digits(&mut out, minutes / 60, 2);
+            out.push(':');
+            digits(&mut out, minutes % 60, 2);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,25 +1,41 @@
 //! `/webhooks`: create, list, update, delete, and reconcile after an unknown outcome.
 
-use serde::de::DeserializeOwned;
+use std::fmt;
 
-use crate::client::Client;
+use serde::Deserialize;
+use serde_json::de::SliceRead;
+
 use crate::error::{Error, Result};
 use crate::event_type::EventType;
-use crate::http::Response;
+use crate::http::{Response, Transport};
 use crate::models::{NewWebhook, Webhook, WebhookPatch};
+use crate::open_struct::{error_path, read_list};
 use crate::retry::Method;
 use crate::sync::{SyncAction, plan_sync, same_endpoint, validate_desired};
 use crate::validate::{validate_new_webhook, validate_patch, validate_webhook_id};
 
-/// The webhook endpoints of the company the token belongs to. Get it with [`Client::webhooks`].
-#[derive(Debug, Clone, Copy)]
+/// The webhook endpoints of the company the token belongs to. Get it with
+/// [`Client::webhooks`](crate::Client::webhooks).
+#[derive(Clone, Copy)]
 pub struct Webhooks<'a> {
-    client: &'a Client,
+    transport: &'a Transport,
+    allow_insecure_endpoints: bool,
+}
+
+impl fmt::Debug for Webhooks<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Webhooks")
+            .field("base_url", &self.transport.root.as_str())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> Webhooks<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+    pub(crate) fn new(transport: &'a Transport, allow_insecure_endpoints: bool) -> Self {
+        Self {
+            transport,
+            allow_insecure_endpoints,
+        }
     }
 
     /// Registers a webhook (`POST /webhooks`). Validated first: nothing is sent for a bad endpoint or an empty
@@ -30,42 +46,48 @@ impl<'a> Webhooks<'a> {
     /// [`Webhooks::reconcile`] to learn whether it was created before trying again.
     /// With six webhooks already registered it fails with [`Error::LimitReached`].
     pub async fn create(&self, webhook: NewWebhook) -> Result<Webhook> {
-        let webhook = validate_new_webhook(&webhook, self.client.inner.allow_insecure_endpoints)?;
+        let webhook = validate_new_webhook(&webhook, self.allow_insecure_endpoints)?;
         let body = serde_json::to_vec(&webhook).unwrap_or_default();
         let response = self
-            .client
-            .send(Method::Post, self.client.url(&["webhooks"]), Some(body))
+            .transport
+            .send(Method::Post, self.transport.url(&["webhooks"]), Some(body))
             .await?;
-        decode(self.client, Method::Post, "/webhooks", &response)
+        decode(self.transport, Method::Post, "/webhooks", &response, |d| {
+            Webhook::deserialize(d)
+        })
     }
 
     /// Lists the company's webhooks (`GET /webhooks`; not paginated, at most six).
     pub async fn list(&self) -> Result<Vec<Webhook>> {
         let response = self
-            .client
-            .send(Method::Get, self.client.url(&["webhooks"]), None)
+            .transport
+            .send(Method::Get, self.transport.url(&["webhooks"]), None)
             .await?;
-        decode(self.client, Method::Get, "/webhooks", &response)
+        decode(self.transport, Method::Get, "/webhooks", &response, |d| {
+            read_list(d)
+        })
     }
 
     /// Changes a webhook (`PATCH /webhooks/{id}`); only the fields set in `patch` are sent, and `event_types`
     /// replaces the whole list.
     pub async fn update(&self, id: &str, patch: WebhookPatch) -> Result<Webhook> {
         validate_webhook_id(id)?;
-        let patch = validate_patch(&patch, self.client.inner.allow_insecure_endpoints)?;
+        let patch = validate_patch(&patch, self.allow_insecure_endpoints)?;
         let body = serde_json::to_vec(&patch).unwrap_or_default();
-        let url = self.client.url(&["webhooks", id]);
+        let url = self.transport.url(&["webhooks", id]);
         let path = url.path().to_owned();
-        let response = self.client.send(Method::Patch, url, Some(body)).await?;
-        decode(self.client, Method::Patch, &path, &response)
+        let response = self.transport.send(Method::Patch, url, Some(body)).await?;
+        decode(self.transport, Method::Patch, &path, &response, |d| {
+            Webhook::deserialize(d)
+        })
     }
 
     /// Deletes a webhook (`DELETE /webhooks/{id}`, `204 No Content`). A retry after an unknown outcome that finds
     /// the webhook gone counts as success.
     pub async fn delete(&self, id: &str) -> Result<()> {
         validate_webhook_id(id)?;
-        self.client
-            .send(Method::Delete, self.client.url(&["webhooks", id]), None)
+        self.transport
+            .send(Method::Delete, self.transport.url(&["webhooks", id]), None)
             .await?;
         Ok(())
     }
@@ -86,7 +108,7 @@ impl<'a> Webhooks<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn reconcile(&self, webhook: &NewWebhook) -> Result<Option<Webhook>> {
-        let wanted = validate_new_webhook(webhook, self.client.inner.allow_insecure_endpoints)?;
+        let wanted = validate_new_webhook(webhook, self.allow_insecure_endpoints)?;
         let mut wanted_types: Vec<&EventType> = wanted.event_types.iter().collect();
         wanted_types.sort();
         Ok(self.list().await?.into_iter().find(|hook| {
@@ -115,7 +137,7 @@ impl Webhooks<'_> {
     /// The plan that makes the company's webhooks match `desired` (see [`plan_sync`]): the wanted list is checked
     /// first ([`validate_desired`]; nothing is sent for a bad entry), then the registered webhooks are listed.
     pub async fn plan_sync(&self, desired: &[NewWebhook]) -> Result<Vec<SyncAction>> {
-        let desired = validate_desired(desired, self.client.inner.allow_insecure_endpoints)?;
+        let desired = validate_desired(desired, self.allow_insecure_endpoints)?;
         let existing = self.list().await?;
         Ok(plan_sync(&desired, &existing))
     }
@@ -136,22 +158,29 @@ impl Webhooks<'_> {
     }
 }
 
-/// Reads a success body. On failure the body and the parser's message (which can quote a string value) are scrubbed
-/// of the token, like error bodies: a base URL pointing at an echo service answers 200 with the request headers.
-fn decode<T: DeserializeOwned>(
-    client: &Client,
+/// Reads a success body with `read`; a failure names the JSON path of the offending value (the models' own path
+/// recorder, as for deliveries). The body and the parser's message (which can quote a string value) are scrubbed of
+/// the token, like error bodies: a base URL pointing at an echo service answers 200 with the request headers.
+fn decode<T>(
+    transport: &Transport,
     method: Method,
     path: &str,
     response: &Response,
+    read: impl FnOnce(&mut serde_json::Deserializer<SliceRead<'_>>) -> serde_json::Result<T>,
 ) -> Result<T> {
-    let mut de = serde_json::Deserializer::from_slice(&response.body);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let body = client.scrub(&String::from_utf8_lossy(&response.body));
+    error_path::recording(|| {
+        let mut de = serde_json::Deserializer::from_slice(&response.body);
+        let value = read(&mut de)?;
+        de.end()?;
+        Ok(value)
+    })
+    .map_err(|(e, at): (serde_json::Error, String)| {
+        let body = transport.scrub(&String::from_utf8_lossy(&response.body));
         Error::UnexpectedResponse {
             method: method.as_str().into(),
             path: path.to_owned(),
             status: response.status,
-            message: client.scrub(&format!("at `{}`: {}", e.path(), e.inner())),
+            message: transport.scrub(&format!("at `{at}`: {e}")),
             body: body
                 .chars()
                 .take(crate::error::ApiError::MAX_BODY_CHARS)

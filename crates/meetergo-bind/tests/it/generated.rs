@@ -21,7 +21,7 @@ fn every_payload_field_is_in_the_typescript_and_python_surfaces() {
     let root = meetergo_bind::generate::root();
     let dts = std::fs::read_to_string(root.join("node/index.d.ts")).expect("d.ts");
     let pyi = std::fs::read_to_string(root.join("python/meetergo/_native.pyi")).expect("pyi");
-    for model in meetergo_core::describe::PAYLOAD_MODELS {
+    for model in meetergo_core::PAYLOAD_MODELS {
         for field in model.fields {
             assert!(
                 dts.contains(&format!("  {}: ", field.wire)),

@@ -30,6 +30,8 @@ use crate::secret::RedactedMap;
 mod models;
 mod parse;
 
+#[cfg(feature = "describe")]
+pub use models::PAYLOAD_MODELS;
 pub use models::{
     Attendee, Booking, Cancellation, FormSubmission, Host, MeetingInfo, MeetingType,
     MeetingTypeInfo, NewEmployee,

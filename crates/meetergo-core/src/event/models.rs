@@ -210,3 +210,20 @@ impl<'de> Accepts<'de> for Cancellation {
         Self::deserialize(de::value::MapAccessDeserializer::new(map)).map(|c| Ok(Some(c)))
     }
 }
+
+/// Every payload model, nested ones first (the `describe` feature: the SDK's own generators).
+#[cfg(feature = "describe")]
+pub const PAYLOAD_MODELS: &[crate::describe::ModelInfo] = {
+    use crate::describe::Describe;
+    &[
+        <Attendee as Describe>::MODEL,
+        <Host as Describe>::MODEL,
+        <MeetingInfo as Describe>::MODEL,
+        <MeetingTypeInfo as Describe>::MODEL,
+        <MeetingType as Describe>::MODEL,
+        <Cancellation as Describe>::MODEL,
+        <Booking as Describe>::MODEL,
+        <NewEmployee as Describe>::MODEL,
+        <FormSubmission as Describe>::MODEL,
+    ]
+};

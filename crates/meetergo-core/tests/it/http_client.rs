@@ -735,6 +735,45 @@ async fn integer_ids_are_read_as_strings_everywhere() {
     }
 }
 
+/// A success body that is not the expected JSON names the path of the offending value, also inside a list, and
+/// a document followed by more data or a `null` list is not read as a valid answer.
+#[tokio::test]
+async fn unreadable_success_bodies_name_their_path() {
+    let hook =
+        r#"{"id":"w1","endpoint":"https://e.example.com/h","eventTypes":["booking_created"]}"#;
+    for (body, list, path) in [
+        ("null".to_owned(), true, "."),
+        (format!("[{hook}, 5]"), true, "[1]"),
+        (format!("[{hook}] trailing"), true, "."),
+        (format!("{hook}{hook}"), false, "."),
+        (
+            r#"{"id":"w1","endpoint":7,"eventTypes":[]}"#.to_owned(),
+            false,
+            "endpoint",
+        ),
+    ] {
+        let server = TestServer::always(Canned::text(200, "application/json", &body)).await;
+        let client = server.client().build().unwrap();
+        let e = if list {
+            client.webhooks().list().await.map(|_| ()).unwrap_err()
+        } else {
+            client
+                .webhooks()
+                .update("w1", WebhookPatch::new().description("d"))
+                .await
+                .map(|_| ())
+                .unwrap_err()
+        };
+        let Error::UnexpectedResponse { message, .. } = &e else {
+            panic!("{body}: {e:?}")
+        };
+        assert!(
+            message.starts_with(&format!("at `{path}`:")),
+            "{body}: {message}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn bad_ids_and_empty_patches_are_rejected_before_sending() {
     let server = TestServer::always(Canned::status(204)).await;

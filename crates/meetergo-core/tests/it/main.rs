@@ -3,6 +3,7 @@
 mod fixtures;
 mod http_client;
 mod hygiene;
+mod layers;
 mod models;
 mod parse_props;
 mod stand_in;
