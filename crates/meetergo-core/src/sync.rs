@@ -9,7 +9,6 @@
 use std::collections::HashSet;
 
 use serde::Serialize;
-use url::Url;
 
 use crate::error::{ValidationError, ValidationErrorKind as Kind};
 use crate::event_type::EventType;
@@ -171,7 +170,10 @@ fn type_set(types: &[EventType]) -> Vec<&str> {
 /// `https://example.com/b`).
 pub(crate) fn same_endpoint(registered: &str, wanted: &str) -> bool {
     registered == wanted
-        || matches!((Url::parse(registered), Url::parse(wanted)), (Ok(a), Ok(b)) if a == b)
+        || matches!(
+            (crate::endpoint::normalize(registered), crate::endpoint::normalize(wanted)),
+            (Some(a), Some(b)) if a == b
+        )
 }
 
 /// The plan that turns `existing` into `desired` (validated with [`validate_desired`]): updates, then deletes,
