@@ -1,6 +1,7 @@
 // ES module entry: the same exports as the CommonJS entry (index.js).
 import meetergo from './index.js';
 
+// <generated:exports> Written by `make generate` from meetergo-bind's export table; do not edit.
 export const {
   Client,
   Webhooks,
@@ -27,4 +28,5 @@ export const {
   TimeoutError,
   ConnectionError,
 } = meetergo;
+// </generated:exports>
 export default meetergo;

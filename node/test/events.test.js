@@ -138,3 +138,10 @@ test('body fields named like SDK members cannot shadow them', () => {
   assert.notEqual(event.idempotencyKey, 'forged');
   assert.equal(event.secret, 'sec_shadow_0123456789');
 });
+
+test('the ES module entry exports exactly the values of the CommonJS entry (its list is generated)', async () => {
+  const esm = await import('../index.mjs');
+  const cjs = Object.keys(meetergo).filter((k) => k !== '_testing').sort();
+  assert.deepEqual(Object.keys(esm).filter((k) => k !== 'default').sort(), cjs);
+  for (const name of cjs) assert.equal(esm[name], meetergo[name], name);
+});

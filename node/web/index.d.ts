@@ -1,4 +1,5 @@
 // Types of `meetergo/web` (the browser build): the same declarations as the Node package, without the client.
+// <generated:exports> Written by `make generate` from meetergo-bind's export table; do not edit.
 export {
   parseEvent,
   idempotencyKey,
@@ -6,8 +7,8 @@ export {
   isKnownEvent,
   validateWebhook,
   EventType,
-  CORE_VERSION,
   MAX_WEBHOOKS_PER_COMPANY,
+  CORE_VERSION,
   MeetergoError,
   ValidationError,
   PayloadError,
@@ -23,20 +24,20 @@ export {
   ConnectionError,
 } from '../index.js';
 export type {
-  Event,
-  KnownEvent,
-  UnknownEvent,
   BookingCreated,
   BookingCancelled,
   BookingRescheduled,
   NewEmployee,
   FormSubmission,
+  UnknownEvent,
   Attendee,
   Host,
-  MeetingType,
   MeetingInfo,
   MeetingTypeInfo,
+  MeetingType,
   Cancellation,
+  Event,
+  KnownEvent,
   EventTypeName,
   KnownEventType,
   EventClassName,
@@ -45,3 +46,4 @@ export type {
   ParseOptions,
   WebhookDefinition,
 } from '../index.js';
+// </generated:exports>

@@ -22,9 +22,18 @@ const meetergo = createMeetergo({
   coreVersion: () => wasm.coreVersion(),
 });
 
-export const { parseEvent, idempotencyKey, eventClass, isKnownEvent, validateWebhook, EventType, CORE_VERSION } =
-  meetergo;
+/** The package's values: the shared layer's, the error classes, and the most webhooks a company can have. */
+const api = { ...meetergo, ...meetergo.errors, MAX_WEBHOOKS_PER_COMPANY: wasm.maxWebhooksPerCompany() };
+// <generated:exports> Written by `make generate` from meetergo-bind's export table; do not edit.
 export const {
+  parseEvent,
+  idempotencyKey,
+  eventClass,
+  isKnownEvent,
+  validateWebhook,
+  EventType,
+  MAX_WEBHOOKS_PER_COMPANY,
+  CORE_VERSION,
   MeetergoError,
   ValidationError,
   PayloadError,
@@ -38,6 +47,5 @@ export const {
   ServerError,
   TimeoutError,
   ConnectionError,
-} = meetergo.errors;
-/** The most webhooks a company can have. */
-export const MAX_WEBHOOKS_PER_COMPANY = wasm.maxWebhooksPerCompany();
+} = api;
+// </generated:exports>

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from typing import Union
 
 from meetergo._client import AsyncClient, AsyncWebhooks, Client, RateLimit, Webhooks, WebhookSpec
+
+# <generated:errors> Written by `make generate` from meetergo-bind's table of error classes; do not edit.
 from meetergo._errors import (
     APIError,
     AuthenticationError,
@@ -26,6 +28,8 @@ from meetergo._errors import (
     TimeoutError,
     ValidationError,
 )
+
+# </generated:errors>
 from meetergo._native import (
     MAX_WEBHOOKS_PER_COMPANY,
     Attendee,
@@ -71,6 +75,7 @@ def __getattr__(name: str) -> str:
     raise AttributeError(f"module 'meetergo' has no attribute {name!r}")
 
 
+# <generated:all> Written by `make generate` from meetergo-bind's export table; do not edit.
 __all__ = [
     "MAX_WEBHOOKS_PER_COMPANY",
     "APIError",
@@ -115,3 +120,4 @@ __all__ = [
     "parse_event",
     "validate_webhook",
 ]
+# </generated:all>

@@ -65,6 +65,36 @@ pub fn regions() -> Vec<Region> {
             text: pyi_models(),
         },
         Region {
+            file: "node/index.mjs",
+            name: "exports",
+            comment: "//",
+            text: js_exports(false, "meetergo"),
+        },
+        Region {
+            file: "node/web/index.js",
+            name: "exports",
+            comment: "//",
+            text: js_exports(true, "api"),
+        },
+        Region {
+            file: "node/web/index.d.ts",
+            name: "exports",
+            comment: "//",
+            text: web_dts_exports(),
+        },
+        Region {
+            file: "python/meetergo/__init__.py",
+            name: "errors",
+            comment: "#",
+            text: py_error_imports(),
+        },
+        Region {
+            file: "python/meetergo/__init__.py",
+            name: "all",
+            comment: "#",
+            text: py_all(),
+        },
+        Region {
             file: "bindings/python/src/generated.rs",
             name: "models",
             comment: "//",
@@ -116,6 +146,144 @@ fn js_errors() -> String {
         let _ = writeln!(out, "    {},", class.name);
     }
     out.push_str("  };\n}\n");
+    out
+}
+
+/// The npm package's values besides the error classes, in export order, and whether the browser build
+/// (`meetergo/web`) has them too. The CommonJS entry (`index.js`) defines them; the ES module entries and the browser
+/// build's types list them, written from here.
+const JS_VALUES: [(&str, bool); 11] = [
+    ("Client", false),
+    ("Webhooks", false),
+    ("parseEvent", true),
+    ("idempotencyKey", true),
+    ("eventClass", true),
+    ("isKnownEvent", true),
+    ("validateWebhook", true),
+    ("Deduplicator", false),
+    ("EventType", true),
+    ("MAX_WEBHOOKS_PER_COMPANY", true),
+    ("CORE_VERSION", true),
+];
+
+/// The types of `index.d.ts` that `meetergo/web` re-exports besides the event classes and the payload models.
+const WEB_TYPES: [&str; 9] = [
+    "Event",
+    "KnownEvent",
+    "EventTypeName",
+    "KnownEventType",
+    "EventClassName",
+    "ErrorCode",
+    "FieldError",
+    "ParseOptions",
+    "WebhookDefinition",
+];
+
+/// The values an entry point exports: the package's own (the browser build's, when `web`), then the error classes.
+fn js_values(web: bool) -> impl Iterator<Item = &'static str> {
+    JS_VALUES
+        .iter()
+        .filter(move |(_, in_web)| *in_web || !web)
+        .map(|(name, _)| *name)
+        .chain(CLASSES.iter().map(|c| c.name))
+}
+
+/// `export const { ... } = object;`: the ES module entry (`index.mjs`) or the browser build's (`web/index.js`).
+fn js_exports(web: bool, object: &str) -> String {
+    let mut out = String::from("export const {\n");
+    for name in js_values(web) {
+        let _ = writeln!(out, "  {name},");
+    }
+    let _ = writeln!(out, "}} = {object};");
+    out
+}
+
+/// The browser build's declarations: its values and types, re-exported from `index.d.ts`.
+fn web_dts_exports() -> String {
+    let mut out = String::from("export {\n");
+    for name in js_values(true) {
+        let _ = writeln!(out, "  {name},");
+    }
+    out.push_str("} from '../index.js';\nexport type {\n");
+    let models = PAYLOAD_MODELS
+        .iter()
+        .map(|m| m.name)
+        .filter(|name| !EVENT_MODELS.contains(name));
+    for name in crate::event::CLASS_NAMES
+        .iter()
+        .copied()
+        .chain(models)
+        .chain(WEB_TYPES)
+    {
+        let _ = writeln!(out, "  {name},");
+    }
+    out.push_str("} from '../index.js';\n");
+    out
+}
+
+/// The Python package's names besides the error classes, the event classes and the payload models (`__all__`).
+const PY_NAMES: [&str; 17] = [
+    "MAX_WEBHOOKS_PER_COMPANY",
+    "AsyncClient",
+    "AsyncWebhooks",
+    "AttendeeList",
+    "Client",
+    "Deduplicator",
+    "Event",
+    "EventType",
+    "HostList",
+    "RateLimit",
+    "SyncAction",
+    "Webhook",
+    "WebhookSpec",
+    "Webhooks",
+    "__version__",
+    "parse_event",
+    "validate_webhook",
+];
+
+/// `from meetergo._errors import (...)` in `__init__.py`.
+fn py_error_imports() -> String {
+    let mut names: Vec<&str> = CLASSES.iter().map(|c| c.name).collect();
+    names.sort_unstable();
+    let mut out = String::from("from meetergo._errors import (\n");
+    for name in names {
+        let _ = writeln!(out, "    {name},");
+    }
+    // ruff's isort keeps a blank line between an import and a comment.
+    out.push_str(")\n\n");
+    out
+}
+
+/// `__all__` of `__init__.py`, in the order ruff's RUF022 keeps (constants, classes, the rest; each by code point).
+fn py_all() -> String {
+    let models = PAYLOAD_MODELS
+        .iter()
+        .map(|m| m.name)
+        .filter(|name| !EVENT_MODELS.contains(name));
+    let mut names: Vec<&str> = PY_NAMES
+        .iter()
+        .copied()
+        .chain(CLASSES.iter().map(|c| c.name))
+        .chain(crate::event::CLASS_NAMES)
+        .chain(models)
+        .collect();
+    let group = |name: &str| {
+        if name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit()) {
+            0
+        } else if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            1
+        } else {
+            2
+        }
+    };
+    names.sort_unstable_by(|a, b| (group(a), a).cmp(&(group(b), b)));
+    names.dedup();
+    let mut out = String::from("__all__ = [\n");
+    for name in names {
+        let _ = writeln!(out, "    \"{name}\",");
+    }
+    out.push_str("]\n");
     out
 }
 
