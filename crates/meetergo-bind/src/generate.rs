@@ -269,7 +269,10 @@ fn py_all() -> String {
         .chain(models)
         .collect();
     let group = |name: &str| {
-        if name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit()) {
+        if name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit())
+        {
             0
         } else if name.starts_with(|c: char| c.is_ascii_uppercase()) {
             1

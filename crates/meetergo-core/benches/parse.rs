@@ -1,6 +1,7 @@
 //! Delivery parsing throughput: `Event::from_slice` next to generic JSON decoders on the same bytes.
 //!
-//! `cargo bench -p meetergo-core --bench parse` (criterion prints time and MB/s per payload).
+//! `cargo bench -p meetergo-core --bench parse` (criterion prints time and MB/s per payload); the `to_json` group
+//! times the normalized JSON the JavaScript runtimes are handed (`-- to_json` runs it alone).
 //! Payloads: the documented `booking_created` delivery and the ~100 KB one (hundreds of attendees, large metadata),
 //! both from the shared fixture corpus in `tests/fixtures/deliveries/`.
 
@@ -53,5 +54,18 @@ fn parsing(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parsing);
+/// The normalized JSON that Node and browsers build their event objects from (`Event::to_json`, for a parsed event
+/// whose idempotency key is already known).
+fn writing(c: &mut Criterion) {
+    let mut group = c.benchmark_group("to_json");
+    for (name, file) in PAYLOADS {
+        let event = Event::from_slice(&fixture(file)).expect("fixture parses");
+        let _ = event.idempotency_key();
+        group.throughput(Throughput::Bytes(event.to_json().len() as u64));
+        group.bench_function(name, |b| b.iter(|| black_box(&event).to_json()));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, parsing, writing);
 criterion_main!(benches);
