@@ -10,6 +10,7 @@ const { createMeetergo } = require('./lib/shared.js');
 const shared = createMeetergo({
   parseEvent: (body, maxBodyBytes) => native.parseEvent(body, maxBodyBytes),
   decode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
+  copyBytes: (bytes) => Buffer.from(bytes),
   redactBody: (text) => native.redactBody(text),
   validateWebhook: (endpoint, eventTypes, description, allowInsecureEndpoints) =>
     native.validateWebhook({ endpoint, eventTypes, description, allowInsecureEndpoints }),

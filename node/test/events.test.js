@@ -145,3 +145,14 @@ test('the ES module entry exports exactly the values of the CommonJS entry (its 
   assert.deepEqual(Object.keys(esm).filter((k) => k !== 'default').sort(), cjs);
   for (const name of cjs) assert.equal(esm[name], meetergo[name], name);
 });
+
+test('raw is the body as received, also when the caller reuses its buffer', () => {
+  const text = '{"webhookType":"new_employee","id":"e-1","note":"Zoë"}';
+  for (const make of [(t) => Buffer.from(t), (t) => new TextEncoder().encode(t), (t) => new TextEncoder().encode(t).buffer]) {
+    const input = make(text);
+    const event = meetergo.parseEvent(input);
+    new Uint8Array(input instanceof ArrayBuffer ? input : input.buffer, input.byteOffset || 0).fill(0x20, 0, 10);
+    assert.deepEqual(event.raw, JSON.parse(text));
+    assert.equal(event.extra.note, 'Zoë');
+  }
+});

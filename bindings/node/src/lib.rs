@@ -294,9 +294,9 @@ pub fn event_classes() -> Vec<&'static str> {
 }
 
 /// Parses a delivery body (a `Buffer`, `Uint8Array` or string) exactly as every runtime does and answers with the
-/// event for JavaScript (`meetergo_bind::event::for_javascript`: the class digit, then the core's normalized JSON
-/// with the idempotency key), from which `node/lib/shared.js` builds the event object. Throws a payload error
-/// report when the body is unreadable.
+/// event for JavaScript (`meetergo_bind::event::for_javascript_ascii`: the core's normalized JSON with the idempotency
+/// key, ASCII-escaped, then spaces naming the class), from which `node/lib/shared.js` builds the event object. Throws a
+/// payload error report when the body is unreadable.
 #[napi]
 pub fn parse_event(body: Either<&[u8], String>, max_body_bytes: Option<f64>) -> Result<String> {
     let bytes = match &body {
@@ -304,7 +304,7 @@ pub fn parse_event(body: Either<&[u8], String>, max_body_bytes: Option<f64>) -> 
         Either::B(text) => text.as_bytes(),
     };
     bind_event::parse(Runtime::JavaScript, bytes, max_body_bytes)
-        .map(|event| bind_event::for_javascript(&event))
+        .map(|event| bind_event::for_javascript_ascii(&event))
         .map_err(|r| thrown(&r))
 }
 

@@ -22,7 +22,7 @@ fn thrown(report: &ErrorReport) -> JsError {
 }
 
 /// Parses a delivery body given as bytes exactly as the core parses it; answers with the event for JavaScript
-/// (`meetergo_bind::event::for_javascript`: the class digit, then the normalized JSON).
+/// (`meetergo_bind::event::for_javascript`: the normalized JSON, then spaces naming the class).
 #[wasm_bindgen(js_name = parseEventBytes)]
 pub fn parse_event_bytes(body: &[u8], max_body_bytes: Option<f64>) -> Result<String, JsError> {
     bind_event::parse(Runtime::JavaScript, body, max_body_bytes)

@@ -57,19 +57,65 @@ pub fn parse(
 }
 
 /// What the JavaScript runtimes (Node, browsers) receive for a parsed event, in one string (one crossing is the
-/// cheapest): the class's index in [`CLASS_NAMES`] as one digit, then the core's normalized JSON of the event
-/// ([`Event::to_json`], with `idempotencyKey` as its last member). One `JSON.parse` builds the event object: the
-/// same fields, `null`s, ids, `extra` and key as in Rust and Python.
+/// cheapest): the core's normalized JSON of the event ([`Event::to_json`], with `idempotencyKey` as its last member),
+/// then as many spaces as the index of its class in [`CLASS_NAMES`]. `JSON.parse` takes the string as it is (trailing
+/// whitespace is JSON), so no substring is made; one `JSON.parse` builds the event object: the same fields, `null`s,
+/// ids, `extra` and key as in Rust and Python.
 ///
 /// ```
 /// let event = meetergo_core::Event::from_slice(br#"{"webhookType":"form_submission","formId":7}"#).unwrap();
 /// let text = meetergo_bind::event::for_javascript(&event);
-/// assert!(text.starts_with(r#"4{"webhookType":"form_submission","id":null,"formId":"7","#), "{text}");
+/// assert!(text.starts_with(r#"{"webhookType":"form_submission","id":null,"formId":"7","#), "{text}");
 /// assert!(text.contains(r#""extra":{},"idempotencyKey":"form_submission#sha256:"#), "{text}");
+/// assert!(text.ends_with("}    "), "class 4: {text:?}");
 /// ```
 pub fn for_javascript(event: &Event) -> String {
     let mut out = String::with_capacity(event.raw_json().len() + 512);
-    out.push(char::from(b"012345"[class_index(event)]));
     event.write_json(&mut out);
+    for _ in 0..class_index(event) {
+        out.push(' ');
+    }
+    out
+}
+
+/// [`for_javascript`] with every character beyond ASCII written as a `\uXXXX` escape (the same JSON value), for Node:
+/// V8 makes a one-byte string of ASCII text by copying it, while decoding UTF-8 into a two-byte string costs about ten
+/// times more (`docs/benchmarks.md`). The browser build keeps UTF-8: its size budget has no room for the escaping.
+///
+/// ```
+/// let body = r#"{"webhookType":"new_employee","givenName":"Zoë 😀"}"#;
+/// let event = meetergo_core::Event::from_slice(body.as_bytes()).unwrap();
+/// let text = meetergo_bind::event::for_javascript_ascii(&event);
+/// assert!(text.contains(r#""givenName":"Zo\u00eb \ud83d\ude00""#), "{text}");
+/// assert!(text.ends_with("}   "), "class 3: {text:?}");
+/// ```
+pub fn for_javascript_ascii(event: &Event) -> String {
+    let out = for_javascript(event);
+    if out.is_ascii() {
+        out
+    } else {
+        escape_non_ascii(&out)
+    }
+}
+
+/// `json` with every character beyond ASCII written as `\uXXXX` (two for one beyond the Basic Multilingual Plane).
+/// Such characters stand only inside strings, where the escape means the same character.
+fn escape_non_ascii(json: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(json.len() + json.len() / 8);
+    let mut rest = json;
+    while let Some(at) = rest.bytes().position(|b| b >= 0x80) {
+        out.push_str(&rest[..at]);
+        let c = rest[at..].chars().next().unwrap_or('\u{fffd}');
+        let mut units = [0u16; 2];
+        for unit in c.encode_utf16(&mut units) {
+            out.push_str("\\u");
+            for shift in [12, 8, 4, 0] {
+                out.push(char::from(HEX[usize::from((*unit >> shift) & 0xf)]));
+            }
+        }
+        rest = &rest[at + c.len_utf8()..];
+    }
+    out.push_str(rest);
     out
 }

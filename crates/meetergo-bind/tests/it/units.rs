@@ -127,7 +127,7 @@ fn javascript_parses_answer_the_normalized_event_or_a_report() {
     let event = parse(Runtime::JavaScript, body, None).unwrap();
     assert_eq!(
         for_javascript(&event),
-        r#"3{"webhookType":"new_employee","id":"7","email":null,"givenName":null,"familyName":null,"companyId":null,"createdAt":null,"updatedAt":"2024-01-01T00:00:00Z","extra":{"team":"ops"},"idempotencyKey":"new_employee:7:2024-01-01T00:00:00Z"}"#
+        r#"{"webhookType":"new_employee","id":"7","email":null,"givenName":null,"familyName":null,"companyId":null,"createdAt":null,"updatedAt":"2024-01-01T00:00:00Z","extra":{"team":"ops"},"idempotencyKey":"new_employee:7:2024-01-01T00:00:00Z"}   "#
     );
     let too_large = parse(Runtime::JavaScript, body, Some(10.0)).unwrap_err();
     assert_eq!(
