@@ -12,10 +12,6 @@ use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PySlice, PyString};
 use crate::convert::{self, Time};
 use crate::error;
 
-fn s(v: Option<&Str>) -> Option<&str> {
-    v.map(Str::as_str)
-}
-
 /// A model field as a Python value.
 trait Field {
     fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>>;
@@ -36,6 +32,50 @@ impl Field for Option<u64> {
 impl Field for Option<DateTime<FixedOffset>> {
     fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(self.map(Time).into_pyobject(py)?.into_any())
+    }
+}
+
+impl Field for Str {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(PyString::new(py, self.as_str()).into_any())
+    }
+}
+
+impl Field for DateTime<FixedOffset> {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(Time(*self).into_pyobject(py)?.into_any())
+    }
+}
+
+impl Field for Option<bool> {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(self.into_pyobject(py)?.into_any())
+    }
+}
+
+impl Field for Vec<Str> {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(PyList::new(py, self.iter().map(Str::as_str))?.into_any())
+    }
+}
+
+/// The booking secret, readable (never shown by `repr`: the classes holding it write their own).
+impl Field for Option<core::Secret> {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(self
+            .as_ref()
+            .map(core::Secret::expose_secret)
+            .into_pyobject(py)?
+            .into_any())
+    }
+}
+
+impl Field for Option<serde_json::Map<String, serde_json::Value>> {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self {
+            Some(map) => Ok(convert::map(py, map)?.into_any()),
+            None => Ok(py.None().into_bound(py)),
+        }
     }
 }
 
@@ -87,9 +127,27 @@ fn find_meeting_type_info(e: &Event, _: usize) -> Option<&core::MeetingTypeInfo>
     e.booking()?.meeting_type.as_ref()?.meeting_info.as_ref()
 }
 
+/// The getters of the plain fields of a class whose nested objects are views written by hand (`MeetingType`, the
+/// booking events): `this => expr` names the core model (the field lists and docstrings are generated).
+macro_rules! getters {
+    ($name:ident, $this:ident => $model:expr, [$(#[doc = $doc:literal] $field:ident),* $(,)?]) => {
+        #[pymethods]
+        impl $name {
+            $(
+                #[doc = $doc]
+                #[getter]
+                fn $field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                    let $this = self;
+                    Field::to_py(&$model.$field, py)
+                }
+            )*
+        }
+    };
+}
+
 /// Generates a Python class around a core model, with a getter per field.
 macro_rules! model {
-    ($name:ident, $core:ty, [$($field:ident),* $(,)?]) => {
+    ($name:ident, $core:ty, [$(#[doc = $doc:literal] $field:ident),* $(,)?]) => {
         #[doc = concat!("`meetergo.", stringify!($name), "`: a read-only view of the delivery's object.")]
         #[pyclass(module = "meetergo._native", frozen)]
         pub struct $name {
@@ -99,6 +157,7 @@ macro_rules! model {
         #[pymethods]
         impl $name {
             $(
+                #[doc = $doc]
                 #[getter]
                 fn $field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
                     Field::to_py(&self.inner.get()?.$field, py)
@@ -152,28 +211,13 @@ pub struct MeetingType {
 
 #[pymethods]
 impl MeetingType {
-    #[getter]
-    fn id(&self) -> PyResult<Option<&str>> {
-        Ok(s(self.inner.get()?.id.as_ref()))
-    }
-    #[getter]
-    fn slug(&self) -> PyResult<Option<&str>> {
-        Ok(s(self.inner.get()?.slug.as_ref()))
-    }
+    /// Its duration and name.
     #[getter]
     fn meeting_info(&self) -> Option<MeetingTypeInfo> {
         Shared::of(&self.inner.event, 0, find_meeting_type_info)
             .map(|inner| MeetingTypeInfo { inner })
     }
-    #[getter]
-    fn metadata<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        self.inner
-            .get()?
-            .metadata
-            .as_ref()
-            .map(|m| convert::map(py, m))
-            .transpose()
-    }
+    /// Fields this SDK does not know, as received.
     #[getter]
     fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         convert::map(py, &self.inner.get()?.extra)
@@ -383,10 +427,11 @@ macro_rules! event_common {
 /// The plain getters of an event class whose model has only plain fields (`NewEmployee`, `FormSubmission`), and its
 /// `extra`; the field lists are generated.
 macro_rules! event_fields {
-    ($name:ident, $core:ident, [$($field:ident),* $(,)?]) => {
+    ($name:ident, $core:ident, [$(#[doc = $doc:literal] $field:ident),* $(,)?]) => {
         #[pymethods]
         impl $name {
             $(
+                #[doc = $doc]
                 #[getter]
                 fn $field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
                     match self.model() {
@@ -429,88 +474,42 @@ macro_rules! booking_event {
 
         #[pymethods]
         impl $name {
-            #[getter]
-            fn id(&self) -> PyResult<&str> {
-                Ok(self.b()?.id.as_str())
-            }
-            /// The token that can cancel or reschedule the booking. Never shown by `repr`.
-            #[getter]
-            fn secret(&self) -> PyResult<Option<&str>> {
-                Ok(self.b()?.secret.as_ref().map(core::Secret::expose_secret))
-            }
-            #[getter]
-            fn start(&self) -> PyResult<Time> {
-                Ok(Time(self.b()?.start))
-            }
-            #[getter]
-            fn end(&self) -> PyResult<Time> {
-                Ok(Time(self.b()?.end))
-            }
-            #[getter]
-            fn location(&self) -> PyResult<Option<&str>> {
-                Ok(s(self.b()?.location.as_ref()))
-            }
-            #[getter]
-            fn is_cancelled(&self) -> PyResult<Option<bool>> {
-                Ok(self.b()?.is_cancelled)
-            }
-            #[getter]
-            fn rescheduled_at(&self) -> PyResult<Option<Time>> {
-                Ok(self.b()?.rescheduled_at.map(Time))
-            }
-            #[getter]
-            fn original_start(&self) -> PyResult<Option<Time>> {
-                Ok(self.b()?.original_start.map(Time))
-            }
+            /// The start before a reschedule: `original_start`, else a `previousStart` or `oldStart` field meetergo may send.
             #[getter]
             fn previous_start(&self) -> PyResult<Option<Time>> {
                 Ok(self.b()?.previous_start().map(Time))
             }
+            /// Where the meeting happens.
             #[getter]
             fn meeting_info(&self) -> Option<MeetingInfo> {
                 Shared::of(&self.event, 0, find_meeting_info).map(|inner| MeetingInfo { inner })
             }
+            /// The people who booked, a read-only sequence (items are made when read).
             #[getter]
             fn attendees(&self) -> AttendeeList {
                 AttendeeList {
                     event: Arc::clone(&self.event),
                 }
             }
+            /// The meetergo users hosting it, a read-only sequence (items are made when read).
             #[getter]
             fn hosts(&self) -> HostList {
                 HostList {
                     event: Arc::clone(&self.event),
                 }
             }
-            #[getter]
-            fn host_ids(&self) -> PyResult<Vec<&str>> {
-                Ok(self.b()?.host_ids.iter().map(Str::as_str).collect())
-            }
+            /// The meeting type that was booked.
             #[getter]
             fn meeting_type(&self) -> Option<MeetingType> {
                 Shared::of(&self.event, 0, find_meeting_type).map(|inner| MeetingType { inner })
             }
-            #[getter]
-            fn meeting_type_id(&self) -> PyResult<Option<&str>> {
-                Ok(s(self.b()?.meeting_type_id.as_ref()))
-            }
-            #[getter]
-            fn company_id(&self) -> PyResult<Option<&str>> {
-                Ok(s(self.b()?.company_id.as_ref()))
-            }
-            #[getter]
-            fn created_at(&self) -> PyResult<Option<Time>> {
-                Ok(self.b()?.created_at.map(Time))
-            }
-            #[getter]
-            fn updated_at(&self) -> PyResult<Option<Time>> {
-                Ok(self.b()?.updated_at.map(Time))
-            }
+            /// Who cancelled, when and why (cancellations).
             #[getter]
             fn cancel(&self) -> PyResult<Option<Cancellation>> {
                 Ok(Shared::of(&self.event, 0, find_cancellation)
                     .map(|inner| Cancellation { inner }))
             }
+            /// Fields this SDK does not know, and values of an unexpected type for undocumented fields, as received.
             #[getter]
             fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
                 convert::map(py, &self.b()?.extra)

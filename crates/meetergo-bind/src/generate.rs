@@ -483,41 +483,66 @@ fn pyi_models() -> String {
 
 /// The Python binding's views: one `model!` per nested object whose fields are all plain values, one
 /// `event_fields!` per event model (the getters of its plain fields).
+/// A field the Python views read with `Field::to_py` (a value, not a nested object or list of objects).
+fn python_plain(f: &FieldInfo) -> bool {
+    let (wrapper, inner) = unwrap(f.ty);
+    let inner = inner.replace(' ', "");
+    match wrapper {
+        "Vec" => inner == "Str",
+        _ => matches!(
+            inner.as_str(),
+            "Str" | "u64" | "bool" | "DateTime<FixedOffset>" | "Secret" | "Map<String,Value>"
+        ),
+    }
+}
+
+/// `[#[doc = "..."] name, ...]`: the plain fields of a model with their docstrings.
+fn python_fields(m: &ModelInfo) -> String {
+    let fields: Vec<String> = m
+        .fields
+        .iter()
+        .filter(|f| python_plain(f))
+        .map(|f| {
+            let doc = doc_lines(f.doc).collect::<Vec<_>>().join(" ");
+            format!("#[doc = {doc:?}] {}", f.name)
+        })
+        .collect();
+    format!("[{}]", fields.join(", "))
+}
+
 fn rs_python_models() -> String {
-    let plain = |f: &&FieldInfo| {
-        let (_, inner) = unwrap(f.ty);
-        matches!(
-            inner.replace(' ', "").as_str(),
-            "Str" | "u64" | "bool" | "DateTime<FixedOffset>"
-        ) && !f.ty.starts_with("Vec")
-    };
     let mut out = String::new();
     for m in PAYLOAD_MODELS
         .iter()
         .filter(|m| !EVENT_MODELS.contains(&m.name))
     {
-        if m.fields.iter().all(|f| plain(&f)) {
-            let names: Vec<&str> = m.fields.iter().map(|f| f.name).collect();
+        if m.fields.iter().all(python_plain) {
             let _ = writeln!(
                 out,
-                "model!({}, core::{}, [{}]);",
+                "model!({}, core::{}, {});",
                 m.name,
                 m.name,
-                names.join(", ")
+                python_fields(m)
+            );
+        } else {
+            // Nested objects are views made by hand (`events.rs`); the plain fields' getters are generated.
+            let _ = writeln!(
+                out,
+                "getters!({}, this => this.inner.get()?, {});",
+                m.name,
+                python_fields(m)
             );
         }
     }
-    for (class, m) in [
-        ("NewEmployee", "NewEmployee"),
-        ("FormSubmission", "FormSubmission"),
-    ] {
-        let names: Vec<&str> = model(m)
-            .fields
-            .iter()
-            .filter(plain)
-            .map(|f| f.name)
-            .collect();
-        let _ = writeln!(out, "event_fields!({class}, {m}, [{}]);", names.join(", "));
+    for class in ["BookingCreated", "BookingCancelled", "BookingRescheduled"] {
+        let _ = writeln!(
+            out,
+            "getters!({class}, this => this.b()?, {});",
+            python_fields(model("Booking"))
+        );
+    }
+    for m in ["NewEmployee", "FormSubmission"] {
+        let _ = writeln!(out, "event_fields!({m}, {m}, {});", python_fields(model(m)));
     }
     out
 }
