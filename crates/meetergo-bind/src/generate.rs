@@ -188,37 +188,55 @@ fn js_values(web: bool) -> impl Iterator<Item = &'static str> {
         .chain(CLASSES.iter().map(|c| c.name))
 }
 
+/// `head`, one line per name (`item` of it), then `tail`: the shape of every generated export list.
+fn list<'a>(
+    head: &str,
+    names: impl IntoIterator<Item = &'a str>,
+    item: impl Fn(&str) -> String,
+    tail: &str,
+) -> String {
+    let mut out = String::from(head);
+    for name in names {
+        out.push_str(&item(name));
+        out.push('\n');
+    }
+    out.push_str(tail);
+    out
+}
+
+/// The payload models that are objects inside an event (not an event's own fields).
+fn nested_models() -> impl Iterator<Item = &'static str> {
+    PAYLOAD_MODELS
+        .iter()
+        .map(|m| m.name)
+        .filter(|name| !EVENT_MODELS.contains(name))
+}
+
 /// `export const { ... } = object;`: the ES module entry (`index.mjs`) or the browser build's (`web/index.js`).
 fn js_exports(web: bool, object: &str) -> String {
-    let mut out = String::from("export const {\n");
-    for name in js_values(web) {
-        let _ = writeln!(out, "  {name},");
-    }
-    let _ = writeln!(out, "}} = {object};");
-    out
+    let tail = format!("}} = {object};\n");
+    list(
+        "export const {\n",
+        js_values(web),
+        |n| format!("  {n},"),
+        &tail,
+    )
 }
 
 /// The browser build's declarations: its values and types, re-exported from `index.d.ts`.
 fn web_dts_exports() -> String {
-    let mut out = String::from("export {\n");
-    for name in js_values(true) {
-        let _ = writeln!(out, "  {name},");
-    }
-    out.push_str("} from '../index.js';\nexport type {\n");
-    let models = PAYLOAD_MODELS
-        .iter()
-        .map(|m| m.name)
-        .filter(|name| !EVENT_MODELS.contains(name));
-    for name in crate::event::CLASS_NAMES
+    let types = crate::event::CLASS_NAMES
         .iter()
         .copied()
-        .chain(models)
-        .chain(WEB_TYPES)
-    {
-        let _ = writeln!(out, "  {name},");
-    }
-    out.push_str("} from '../index.js';\n");
-    out
+        .chain(nested_models())
+        .chain(WEB_TYPES);
+    let item = |n: &str| format!("  {n},");
+    list(
+        "export {\n",
+        js_values(true),
+        item,
+        "} from '../index.js';\n",
+    ) + &list("export type {\n", types, item, "} from '../index.js';\n")
 }
 
 /// The Python package's names besides the error classes, the event classes and the payload models (`__all__`).
@@ -246,27 +264,23 @@ const PY_NAMES: [&str; 17] = [
 fn py_error_imports() -> String {
     let mut names: Vec<&str> = CLASSES.iter().map(|c| c.name).collect();
     names.sort_unstable();
-    let mut out = String::from("from meetergo._errors import (\n");
-    for name in names {
-        let _ = writeln!(out, "    {name},");
-    }
     // ruff's isort keeps a blank line between an import and a comment.
-    out.push_str(")\n\n");
-    out
+    list(
+        "from meetergo._errors import (\n",
+        names,
+        |n| format!("    {n},"),
+        ")\n\n",
+    )
 }
 
 /// `__all__` of `__init__.py`, in the order ruff's RUF022 keeps (constants, classes, the rest; each by code point).
 fn py_all() -> String {
-    let models = PAYLOAD_MODELS
-        .iter()
-        .map(|m| m.name)
-        .filter(|name| !EVENT_MODELS.contains(name));
     let mut names: Vec<&str> = PY_NAMES
         .iter()
         .copied()
         .chain(CLASSES.iter().map(|c| c.name))
         .chain(crate::event::CLASS_NAMES)
-        .chain(models)
+        .chain(nested_models())
         .collect();
     let group = |name: &str| {
         if name
@@ -282,12 +296,7 @@ fn py_all() -> String {
     };
     names.sort_unstable_by(|a, b| (group(a), a).cmp(&(group(b), b)));
     names.dedup();
-    let mut out = String::from("__all__ = [\n");
-    for name in names {
-        let _ = writeln!(out, "    \"{name}\",");
-    }
-    out.push_str("]\n");
-    out
+    list("__all__ = [\n", names, |n| format!("    \"{n}\","), "]\n")
 }
 
 fn py_errors() -> String {
