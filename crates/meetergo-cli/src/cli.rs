@@ -43,8 +43,78 @@ pub enum Command {
     Listen(ListenArgs),
     /// Run the local meetergo stand-in until Ctrl-C.
     Mock(MockArgs),
+    /// Inspect and operate a durable delivery inbox: counts, lists, replay of dead or quarantined deliveries, purge.
+    Inbox(InboxArgs),
     /// Walk through the SDK end to end on an in-process stand-in and listener (offline, a few seconds).
     Tour,
+}
+
+/// `meetergo inbox ...`.
+#[derive(Debug, Args)]
+pub struct InboxArgs {
+    /// The inbox's store: `sqlite:PATH`.
+    #[arg(long, env = "MEETERGO_INBOX", value_name = "URL", global = true)]
+    pub store: Option<String>,
+    /// Print JSON instead of a table.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// The operation.
+    #[command(subcommand)]
+    pub command: InboxCommand,
+}
+
+/// The inbox operations.
+#[derive(Debug, Subcommand)]
+pub enum InboxCommand {
+    /// How many deliveries are pending, running, done, dead and quarantined, and how many duplicates were folded.
+    Status,
+    /// The deliveries in one state, oldest first (bodies are not shown: they hold booking secrets).
+    List {
+        /// pending, running, done, dead or quarantined.
+        #[arg(long, default_value = "dead")]
+        state: String,
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Put a dead delivery back in the queue, or parse a quarantined body again; `--all-dead` replays every dead one.
+    Replay {
+        /// The delivery's id (from `meetergo inbox list`).
+        #[arg(required_unless_present = "all_dead", conflicts_with = "all_dead")]
+        id: Option<i64>,
+        /// Every dead delivery.
+        #[arg(long)]
+        all_dead: bool,
+    },
+    /// Delete deliveries handled longer ago than `--older-than` (their keys go too: keep it above the time meetergo
+    /// may redeliver).
+    Purge {
+        /// Age in seconds, or with a unit: `30d`, `12h`, `90m`.
+        #[arg(long, value_name = "AGE", value_parser = parse_age)]
+        older_than: Duration,
+    },
+}
+
+/// `30d`, `12h`, `90m`, `45s` or plain seconds.
+fn parse_age(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(at) => text.split_at(at),
+        None => (text, "s"),
+    };
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not an age such as 30d, 12h, 90m or 3600"))?;
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(format!("`{text}`: the unit must be s, m, h or d")),
+    };
+    n.checked_mul(seconds)
+        .map(Duration::from_secs)
+        .ok_or_else(|| format!("`{text}` is too long"))
 }
 
 /// `meetergo webhooks ...`.

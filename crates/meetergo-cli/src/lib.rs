@@ -32,6 +32,7 @@ macro_rules! warn {
 
 pub mod cli;
 pub mod commands;
+pub mod inbox;
 pub mod listen;
 pub mod replay;
 pub mod sync;
@@ -158,6 +159,7 @@ pub async fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Replay(args) => replay::run(args).await,
         Command::Listen(args) => listen::run_cli(args).await,
         Command::Mock(args) => commands::mock(args).await,
+        Command::Inbox(args) => inbox::run(args).await,
         Command::Tour => tour::run().await,
     }
 }

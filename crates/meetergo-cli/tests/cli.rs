@@ -1430,3 +1430,154 @@ async fn mock_flags_numeric_ids_and_local_endpoints() {
         mock.stop().await;
     }
 }
+
+/// `meetergo inbox` over an inbox the core wrote: counts, lists without bodies, replay of dead and quarantined
+/// deliveries, purge, and clear errors for a missing store, a state or an age that does not exist.
+#[tokio::test]
+async fn inbox_operations_on_a_store_the_core_wrote() {
+    use meetergo_core::inbox::{Inbox, InboxOptions, State};
+    let dir = std::env::temp_dir().join(format!("meetergo-cli-inbox-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("inbox.db");
+    let _ = std::fs::remove_file(&path);
+    let store = format!("sqlite:{}", path.display());
+    {
+        let inbox = Inbox::open(
+            &store,
+            InboxOptions {
+                max_attempts: 1,
+                ..InboxOptions::default()
+            },
+        )
+        .unwrap();
+        let body = |id: &str| {
+            format!(
+                r#"{{"webhookType":"booking_created","id":"{id}","start":"2024-01-15T09:00:00Z","end":"2024-01-15T09:30:00Z","secret":"sec_cli_inbox_{id}"}}"#
+            )
+        };
+        inbox.accept(body("b-1").as_bytes(), &[]).unwrap();
+        inbox.accept(body("b-1").as_bytes(), &[]).unwrap();
+        inbox.accept(body("b-2").as_bytes(), &[]).unwrap();
+        inbox.accept(b"{broken", &[]).unwrap();
+        let claim = inbox.claim("w").unwrap().unwrap();
+        inbox.fail(&claim, "the handler\x1b[31m failed").unwrap();
+        let claim = inbox.claim("w").unwrap().unwrap();
+        inbox.complete(&claim).unwrap();
+        assert_eq!(inbox.counts().unwrap().dead, 1);
+        assert_eq!(inbox.list(State::Done, 5).unwrap().len(), 1);
+    }
+    let inbox = |args: &[&str]| {
+        let mut all = vec!["inbox", "--store", &store];
+        all.extend_from_slice(args);
+        all.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let go = |args: Vec<String>| async move {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&refs, &[]).await
+    };
+
+    let status = go(inbox(&["status", "--json"])).await;
+    assert_exit(&status, 0);
+    assert_eq!(
+        json(&status),
+        serde_json::json!({"pending": 0, "running": 0, "done": 1, "dead": 1, "quarantined": 1, "duplicates": 1})
+    );
+    let status = go(inbox(&["status"])).await;
+    assert!(stdout(&status).contains("dead 1"), "{}", stdout(&status));
+
+    let dead = go(inbox(&["list", "--state", "dead"])).await;
+    assert_exit(&dead, 0);
+    let text = stdout(&dead);
+    assert!(
+        text.contains("booking_created:b-1") || text.contains("booking_created#"),
+        "{text}"
+    );
+    assert!(text.contains("last error: the handler"), "{text}");
+    assert!(
+        !text.contains('\x1b'),
+        "control characters are not printed: {text:?}"
+    );
+    assert!(!text.contains("sec_cli_inbox"), "{text}");
+    let listed = go(inbox(&["list", "--state", "dead", "--json"])).await;
+    let id = json(&listed)[0]["id"].as_i64().expect("an id");
+
+    let quarantined = go(inbox(&["list", "--state", "quarantined", "--json"])).await;
+    let rows = json(&quarantined);
+    assert!(
+        rows[0]["lastError"]
+            .as_str()
+            .unwrap()
+            .contains("not valid JSON"),
+        "{rows}"
+    );
+    let bad = rows[0]["id"].as_i64().unwrap().to_string();
+    let again = go(inbox(&["replay", &bad])).await;
+    assert_exit(&again, 0);
+    assert!(
+        stdout(&again).contains("is quarantined"),
+        "{}",
+        stdout(&again)
+    );
+
+    let replayed = go(inbox(&["replay", &id.to_string()])).await;
+    assert_exit(&replayed, 0);
+    assert!(
+        stdout(&replayed).contains("is pending"),
+        "{}",
+        stdout(&replayed)
+    );
+    let twice = go(inbox(&["replay", &id.to_string()])).await;
+    assert_exit(&twice, 1);
+    assert!(
+        stderr(&twice).contains("no dead or quarantined delivery"),
+        "{}",
+        stderr(&twice)
+    );
+    let all = go(inbox(&["replay", "--all-dead"])).await;
+    assert!(
+        stdout(&all).contains("0 dead deliveries"),
+        "{}",
+        stdout(&all)
+    );
+
+    let purge = go(inbox(&["purge", "--older-than", "0"])).await;
+    assert_exit(&purge, 0);
+    assert!(stdout(&purge).contains("purged 1"), "{}", stdout(&purge));
+
+    let bad_state = go(inbox(&["list", "--state", "lost"])).await;
+    assert_exit(&bad_state, 1);
+    assert!(
+        stderr(&bad_state).contains("not a state"),
+        "{}",
+        stderr(&bad_state)
+    );
+    let bad_age = go(inbox(&["purge", "--older-than", "3w"])).await;
+    assert_exit(&bad_age, 2);
+    let no_store = run(&["inbox", "status"], &[]).await;
+    assert_exit(&no_store, 1);
+    assert!(
+        stderr(&no_store).contains("--store"),
+        "{}",
+        stderr(&no_store)
+    );
+    let missing = format!("sqlite:{}", dir.join("absent.db").display());
+    let absent = run(&["inbox", "status", "--store", &missing], &[]).await;
+    assert_exit(&absent, 1);
+    assert!(
+        stderr(&absent).contains("no inbox there"),
+        "{}",
+        stderr(&absent)
+    );
+    assert!(
+        !dir.join("absent.db").exists(),
+        "status does not create an inbox"
+    );
+    let redis = run(
+        &["inbox", "status", "--store", "redis://u:pw-secret@h"],
+        &[],
+    )
+    .await;
+    assert_exit(&redis, 1);
+    assert!(!stderr(&redis).contains("pw-secret"), "{}", stderr(&redis));
+    let _ = std::fs::remove_dir_all(&dir);
+}

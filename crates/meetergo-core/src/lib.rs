@@ -63,6 +63,8 @@ mod error;
 mod event;
 mod event_type;
 mod idempotency;
+#[cfg(feature = "inbox")]
+pub mod inbox;
 mod json_out;
 mod models;
 mod open_struct;

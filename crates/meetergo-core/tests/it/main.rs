@@ -3,6 +3,8 @@
 mod fixtures;
 mod http_client;
 mod hygiene;
+#[cfg(feature = "inbox")]
+mod inbox;
 mod layers;
 mod models;
 mod parse_props;

@@ -1,0 +1,331 @@
+//! The durable inbox on its embedded SQLite store: stored before acknowledged, duplicates folded, bad bodies
+//! quarantined, claims under leases, retries with backoff, dead letters, replay, purge, and what survives a reopen.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use meetergo_core::inbox::{Accepted, Inbox, InboxError, InboxOptions, Retry, State};
+
+fn booking(id: &str) -> Vec<u8> {
+    format!(
+        r#"{{"webhookType":"booking_created","id":"{id}","start":"2024-01-15T09:00:00Z","end":"2024-01-15T09:30:00Z","updatedAt":"2024-01-10T12:00:00Z","secret":"sec_inbox_{id}"}}"#
+    )
+    .into_bytes()
+}
+
+fn now_ms() -> i64 {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970");
+    i64::try_from(since.as_millis()).expect("ms fit")
+}
+
+fn fast() -> InboxOptions {
+    InboxOptions {
+        max_attempts: 3,
+        lease: Duration::from_millis(200),
+        initial_retry_delay: Duration::from_millis(20),
+        max_retry_delay: Duration::from_millis(50),
+        ..InboxOptions::default()
+    }
+}
+
+fn memory() -> Inbox {
+    Inbox::open("sqlite::memory:", fast()).expect("in-memory inbox")
+}
+
+#[test]
+fn deliveries_are_stored_once_and_bad_bodies_kept_apart() {
+    let inbox = memory();
+    let key = "booking_created:b-1:2024-01-10T12:00:00Z".to_owned();
+    assert_eq!(
+        inbox.accept(&booking("b-1"), &[]).unwrap(),
+        Accepted::Stored { key: key.clone() }
+    );
+    assert_eq!(
+        inbox.accept(&booking("b-1"), &[]).unwrap(),
+        Accepted::Duplicate { key: key.clone() }
+    );
+    let Accepted::Quarantined { key: bad, error } = inbox.accept(b"{not json", &[]).unwrap() else {
+        panic!("garbage is quarantined")
+    };
+    assert!(bad.starts_with("quarantine#sha256:"), "{bad}");
+    assert!(error.contains("not valid JSON"), "{error}");
+    // The same garbage again is the same quarantined delivery.
+    assert!(matches!(
+        inbox.accept(b"{not json", &[]).unwrap(),
+        Accepted::Quarantined { .. }
+    ));
+    let counts = inbox.counts().unwrap();
+    assert_eq!(
+        (counts.pending, counts.quarantined, counts.duplicates),
+        (1, 1, 2)
+    );
+    let pending = inbox.list(State::Pending, 10).unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].key, key);
+    assert_eq!(pending[0].webhook_type.as_deref(), Some("booking_created"));
+    assert_eq!(pending[0].duplicates, 1);
+    // Nothing listed or printed shows the body's secret.
+    assert!(!format!("{pending:?}").contains("sec_inbox"));
+}
+
+#[test]
+fn a_body_over_the_limit_is_refused_before_storage() {
+    let inbox = Inbox::open(
+        "sqlite::memory:",
+        InboxOptions {
+            max_body_bytes: 64,
+            ..fast()
+        },
+    )
+    .unwrap();
+    let e = inbox.accept(&booking("b-1"), &[]).unwrap_err();
+    assert!(matches!(e, InboxError::TooLarge { limit: 64, .. }), "{e}");
+    assert_eq!(inbox.counts().unwrap(), Default::default());
+}
+
+#[test]
+fn claims_complete_and_an_empty_inbox_has_nothing_to_claim() {
+    let inbox = memory();
+    assert!(inbox.claim("w1").unwrap().is_none());
+    inbox.accept(&booking("b-1"), &[]).unwrap();
+    inbox.accept(&booking("b-2"), &[]).unwrap();
+    let first = inbox.claim("w1").unwrap().expect("due");
+    assert_eq!(
+        (first.key.as_str(), first.attempt),
+        ("booking_created:b-1:2024-01-10T12:00:00Z", 1)
+    );
+    assert_eq!(first.body, booking("b-1"));
+    assert_eq!(first.event().unwrap().id().as_deref(), Some("b-1"));
+    let second = inbox.claim("w2").unwrap().expect("the next one");
+    assert_eq!(second.key, "booking_created:b-2:2024-01-10T12:00:00Z");
+    assert!(inbox.claim("w3").unwrap().is_none(), "both are claimed");
+    inbox.complete(&first).unwrap();
+    inbox.complete(&second).unwrap();
+    let counts = inbox.counts().unwrap();
+    assert_eq!((counts.done, counts.pending, counts.running), (2, 0, 0));
+    // A redelivery of a handled event is still a duplicate.
+    assert!(matches!(
+        inbox.accept(&booking("b-1"), &[]).unwrap(),
+        Accepted::Duplicate { .. }
+    ));
+}
+
+#[test]
+fn failures_back_off_then_dead_letter_and_replay_brings_them_back() {
+    let inbox = memory();
+    inbox.accept(&booking("b-1"), &[]).unwrap();
+    for attempt in 1..=3 {
+        let claim = loop {
+            if let Some(c) = inbox.claim("w").unwrap() {
+                break c;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        assert_eq!(claim.attempt, attempt);
+        let before = now_ms();
+        let retry = inbox.fail(&claim, &format!("boom {attempt}")).unwrap();
+        if attempt < 3 {
+            let Retry::After(delay) = retry else {
+                panic!("attempt {attempt} is retried")
+            };
+            assert!(delay >= Duration::from_millis(10), "{delay:?}");
+            // Not due before its delay.
+            let pending = inbox.list(State::Pending, 10).unwrap();
+            assert!(pending[0].next_attempt_at_ms >= before + 10, "{pending:?}");
+            assert_eq!(
+                pending[0].last_error.as_deref(),
+                Some(&*format!("boom {attempt}"))
+            );
+        } else {
+            assert_eq!(retry, Retry::Dead);
+        }
+    }
+    let dead = inbox.list(State::Dead, 10).unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].last_error.as_deref(), Some("boom 3"));
+    assert_eq!(dead[0].attempts, 3);
+    assert_eq!(inbox.replay(dead[0].id).unwrap(), State::Pending);
+    let again = inbox.claim("w").unwrap().expect("replayed");
+    assert_eq!(again.attempt, 1, "a replay starts the attempts again");
+    inbox.complete(&again).unwrap();
+    assert!(matches!(
+        inbox.replay(dead[0].id),
+        Err(InboxError::NotFound { .. })
+    ));
+}
+
+#[test]
+fn an_expired_lease_is_taken_over_and_the_old_claim_is_refused() {
+    let inbox = memory();
+    inbox.accept(&booking("b-1"), &[]).unwrap();
+    let stale = inbox.claim("crashed").unwrap().expect("claimed");
+    assert!(inbox.claim("other").unwrap().is_none(), "leased");
+    std::thread::sleep(Duration::from_millis(250));
+    let taken = inbox.claim("other").unwrap().expect("the lease expired");
+    assert_eq!(taken.attempt, 2);
+    assert!(matches!(
+        inbox.complete(&stale),
+        Err(InboxError::LeaseLost(_))
+    ));
+    assert!(matches!(
+        inbox.fail(&stale, "late"),
+        Err(InboxError::LeaseLost(_))
+    ));
+    inbox.complete(&taken).unwrap();
+    assert_eq!(inbox.counts().unwrap().done, 1);
+}
+
+#[test]
+fn a_lease_that_expires_on_the_last_attempt_is_dead_lettered() {
+    let inbox = memory();
+    inbox.accept(&booking("b-1"), &[]).unwrap();
+    for _ in 0..3 {
+        assert!(inbox.claim("crashing").unwrap().is_some());
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    assert!(inbox.claim("w").unwrap().is_none());
+    let dead = inbox.list(State::Dead, 10).unwrap();
+    assert_eq!(dead.len(), 1);
+    assert!(
+        dead[0]
+            .last_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("lease expired"),
+        "{dead:?}"
+    );
+}
+
+#[test]
+fn work_once_completes_fails_and_survives_a_panicking_handler() {
+    // Retries far enough away that the failed ones are not due again during the test.
+    let inbox = Inbox::open(
+        "sqlite::memory:",
+        InboxOptions {
+            initial_retry_delay: Duration::from_secs(60),
+            max_retry_delay: Duration::from_secs(60),
+            ..fast()
+        },
+    )
+    .unwrap();
+    for id in ["ok", "err", "panic"] {
+        inbox.accept(&booking(id), &[]).unwrap();
+    }
+    let mut seen = Vec::new();
+    while inbox
+        .work_once("w", |claim| {
+            let id = claim.event().unwrap().id().unwrap().into_owned();
+            seen.push(id.clone());
+            match id.as_str() {
+                "err" => Err("the handler failed".to_owned()),
+                "panic" => panic!("the handler blew up"),
+                _ => Ok(()),
+            }
+        })
+        .unwrap()
+    {}
+    assert_eq!(seen, ["ok", "err", "panic"]);
+    let counts = inbox.counts().unwrap();
+    assert_eq!((counts.done, counts.pending), (1, 2));
+    let errors: Vec<String> = inbox
+        .list(State::Pending, 10)
+        .unwrap()
+        .into_iter()
+        .filter_map(|d| d.last_error)
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "the handler failed",
+            "the handler panicked: the handler blew up"
+        ]
+    );
+}
+
+#[test]
+fn a_quarantined_body_that_parses_after_all_is_replayed_into_the_queue() {
+    let inbox = memory();
+    let Accepted::Quarantined { .. } = inbox.accept(b"[]", &[]).unwrap() else {
+        panic!("quarantined")
+    };
+    let id = inbox.list(State::Quarantined, 1).unwrap()[0].id;
+    // Still unparseable: stays quarantined.
+    assert_eq!(inbox.replay(id).unwrap(), State::Quarantined);
+}
+
+#[test]
+fn purge_removes_only_old_handled_deliveries() {
+    let inbox = memory();
+    inbox.accept(&booking("b-1"), &[]).unwrap();
+    inbox.accept(&booking("b-2"), &[]).unwrap();
+    let claim = inbox.claim("w").unwrap().unwrap();
+    inbox.complete(&claim).unwrap();
+    assert_eq!(inbox.purge_done(Duration::from_secs(3600)).unwrap(), 0);
+    std::thread::sleep(Duration::from_millis(20));
+    assert_eq!(inbox.purge_done(Duration::from_millis(10)).unwrap(), 1);
+    let counts = inbox.counts().unwrap();
+    assert_eq!((counts.done, counts.pending), (0, 1));
+}
+
+#[test]
+fn what_was_acknowledged_survives_a_reopen() {
+    let dir = std::env::temp_dir().join(format!("meetergo-inbox-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("inbox.db");
+    let _ = std::fs::remove_file(&path);
+    let url = format!("sqlite:{}", path.display());
+    {
+        let inbox = Inbox::open(&url, fast()).unwrap();
+        inbox
+            .accept(&booking("b-1"), &[("Authorization", "Bearer rgo-x")])
+            .unwrap();
+        inbox.accept(&booking("b-2"), &[]).unwrap();
+        let claim = inbox.claim("w").unwrap().unwrap();
+        inbox.complete(&claim).unwrap();
+    }
+    let inbox = Inbox::open(&url, fast()).unwrap();
+    let counts = inbox.counts().unwrap();
+    assert_eq!((counts.done, counts.pending), (1, 1));
+    assert!(matches!(
+        inbox.accept(&booking("b-1"), &[]).unwrap(),
+        Accepted::Duplicate { .. }
+    ));
+    // Written ahead: the WAL file exists next to the database.
+    assert!(dir.join("inbox.db-wal").exists());
+    drop(inbox);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn concurrent_deliveries_share_commits_and_each_event_is_stored_once() {
+    let inbox = Arc::new(memory());
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let inbox = Arc::clone(&inbox);
+            std::thread::spawn(move || {
+                let mut stored = 0;
+                for i in 0..50 {
+                    // Every event twice across the threads: ids repeat between thread t and t ^ 1.
+                    let id = format!("b-{}-{i}", t / 2);
+                    if let Accepted::Stored { .. } = inbox.accept(&booking(&id), &[]).unwrap() {
+                        stored += 1;
+                    }
+                }
+                stored
+            })
+        })
+        .collect();
+    let stored: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
+    assert_eq!(stored, 200);
+    let counts = inbox.counts().unwrap();
+    assert_eq!((counts.pending, counts.duplicates), (200, 200));
+}
+
+#[test]
+fn an_unknown_store_is_refused_without_echoing_credentials() {
+    let e = Inbox::open("redis://user:hunter2@localhost:6379", fast()).unwrap_err();
+    assert!(matches!(e, InboxError::UnsupportedStore(_)), "{e}");
+    assert!(!e.to_string().contains("hunter2"), "{e}");
+}
