@@ -264,6 +264,15 @@ pub struct ListenArgs {
     /// credentials (a booking secret can cancel the booking): keep it private.
     #[arg(long, requires = "log")]
     pub log_secrets: bool,
+    /// A durable inbox (`sqlite:PATH`): every delivery is stored before the 200 (503 when it cannot be), redeliveries
+    /// are recognised across restarts, and `--forward-to` becomes its handler: retried with backoff until the target
+    /// answers 2xx (with an `Idempotency-Key` header), then dead-lettered (`meetergo inbox list`).
+    #[arg(long, value_name = "URL", env = "MEETERGO_INBOX")]
+    pub store: Option<String>,
+    /// With --store: how long a delivery being forwarded stays claimed; after a crash, another listener on the same
+    /// store takes it over once this has passed. Keep it above the forward's 30-second timeout.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, requires = "store", default_value = "60")]
+    pub lease: Duration,
 }
 
 /// `meetergo mock ...`.

@@ -32,6 +32,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use chrono::{DateTime, SecondsFormat, Utc};
+use meetergo_core::inbox::{Accepted, Claim, Inbox, InboxError, InboxOptions};
 use meetergo_core::{Deduplicator, Event, EventData, LogBody, PayloadError};
 use serde_json::{Map, Value, json};
 use tokio::sync::{mpsc, oneshot};
@@ -66,6 +67,12 @@ pub struct ListenOptions {
     /// Log bodies with their secrets (the booking `secret`, tokens) instead of masking them, so that a replay sends
     /// the very bytes meetergo sent. Default: `false`.
     pub log_secrets: bool,
+    /// A durable inbox (`sqlite:PATH`): each body is stored before the 200 (a storage failure answers 503), and
+    /// the forward becomes the inbox's handler (retried until the target answers 2xx, then dead-lettered).
+    /// Default: none (duplicates are flagged from memory).
+    pub store: Option<String>,
+    /// How long the inbox worker's claim lasts (see [`InboxOptions::lease`]). Default: 60 s.
+    pub lease: Duration,
 }
 
 impl ListenOptions {
@@ -76,7 +83,23 @@ impl ListenOptions {
             forward_to: None,
             log: None,
             log_secrets: false,
+            store: None,
+            lease: Duration::from_secs(60),
         }
+    }
+
+    /// Stores each delivery in the durable inbox at `url` (`sqlite:PATH`) before answering.
+    #[must_use]
+    pub fn store(mut self, url: impl Into<String>) -> Self {
+        self.store = Some(url.into());
+        self
+    }
+
+    /// How long the inbox worker's claim on a delivery lasts.
+    #[must_use]
+    pub fn lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
     }
 
     /// Forwards each raw body to `url`.
@@ -306,6 +329,7 @@ impl Notice {
 struct Shared {
     seq: AtomicU64,
     dedup: Deduplicator,
+    inbox: Option<Arc<Inbox>>,
     log: Option<Mutex<File>>,
     log_secrets: bool,
     forward: Option<(Url, reqwest::Client)>,
@@ -341,6 +365,27 @@ impl Listener {
             Some(url) => Some((url, delivery_client(FORWARD_TIMEOUT)?)),
             None => None,
         };
+        let inbox = match options.store.clone() {
+            Some(url) => {
+                let lease = options.lease;
+                let opened = tokio::task::spawn_blocking(move || {
+                    Inbox::open(
+                        &url,
+                        InboxOptions {
+                            max_body_bytes: MAX_REQUEST_BYTES,
+                            lease,
+                            ..InboxOptions::default()
+                        },
+                    )
+                })
+                .await
+                .map_err(|e| CliError::msg(e.to_string()))?;
+                Some(Arc::new(opened.map_err(|e| {
+                    CliError::msg(format!("cannot open the inbox: {e}"))
+                })?))
+            }
+            None => None,
+        };
         let listener = tokio::net::TcpListener::bind(options.addr)
             .await
             .map_err(|e| {
@@ -358,19 +403,32 @@ impl Listener {
         let shared = Arc::new(Shared {
             seq: AtomicU64::new(0),
             dedup: Deduplicator::new(DEDUP_TTL, DEDUP_CAPACITY),
+            inbox,
             log,
             log_secrets: options.log_secrets,
             forward,
             notices: tx,
         });
-        let app = Router::new().fallback(handle).with_state(shared);
         let (stop, stopped) = oneshot::channel::<()>();
+        let worker = match (&shared.inbox, &shared.forward) {
+            (Some(inbox), Some((url, client))) => Some(tokio::spawn(forward_worker(
+                Arc::clone(inbox),
+                url.clone(),
+                client.clone(),
+                Arc::clone(&shared),
+            ))),
+            _ => None,
+        };
+        let app = Router::new().fallback(handle).with_state(shared);
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app)
                 .with_graceful_shutdown(async {
                     let _ = stopped.await;
                 })
                 .await;
+            if let Some(worker) = worker {
+                worker.abort();
+            }
         });
         Ok(Listener {
             addr,
@@ -499,9 +557,53 @@ async fn handle(
         }
     };
     let seq = shared.seq.fetch_add(1, Ordering::Relaxed) + 1;
+    // With an inbox, the body is on disk before the answer, and the inbox says what is a duplicate.
+    let stored = match &shared.inbox {
+        Some(inbox) => {
+            let (inbox, bytes) = (Arc::clone(inbox), body.clone());
+            let header_pairs: Vec<(String, String)> = headers
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_owned(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            let result = tokio::task::spawn_blocking(move || {
+                let pairs: Vec<(&str, &str)> = header_pairs
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                inbox.accept(&bytes, &pairs)
+            })
+            .await
+            .unwrap_or_else(|e| Err(InboxError::Storage(e.to_string())));
+            match result {
+                Ok(accepted) => Some(accepted),
+                Err(InboxError::TooLarge { .. }) => {
+                    return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+                }
+                Err(e) => {
+                    shared.notify(Notice::Problem(format!(
+                        "#{seq} not stored, answered 503 so that meetergo shows a failed delivery: {e}"
+                    )));
+                    return (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "the inbox cannot store the delivery",
+                    )
+                        .into_response();
+                }
+            }
+        }
+        None => None,
+    };
     let parsed = Event::from_slice(&body).map(|event| {
-        let first = shared.dedup.first_seen(event.idempotency_key());
-        EventSummary::of(&event, !first)
+        let duplicate = match &stored {
+            Some(accepted) => matches!(accepted, Accepted::Duplicate { .. }),
+            None => !shared.dedup.first_seen(event.idempotency_key()),
+        };
+        EventSummary::of(&event, duplicate)
     });
     let delivery = Delivery {
         seq,
@@ -523,7 +625,8 @@ async fn handle(
         }
     }
     shared.notify(Notice::Delivery(Box::new(delivery)));
-    if let Some((url, client)) = &shared.forward {
+    // With an inbox, the forward is the inbox's worker (`forward_worker`), not a fire-and-forget task.
+    if let (None, Some((url, client))) = (&shared.inbox, &shared.forward) {
         let (url, client, shared) = (url.clone(), client.clone(), Arc::clone(&shared));
         let content_type = headers
             .get(header::CONTENT_TYPE)
@@ -552,6 +655,73 @@ async fn handle(
     (StatusCode::OK, "OK").into_response()
 }
 
+/// How long the worker waits when nothing is due.
+const IDLE: Duration = Duration::from_millis(100);
+
+/// The inbox's handler when `--forward-to` is given: claims due deliveries and POSTs each body (with its
+/// `Idempotency-Key`), completing on a 2xx and failing (to be retried with backoff, then dead-lettered) otherwise.
+async fn forward_worker(inbox: Arc<Inbox>, url: Url, client: reqwest::Client, shared: Arc<Shared>) {
+    let worker = format!("meetergo-listen-{}", std::process::id());
+    loop {
+        let claimed = {
+            let (inbox, worker) = (Arc::clone(&inbox), worker.clone());
+            tokio::task::spawn_blocking(move || inbox.claim(&worker)).await
+        };
+        let claim: Claim = match claimed {
+            Ok(Ok(Some(claim))) => claim,
+            Ok(Ok(None)) => {
+                tokio::time::sleep(IDLE).await;
+                continue;
+            }
+            Ok(Err(e)) => {
+                shared.notify(Notice::Problem(format!(
+                    "the inbox worker cannot claim: {e}"
+                )));
+                tokio::time::sleep(IDLE * 10).await;
+                continue;
+            }
+            Err(_) => return,
+        };
+        let started = Instant::now();
+        let result = client
+            .post(url.clone())
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("idempotency-key", claim.key.as_str())
+            .body(claim.body.clone())
+            .send()
+            .await;
+        let (status, error) = match result {
+            Ok(r) => (Some(r.status().as_u16()), None),
+            Err(e) => (None, Some(describe(e, FORWARD_TIMEOUT))),
+        };
+        let ok = status.is_some_and(|s| (200..300).contains(&s));
+        let reason = match (status, &error) {
+            (_, Some(e)) => e.clone(),
+            (Some(s), None) => format!("the forward target answered {s}"),
+            (None, None) => String::new(),
+        };
+        let inbox_done = Arc::clone(&inbox);
+        let id = claim.id;
+        let recorded = tokio::task::spawn_blocking(move || {
+            if ok {
+                inbox_done.complete(&claim).map(|()| None)
+            } else {
+                inbox_done.fail(&claim, &reason).map(Some)
+            }
+        })
+        .await;
+        if let Ok(Err(e)) = recorded {
+            shared.notify(Notice::Problem(format!("delivery {id}: {e}")));
+        }
+        shared.notify(Notice::Forwarded {
+            seq: u64::try_from(id).unwrap_or(0),
+            status,
+            error,
+            elapsed: started.elapsed(),
+        });
+    }
+}
+
 /// `meetergo listen`: prints `listening on http://127.0.0.1:PORT` first, then one line per request, until Ctrl-C.
 pub async fn run_cli(args: ListenArgs) -> Result<(), CliError> {
     let mut options = ListenOptions::new(args.port);
@@ -561,8 +731,17 @@ pub async fn run_cli(args: ListenArgs) -> Result<(), CliError> {
     if let Some(path) = args.log.clone() {
         options = options.log(path).log_secrets(args.log_secrets);
     }
+    if let Some(store) = args.store.clone() {
+        options = options.store(store).lease(args.lease);
+    }
     let mut listener = Listener::start(options).await?;
     say!("listening on {}", listener.url());
+    if let Some(store) = &args.store {
+        say!(
+            "storing each delivery in {} before answering (`meetergo inbox status --store ...`)",
+            clean(store)
+        );
+    }
     if let Some(url) = &args.forward_to {
         say!(
             "forwarding each body to {}",

@@ -1581,3 +1581,115 @@ async fn inbox_operations_on_a_store_the_core_wrote() {
     assert!(!stderr(&redis).contains("pw-secret"), "{}", stderr(&redis));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A receiver `kill -9`ed twice while a stream of deliveries (each sent twice) arrives: after restarts on the same
+/// store, every delivery that got a 200 is stored once and forwarded to the handler (a counting server) until it
+/// answered 2xx; a forward runs more than once only when a kill fell between the handler's answer and the
+/// completion (at most once per kill: the worker forwards one delivery at a time).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_receiver_killed_mid_stream_loses_nothing_and_processes_each_event_once() {
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::sync::{Arc, Mutex};
+
+    use axum::http::HeaderMap;
+    use meetergo_core::inbox::{Inbox, InboxOptions, State};
+
+    // The handler: counts forwards per idempotency key.
+    let seen: Arc<Mutex<BTreeMap<String, u32>>> = Arc::default();
+    let app = {
+        let seen = Arc::clone(&seen);
+        axum::Router::new().fallback(move |headers: HeaderMap| {
+            let seen = Arc::clone(&seen);
+            async move {
+                let key = headers
+                    .get("idempotency-key")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("none")
+                    .to_owned();
+                *seen.lock().unwrap().entry(key).or_default() += 1;
+                "ok"
+            }
+        })
+    };
+    let target = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let target_url = format!("http://{}/handler", target.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(target, app).await });
+
+    let dir = temp_dir("inbox-crash");
+    let store = format!("sqlite:{}", dir.join("inbox.db").display());
+    let args = [
+        "listen",
+        "--port",
+        "0",
+        "--store",
+        &store,
+        "--forward-to",
+        &target_url,
+        "--lease",
+        "2",
+    ];
+    let client = meetergo_cli::trigger::delivery_client(Duration::from_secs(10)).unwrap();
+    let body = |n: usize| {
+        format!(
+            r#"{{"webhookType":"booking_created","id":"crash-{n}","start":"2024-01-15T09:00:00Z","end":"2024-01-15T09:30:00Z","updatedAt":"2024-01-10T12:00:00Z"}}"#
+        )
+    };
+    let mut acknowledged = BTreeSet::new();
+    let mut sent = 0;
+    let mut kills = 0;
+    for round in 0..3 {
+        let mut listener = Running::spawn(&args).await;
+        let url = listener.url("listening on ").await;
+        for n in round * 20..(round + 1) * 20 {
+            // Each event twice: the redelivery must be recognised, also across a restart.
+            for _ in 0..2 {
+                sent += 1;
+                let answer = client.post(&url).body(body(n)).send().await;
+                if answer.is_ok_and(|a| a.status() == 200) {
+                    acknowledged.insert(format!("booking_created:crash-{n}:2024-01-10T12:00:00Z"));
+                }
+            }
+        }
+        if round < 2 {
+            // SIGKILL mid-stream: no graceful shutdown, forwards possibly in flight.
+            listener.child.start_kill().unwrap();
+            let _ = listener.child.wait().await;
+            kills += 1;
+        } else {
+            // Let the worker drain the queue (every delivery completed in the store), then stop.
+            let inbox = Inbox::open(&store, InboxOptions::default()).unwrap();
+            let deadline = std::time::Instant::now() + WAIT;
+            while inbox.counts().unwrap().done < 60 && std::time::Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            listener.stop().await;
+        }
+    }
+    assert_eq!(sent, 120);
+    assert_eq!(acknowledged.len(), 60, "every delivery got its 200");
+    let seen = seen.lock().unwrap().clone();
+    let processed: BTreeSet<String> = seen.keys().cloned().collect();
+    assert_eq!(
+        processed, acknowledged,
+        "every acknowledged event was handled, nothing else"
+    );
+    let extra: u32 = seen.values().map(|n| n - 1).sum();
+    assert!(
+        extra <= kills,
+        "at most one repeated forward per kill: {seen:?}"
+    );
+
+    let inbox = Inbox::open(&store, InboxOptions::default()).unwrap();
+    let counts = inbox.counts().unwrap();
+    assert_eq!(
+        (counts.done, counts.pending, counts.dead),
+        (60, 0, 0),
+        "{counts:?}"
+    );
+    assert_eq!(
+        counts.duplicates, 60,
+        "each redelivery folded, across restarts too"
+    );
+    assert_eq!(inbox.list(State::Done, 100).unwrap().len(), 60);
+    let _ = std::fs::remove_dir_all(&dir);
+}
