@@ -273,6 +273,9 @@ pub struct ListenArgs {
     /// store takes it over once this has passed. Keep it above the forward's 30-second timeout.
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, requires = "store", default_value = "60")]
     pub lease: Duration,
+    /// With --store: refuse new deliveries (503) once the inbox holds this many bytes, instead of filling the disk.
+    #[arg(long, value_name = "BYTES", requires = "store")]
+    pub max_store_bytes: Option<u64>,
 }
 
 /// `meetergo mock ...`.

@@ -73,6 +73,8 @@ pub struct ListenOptions {
     pub store: Option<String>,
     /// How long the inbox worker's claim lasts (see [`InboxOptions::lease`]). Default: 60 s.
     pub lease: Duration,
+    /// The most bytes the inbox may hold (see [`InboxOptions::max_store_bytes`]). Default: no limit.
+    pub max_store_bytes: Option<u64>,
 }
 
 impl ListenOptions {
@@ -85,6 +87,7 @@ impl ListenOptions {
             log_secrets: false,
             store: None,
             lease: Duration::from_secs(60),
+            max_store_bytes: None,
         }
     }
 
@@ -99,6 +102,13 @@ impl ListenOptions {
     #[must_use]
     pub fn lease(mut self, lease: Duration) -> Self {
         self.lease = lease;
+        self
+    }
+
+    /// Refuses new deliveries (503) once the inbox holds `bytes`.
+    #[must_use]
+    pub fn max_store_bytes(mut self, bytes: Option<u64>) -> Self {
+        self.max_store_bytes = bytes;
         self
     }
 
@@ -367,13 +377,14 @@ impl Listener {
         };
         let inbox = match options.store.clone() {
             Some(url) => {
-                let lease = options.lease;
+                let (lease, max_store_bytes) = (options.lease, options.max_store_bytes);
                 let opened = tokio::task::spawn_blocking(move || {
                     Inbox::open(
                         &url,
                         InboxOptions {
                             max_body_bytes: MAX_REQUEST_BYTES,
                             lease,
+                            max_store_bytes,
                             ..InboxOptions::default()
                         },
                     )
@@ -732,7 +743,10 @@ pub async fn run_cli(args: ListenArgs) -> Result<(), CliError> {
         options = options.log(path).log_secrets(args.log_secrets);
     }
     if let Some(store) = args.store.clone() {
-        options = options.store(store).lease(args.lease);
+        options = options
+            .store(store)
+            .lease(args.lease)
+            .max_store_bytes(args.max_store_bytes);
     }
     let mut listener = Listener::start(options).await?;
     say!("listening on {}", listener.url());

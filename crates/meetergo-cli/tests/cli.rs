@@ -1693,3 +1693,64 @@ async fn a_receiver_killed_mid_stream_loses_nothing_and_processes_each_event_onc
     assert_eq!(inbox.list(State::Done, 100).unwrap().len(), 60);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An inbox that cannot take more answers 503 (meetergo's log then shows a failed delivery), never a 200 for a body
+/// it did not store; what it stored before is intact.
+#[tokio::test(flavor = "multi_thread")]
+async fn listen_with_a_full_inbox_answers_503_not_200() {
+    use meetergo_core::inbox::{Inbox, InboxOptions};
+    let dir = temp_dir("inbox-full");
+    let store = format!("sqlite:{}", dir.join("inbox.db").display());
+    let mut listener = Listener::start(
+        ListenOptions::new(0)
+            .store(store.clone())
+            .max_store_bytes(Some(64 * 1024)),
+    )
+    .await
+    .unwrap();
+    let client = meetergo_cli::trigger::delivery_client(Duration::from_secs(10)).unwrap();
+    let padding = "x".repeat(8 * 1024);
+    let mut ok = 0;
+    let mut refused = 0;
+    for n in 0..40 {
+        let body = format!(
+            r#"{{"webhookType":"booking_created","id":"full-{n}","start":"2024-01-15T09:00:00Z","end":"2024-01-15T09:30:00Z","note":"{padding}"}}"#
+        );
+        match client
+            .post(listener.url())
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+        {
+            200 => ok += 1,
+            503 => refused += 1,
+            other => panic!("answered {other}"),
+        }
+    }
+    assert!(ok >= 3 && refused > 0, "{ok} stored, {refused} refused");
+    let mut problems = Vec::new();
+    while let Ok(Some(notice)) =
+        tokio::time::timeout(Duration::from_millis(200), listener.next()).await
+    {
+        if let meetergo_cli::listen::Notice::Problem(p) = notice {
+            problems.push(p);
+        }
+    }
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("503") && p.contains("the inbox is full")),
+        "{problems:?}"
+    );
+    listener.shutdown().await;
+    let inbox = Inbox::open(&store, InboxOptions::default()).unwrap();
+    assert_eq!(
+        inbox.counts().unwrap().pending,
+        ok,
+        "every 200 is a stored delivery"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -135,6 +135,11 @@ pub struct InboxOptions {
     pub max_retry_delay: Duration,
     /// Bodies above this are refused ([`InboxError::TooLarge`]). Default: 1 MiB, as for parsing.
     pub max_body_bytes: usize,
+    /// The most bytes the store may hold: past it, [`Inbox::accept`] fails with [`InboxError::Storage`] (answer 503,
+    /// so meetergo's log shows the failure) instead of filling the disk, while workers go on draining (space freed
+    /// by [`Inbox::purge_done`] is reused). A disk that fills up first gives the same error. Default: no limit but
+    /// the disk's.
+    pub max_store_bytes: Option<u64>,
 }
 
 impl Default for InboxOptions {
@@ -145,6 +150,7 @@ impl Default for InboxOptions {
             initial_retry_delay: Duration::from_secs(1),
             max_retry_delay: Duration::from_secs(600),
             max_body_bytes: crate::event::DEFAULT_MAX_BODY_BYTES,
+            max_store_bytes: None,
         }
     }
 }
@@ -250,7 +256,10 @@ impl Inbox {
     /// Opens (creating if needed) the inbox at `url`: `sqlite:path/to/inbox.db` or `sqlite::memory:`.
     pub fn open(url: &str, options: InboxOptions) -> Result<Inbox, InboxError> {
         let store = match url.strip_prefix("sqlite:") {
-            Some(path) => SqliteStore::open(path.strip_prefix("//").unwrap_or(path))?,
+            Some(path) => SqliteStore::open(
+                path.strip_prefix("//").unwrap_or(path),
+                options.max_store_bytes,
+            )?,
             // Only the scheme is echoed: the rest may hold a password.
             None => {
                 let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);

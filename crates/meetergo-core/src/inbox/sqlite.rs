@@ -69,6 +69,8 @@ struct Job {
 pub struct SqliteStore {
     jobs: SyncSender<Job>,
     path: String,
+    /// New deliveries are refused once the pages in use pass this (updates and claims go on).
+    max_bytes: Option<u64>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -80,8 +82,9 @@ impl std::fmt::Debug for SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens or creates the database at `path` (`:memory:` for one that lives as long as the store).
-    pub fn open(path: &str) -> Result<SqliteStore, InboxError> {
+    /// Opens or creates the database at `path` (`:memory:` for one that lives as long as the store); new
+    /// deliveries are refused once `max_bytes` are in use.
+    pub fn open(path: &str, max_bytes: Option<u64>) -> Result<SqliteStore, InboxError> {
         if path.is_empty() {
             return Err(InboxError::UnsupportedStore("sqlite: (no path)".into()));
         }
@@ -109,6 +112,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             jobs: tx,
             path: path.to_owned(),
+            max_bytes,
         })
     }
 
@@ -125,9 +129,10 @@ impl SqliteStore {
                 let result = f(conn);
                 let ok = result.is_ok();
                 let finish: Finish = Box::new(move |commit| {
-                    let _ = tx.send(match commit {
-                        Ok(()) => result,
-                        Err(e) => Err(InboxError::Storage(e)),
+                    // The operation's own error says more than the commit's (`database or disk is full`).
+                    let _ = tx.send(match (commit, result) {
+                        (Ok(()), result) | (Err(_), result @ Err(_)) => result,
+                        (Err(e), Ok(_)) => Err(InboxError::Storage(e)),
                     });
                 });
                 (ok, finish)
@@ -145,7 +150,17 @@ impl SqliteStore {
 
     /// Stores a new delivery; `false` when its key is already stored (the duplicate is counted).
     pub(super) fn insert(&self, d: NewDelivery) -> Result<bool, InboxError> {
+        let max = self.max_bytes;
         self.call(move |conn| {
+            if let Some(max) = max {
+                let used = used_bytes(conn)?;
+                if used.saturating_add(d.body.len() as u64) > max {
+                    return Err(InboxError::Storage(format!(
+                        "the inbox is full ({used} of {max} bytes in use): deliveries are refused until workers drain \
+                         it and a purge frees space"
+                    )));
+                }
+            }
             let now = super::now_ms();
             let inserted = conn
                 .execute(
@@ -441,6 +456,16 @@ impl SqliteStore {
     }
 }
 
+/// The bytes of the pages in use (free pages, left by purges, are reused before the file grows).
+fn used_bytes(conn: &Connection) -> Result<u64, InboxError> {
+    let pragma = |name: &str| -> Result<u64, InboxError> {
+        conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, i64>(0))
+            .map(|n| u64::try_from(n).unwrap_or(0))
+            .map_err(storage)
+    };
+    Ok(pragma("page_count")?.saturating_sub(pragma("freelist_count")?) * pragma("page_size")?)
+}
+
 /// The writer thread: batches of waiting operations, one transaction each, every operation in its own savepoint.
 fn writer(conn: &Connection, jobs: &Receiver<Job>) {
     while let Ok(first) = jobs.recv() {
@@ -458,13 +483,26 @@ fn writer(conn: &Connection, jobs: &Receiver<Job>) {
             continue;
         }
         let mut finishes = Vec::with_capacity(batch.len());
+        // Set when SQLite rolled the whole transaction back by itself (out of space, an I/O error): nothing of
+        // this batch is stored, and the operations after it must not run outside a transaction.
+        let mut lost: Option<String> = None;
         for job in batch {
-            let savepoint = conn.execute_batch("SAVEPOINT job");
-            if let Err(e) = savepoint {
+            if let Some(reason) = &lost {
+                (job.abort)(reason.clone());
+                continue;
+            }
+            if let Err(e) = conn.execute_batch("SAVEPOINT job") {
                 (job.abort)(e.to_string());
                 continue;
             }
             let (ok, finish) = (job.run)(conn);
+            if conn.is_autocommit() {
+                let reason = "the store rolled the transaction back (out of space or an I/O error)"
+                    .to_owned();
+                finish(Err(reason.clone()));
+                lost = Some(reason);
+                continue;
+            }
             let end = if ok {
                 "RELEASE job"
             } else {
@@ -476,8 +514,11 @@ fn writer(conn: &Connection, jobs: &Receiver<Job>) {
             }
             finishes.push(finish);
         }
-        let commit = conn.execute_batch("COMMIT").map_err(|e| e.to_string());
-        if commit.is_err() {
+        let commit = match lost {
+            Some(reason) => Err(reason),
+            None => conn.execute_batch("COMMIT").map_err(|e| e.to_string()),
+        };
+        if commit.is_err() && !conn.is_autocommit() {
             let _ = conn.execute_batch("ROLLBACK");
         }
         for finish in finishes {

@@ -329,3 +329,51 @@ fn an_unknown_store_is_refused_without_echoing_credentials() {
     assert!(matches!(e, InboxError::UnsupportedStore(_)), "{e}");
     assert!(!e.to_string().contains("hunter2"), "{e}");
 }
+
+#[test]
+fn a_full_store_refuses_new_deliveries_and_still_drains() {
+    let dir = std::env::temp_dir().join(format!("meetergo-inbox-full-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("inbox.db");
+    let _ = std::fs::remove_file(&path);
+    let inbox = Inbox::open(
+        &format!("sqlite:{}", path.display()),
+        InboxOptions {
+            max_store_bytes: Some(96 * 1024),
+            ..fast()
+        },
+    )
+    .unwrap();
+    let padding = "x".repeat(8 * 1024);
+    let big = |n: usize| {
+        format!(
+            r#"{{"webhookType":"booking_created","id":"full-{n}","start":"2024-01-15T09:00:00Z","end":"2024-01-15T09:30:00Z","note":"{padding}"}}"#
+        )
+    };
+    let mut stored = 0;
+    let error = loop {
+        match inbox.accept(big(stored).as_bytes(), &[]) {
+            Ok(Accepted::Stored { .. }) => stored += 1,
+            Ok(other) => panic!("{other:?}"),
+            Err(e) => break e,
+        }
+        assert!(stored < 100, "the limit was never reached");
+    };
+    assert!(matches!(error, InboxError::Storage(_)), "{error}");
+    assert!(error.to_string().contains("the inbox is full"), "{error}");
+    assert!(stored >= 3, "{stored}");
+    // What was acknowledged is intact, and workers still drain it.
+    assert_eq!(inbox.counts().unwrap().pending, stored as u64);
+    let claim = inbox.claim("w").unwrap().expect("still claimable");
+    inbox.complete(&claim).unwrap();
+    assert_eq!(inbox.counts().unwrap().done, 1);
+    // A purge frees space: deliveries are taken again.
+    std::thread::sleep(Duration::from_millis(5));
+    assert_eq!(inbox.purge_done(Duration::ZERO).unwrap(), 1);
+    assert!(matches!(
+        inbox.accept(big(1000).as_bytes(), &[]).unwrap(),
+        Accepted::Stored { .. }
+    ));
+    drop(inbox);
+    let _ = std::fs::remove_dir_all(&dir);
+}
