@@ -8,7 +8,7 @@ export PYO3_PYTHON := $(CURDIR)/.venv/bin/python
 HOST := $(shell rustc -vV | sed -n 's/^host: //p')
 export CARGO_BUILD_TARGET ?= $(HOST)
 
-.PHONY: generate help setup tour test test-rust test-python test-python-install test-node node python lint lint-python fmt wasm-check bench ci
+.PHONY: generate help setup tour test test-rust test-python test-python-install test-node node python lint lint-python fmt wasm-check bench bench-inbox ci
 
 help: ## List the recipes
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -66,6 +66,9 @@ wasm-check: ## The core without its HTTP client builds for browsers
 bench: ## Parsing benchmarks: interleaved ratios table, then criterion's full statistics
 	$(CARGO) bench -p meetergo-core --bench ratio
 	$(CARGO) bench -p meetergo-core --bench parse
+
+bench-inbox: ## Durable deliveries per second: meetergo listen --store against a hand-written sqlite3 receiver (wrk)
+	./scripts/bench-inbox.sh
 
 ci: setup lint lint-python wasm-check test tour ## What CI runs: setup, lints, the browser build check, every test, the tour
 
