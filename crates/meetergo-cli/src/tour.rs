@@ -186,7 +186,7 @@ async fn walk(mock: &MockServer, listener: &mut Listener) -> Result<(), CliError
         .simulate(
             SimulateRequest::new("booking_created")
                 .repeat(2)
-                .company_id(company),
+                .company_id(company.clone()),
         )
         .await;
     let event_id = simulated
@@ -289,5 +289,110 @@ async fn walk(mock: &MockServer, listener: &mut Listener) -> Result<(), CliError
         return Err(fail(8, "a request reached the stand-in"));
     }
     say!("requests that reached the stand-in: none ({before} before, {after} after)");
+
+    step(
+        9,
+        "A durable receiver (listen --store) restarted mid-stream: nothing lost, redeliveries still recognised",
+    );
+    let dir = std::env::temp_dir().join(format!("meetergo-tour-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| fail(9, e))?;
+    let store = format!("sqlite:{}", dir.join("inbox.db").display());
+    let outcome = durable(mock, &client, company, &store).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    outcome
+}
+
+/// `200, 200` (or `no answer`).
+fn answers(statuses: &[Option<u16>]) -> String {
+    let shown: Vec<String> = statuses
+        .iter()
+        .map(|s| s.map_or_else(|| "no answer".to_owned(), |s| s.to_string()))
+        .collect();
+    shown.join(", ")
+}
+
+/// Step 9: a listener with an inbox gets a booking twice, is stopped and started again on the same store, gets the
+/// same booking once more; the store holds it once, with both redeliveries recognised, and a worker handles it.
+async fn durable(
+    mock: &MockServer,
+    client: &Client,
+    company: String,
+    store: &str,
+) -> Result<(), CliError> {
+    use meetergo_core::inbox::{Inbox, InboxOptions};
+    let webhooks = client.webhooks();
+    let first = Listener::start(ListenOptions::new(0).store(store)).await?;
+    let hook = webhooks
+        .create(NewWebhook::new(
+            format!("http://localhost:{}", first.addr().port()),
+            [EventType::BookingCreated],
+        ))
+        .await
+        .map_err(|e| fail(9, e))?;
+    say!(
+        "listening with the inbox {store} on port {}",
+        first.addr().port()
+    );
+    let simulated = mock
+        .simulate(
+            SimulateRequest::new("booking_created")
+                .repeat(2)
+                .company_id(company.clone()),
+        )
+        .await;
+    let statuses: Vec<Option<u16>> = simulated.deliveries.iter().map(|d| d.status).collect();
+    say!("meetergo delivers a booking twice: {}", answers(&statuses));
+    first.shutdown().await;
+    let second = Listener::start(ListenOptions::new(0).store(store)).await?;
+    say!(
+        "receiver restarted on port {} with the same inbox",
+        second.addr().port()
+    );
+    webhooks
+        .update(
+            &hook.id,
+            WebhookPatch::new().endpoint(format!("http://localhost:{}", second.addr().port())),
+        )
+        .await
+        .map_err(|e| fail(9, e))?;
+    let mut again = SimulateRequest::new("booking_created").company_id(company);
+    if let Some(fields) = simulated.event.as_object() {
+        again = again.payload(fields.clone());
+    }
+    let redelivered = mock.simulate(again).await;
+    let late: Vec<Option<u16>> = redelivered.deliveries.iter().map(|d| d.status).collect();
+    say!(
+        "meetergo delivers the same booking again, after the restart: {}",
+        answers(&late)
+    );
+    second.shutdown().await;
+    webhooks.delete(&hook.id).await.map_err(|e| fail(9, e))?;
+    if statuses != [Some(200), Some(200)] || late != [Some(200)] {
+        return Err(fail(9, "every delivery should have been answered 200"));
+    }
+    let store = store.to_owned();
+    let report = tokio::task::spawn_blocking(move || -> Result<String, String> {
+        let inbox = Inbox::open(&store, InboxOptions::default()).map_err(|e| e.to_string())?;
+        let counts = inbox.counts().map_err(|e| e.to_string())?;
+        if (counts.pending, counts.duplicates) != (1, 2) {
+            return Err(format!("expected one pending delivery and two duplicates, got {counts:?}"));
+        }
+        let mut handled = String::new();
+        inbox
+            .work_once("tour", |claim| -> Result<(), String> {
+                let event = claim.event().map_err(|e| e.to_string())?;
+                handled = format!("handled {} (attempt {})", event.idempotency_key(), claim.attempt);
+                Ok(())
+            })
+            .map_err(|e| e.to_string())?;
+        let done = inbox.counts().map_err(|e| e.to_string())?.done;
+        Ok(format!(
+            "inbox: 1 delivery stored, 2 redeliveries recognised (one across the restart); {handled}; done: {done}"
+        ))
+    })
+    .await
+    .map_err(|e| fail(9, e))?
+    .map_err(|e| fail(9, e))?;
+    say!("{report}");
     Ok(())
 }

@@ -355,7 +355,9 @@ async fn usage_errors_exit_2() {
     }
     let help = run(&["--help"], &[]).await;
     assert_exit(&help, 0);
-    for sub in ["webhooks", "trigger", "listen", "replay", "mock", "tour"] {
+    for sub in [
+        "webhooks", "trigger", "listen", "replay", "mock", "inbox", "tour",
+    ] {
         assert!(stdout(&help).contains(sub), "{sub}");
     }
     // What the samples guess is said where users meet them.
@@ -1135,6 +1137,8 @@ async fn the_tour_exits_0() {
         "Error::LimitReached (status 406)",
         "[duplicate: key",
         "Error::Validation: invalid endpoint",
+        "receiver restarted on port",
+        "2 redeliveries recognised (one across the restart)",
         "Tour complete",
     ] {
         assert!(out.contains(expected), "{expected}:\n{out}");
