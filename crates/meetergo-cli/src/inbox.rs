@@ -22,7 +22,7 @@ pub async fn run(args: InboxArgs) -> Result<(), CliError> {
 }
 
 fn operate(store: &str, args: &InboxArgs) -> Result<(), CliError> {
-    if let Some(path) = store.strip_prefix("sqlite:")
+    if let Some(path) = meetergo_core::inbox::sqlite_path(store)
         && path != ":memory:"
         && !std::path::Path::new(path).exists()
     {
@@ -71,10 +71,10 @@ fn operate(store: &str, args: &InboxArgs) -> Result<(), CliError> {
                     say!(
                         "{:>6}  {:<20} attempts {:<2} dup {:<3} {}{}",
                         d.id,
-                        d.webhook_type.as_deref().unwrap_or("-"),
+                        crate::table::clean(d.webhook_type.as_deref().unwrap_or("-")),
                         d.attempts,
                         d.duplicates,
-                        d.key,
+                        crate::table::clean(&d.key),
                         d.last_error
                             .as_deref()
                             .map(|e| format!("\n        last error: {}", crate::table::clean(e)))

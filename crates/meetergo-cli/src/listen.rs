@@ -666,6 +666,20 @@ async fn handle(
     (StatusCode::OK, "OK").into_response()
 }
 
+/// The idempotency key as a header value: visible ASCII as it is, anything else percent-encoded (a key holds the
+/// body's id and, for unknown events, its `webhookType`, which may be any text).
+fn header_safe(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    for byte in key.bytes() {
+        if (0x21..0x7f).contains(&byte) && byte != b'%' {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// How long the worker waits when nothing is due.
 const IDLE: Duration = Duration::from_millis(100);
 
@@ -691,13 +705,20 @@ async fn forward_worker(inbox: Arc<Inbox>, url: Url, client: reqwest::Client, sh
                 tokio::time::sleep(IDLE * 10).await;
                 continue;
             }
-            Err(_) => return,
+            Err(e) => {
+                // The blocking task panicked or was cancelled: say so, and go on draining.
+                shared.notify(Notice::Problem(format!(
+                    "the inbox worker's claim failed: {e}"
+                )));
+                tokio::time::sleep(IDLE * 10).await;
+                continue;
+            }
         };
         let started = Instant::now();
         let result = client
             .post(url.clone())
             .header(header::CONTENT_TYPE, "application/json")
-            .header("idempotency-key", claim.key.as_str())
+            .header("idempotency-key", header_safe(&claim.key))
             .body(claim.body.clone())
             .send()
             .await;
@@ -795,6 +816,16 @@ pub async fn run_cli(args: ListenArgs) -> Result<(), CliError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn idempotency_keys_become_header_values() {
+        assert_eq!(
+            header_safe("booking_created:b-1:2024-01-10T12:00:00Z"),
+            "booking_created:b-1:2024-01-10T12:00:00Z"
+        );
+        assert_eq!(header_safe("x:é 1%\n"), "x:%C3%A9%201%25%0A");
+        assert!(header::HeaderValue::from_str(&header_safe("\u{1b}]0;title\u{7}")).is_ok());
+    }
 
     #[test]
     fn credentials_in_headers_are_redacted() {

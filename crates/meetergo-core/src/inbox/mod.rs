@@ -6,7 +6,7 @@
 //! quarantine, never dropped. Workers [`Inbox::claim`] pending deliveries under a lease, run the user's handler and
 //! [`Inbox::complete`] or [`Inbox::fail`] them: a failure is retried with exponential backoff and jitter, then
 //! dead-lettered with its last error; a worker that dies mid-handler loses its claim when the lease expires, and
-//! another worker takes the delivery over. [`Inbox::work`] is that loop.
+//! another worker takes the delivery over. [`Inbox::work_once`] runs one delivery through a handler.
 //!
 //! The store is chosen by URL ([`Inbox::open`]): `sqlite:path` (or `sqlite::memory:` for tests).
 
@@ -255,11 +255,8 @@ pub(crate) fn now_ms() -> i64 {
 impl Inbox {
     /// Opens (creating if needed) the inbox at `url`: `sqlite:path/to/inbox.db` or `sqlite::memory:`.
     pub fn open(url: &str, options: InboxOptions) -> Result<Inbox, InboxError> {
-        let store = match url.strip_prefix("sqlite:") {
-            Some(path) => SqliteStore::open(
-                path.strip_prefix("//").unwrap_or(path),
-                options.max_store_bytes,
-            )?,
+        let store = match sqlite_path(url) {
+            Some(path) => SqliteStore::open(path, options.max_store_bytes)?,
             // Only the scheme is echoed: the rest may hold a password.
             None => {
                 let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
@@ -421,6 +418,12 @@ impl Inbox {
     }
 }
 
+/// The file of a `sqlite:PATH` (or `sqlite://PATH`) store URL; `None` for other stores.
+pub fn sqlite_path(url: &str) -> Option<&str> {
+    let path = url.strip_prefix("sqlite:")?;
+    Some(path.strip_prefix("//").unwrap_or(path))
+}
+
 /// The delay before attempt `attempt + 1`: `initial * 2^(attempt-1)`, capped, scaled by `unit` in [0.5, 1) (jitter
 /// that keeps at least half of the backoff).
 pub(crate) fn retry_delay(attempt: u32, options: &InboxOptions, unit: f64) -> Duration {
@@ -458,19 +461,30 @@ fn random_unit() -> f64 {
 
 /// The headers as a JSON object, credential-like values masked.
 fn headers_json(headers: &[(&str, &str)]) -> String {
-    let map: serde_json::Map<String, serde_json::Value> = headers
-        .iter()
-        .map(|(name, value)| {
-            let name = name.to_ascii_lowercase();
-            let secret = crate::is_secret_key(&name)
-                || matches!(
-                    name.as_str(),
-                    "authorization" | "cookie" | "proxy-authorization"
-                );
-            let value = if secret { "[redacted]" } else { value };
-            (name, serde_json::Value::String(value.to_owned()))
-        })
-        .collect();
+    let mut map = serde_json::Map::new();
+    for (name, value) in headers {
+        let name = name.to_ascii_lowercase();
+        let secret = crate::is_secret_key(&name)
+            || matches!(
+                name.as_str(),
+                "authorization"
+                    | "cookie"
+                    | "set-cookie"
+                    | "proxy-authorization"
+                    | "x-meetergo-api-user-id"
+            );
+        let value = if secret { "[redacted]" } else { value };
+        match map.get_mut(&name) {
+            // A repeated header keeps every value, as HTTP joins them.
+            Some(serde_json::Value::String(existing)) => {
+                existing.push_str(", ");
+                existing.push_str(value);
+            }
+            _ => {
+                map.insert(name, serde_json::Value::String((*value).to_owned()));
+            }
+        }
+    }
     serde_json::Value::Object(map).to_string()
 }
 
@@ -508,6 +522,18 @@ mod tests {
             !json.contains("rgo-secret") && !json.contains("\"k\""),
             "{json}"
         );
+    }
+
+    #[test]
+    fn store_urls_name_their_file() {
+        assert_eq!(sqlite_path("sqlite:inbox.db"), Some("inbox.db"));
+        assert_eq!(sqlite_path("sqlite://inbox.db"), Some("inbox.db"));
+        assert_eq!(
+            sqlite_path("sqlite:/var/lib/inbox.db"),
+            Some("/var/lib/inbox.db")
+        );
+        assert_eq!(sqlite_path("sqlite::memory:"), Some(":memory:"));
+        assert_eq!(sqlite_path("redis://localhost"), None);
     }
 
     #[test]

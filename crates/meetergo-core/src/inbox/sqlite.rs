@@ -152,6 +152,16 @@ impl SqliteStore {
     pub(super) fn insert(&self, d: NewDelivery) -> Result<bool, InboxError> {
         let max = self.max_bytes;
         self.call(move |conn| {
+            let known = conn
+                .execute(
+                    "UPDATE deliveries SET duplicates = duplicates + 1 WHERE key = ?1",
+                    params![d.key],
+                )
+                .map_err(storage)?;
+            if known > 0 {
+                // A redelivery: acknowledged without storing, also when the store is full.
+                return Ok(false);
+            }
             if let Some(max) = max {
                 let used = used_bytes(conn)?;
                 if used.saturating_add(d.body.len() as u64) > max {
@@ -165,7 +175,7 @@ impl SqliteStore {
             let inserted = conn
                 .execute(
                     "INSERT INTO deliveries (key, state, body, headers, webhook_type, received_at, next_attempt_at, \
-                     last_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7) ON CONFLICT (key) DO NOTHING",
+                     last_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
                     params![
                         d.key,
                         d.state.as_str(),
@@ -177,13 +187,6 @@ impl SqliteStore {
                     ],
                 )
                 .map_err(storage)?;
-            if inserted == 0 {
-                conn.execute(
-                    "UPDATE deliveries SET duplicates = duplicates + 1 WHERE key = ?1",
-                    params![d.key],
-                )
-                .map_err(storage)?;
-            }
             Ok(inserted == 1)
         })
     }
@@ -335,22 +338,33 @@ impl SqliteStore {
     ) -> Result<State, InboxError> {
         let (key, webhook_type) = (key.to_owned(), webhook_type.to_owned());
         self.call(move |conn| {
+            // Another delivery with this key (not this one: a concurrent replay may have moved it already).
             let existing: Option<String> = conn
                 .query_row(
-                    "SELECT state FROM deliveries WHERE key = ?1",
-                    params![key],
+                    "SELECT state FROM deliveries WHERE key = ?1 AND id <> ?2",
+                    params![key, id],
                     |r| r.get(0),
                 )
                 .optional()
                 .map_err(storage)?;
             if let Some(state) = existing {
+                let removed = conn
+                    .execute(
+                        "DELETE FROM deliveries WHERE id = ?1 AND state = 'quarantined'",
+                        params![id],
+                    )
+                    .map_err(storage)?;
+                if removed == 0 {
+                    return Err(InboxError::NotFound {
+                        id,
+                        wanted: "quarantined",
+                    });
+                }
                 conn.execute(
                     "UPDATE deliveries SET duplicates = duplicates + 1 WHERE key = ?1",
                     params![key],
                 )
                 .map_err(storage)?;
-                conn.execute("DELETE FROM deliveries WHERE id = ?1", params![id])
-                    .map_err(storage)?;
                 return Ok(State::parse(&state).unwrap_or(State::Pending));
             }
             let changed = conn
@@ -509,7 +523,10 @@ fn writer(conn: &Connection, jobs: &Receiver<Job>) {
                 "ROLLBACK TO job; RELEASE job"
             };
             if let Err(e) = conn.execute_batch(end) {
-                finish(Err(e.to_string()));
+                // The savepoint may still be open: nothing of this batch may be committed.
+                let reason = format!("the store could not end an operation: {e}");
+                finish(Err(reason.clone()));
+                lost = Some(reason);
                 continue;
             }
             finishes.push(finish);

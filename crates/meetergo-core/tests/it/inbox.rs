@@ -244,15 +244,112 @@ fn work_once_completes_fails_and_survives_a_panicking_handler() {
     );
 }
 
+/// A file inbox and a direct connection to its database (to stand in for a body that an older SDK quarantined).
+fn file_inbox(name: &str) -> (Inbox, rusqlite::Connection, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("meetergo-inbox-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let path = dir.join("inbox.db");
+    let inbox = Inbox::open(&format!("sqlite:{}", path.display()), fast()).expect("the inbox");
+    let conn = rusqlite::Connection::open(&path).expect("the inbox's database");
+    (inbox, conn, dir)
+}
+
 #[test]
 fn a_quarantined_body_that_parses_after_all_is_replayed_into_the_queue() {
-    let inbox = memory();
+    let (inbox, conn, dir) = file_inbox("replay");
     let Accepted::Quarantined { .. } = inbox.accept(b"[]", &[]).unwrap() else {
         panic!("quarantined")
     };
     let id = inbox.list(State::Quarantined, 1).unwrap()[0].id;
-    // Still unparseable: stays quarantined.
+    // Still unparseable: stays quarantined, with the error of the new attempt.
     assert_eq!(inbox.replay(id).unwrap(), State::Quarantined);
+    // A body this SDK reads (as after an upgrade of its rules): replayed into the queue under its key.
+    conn.execute(
+        "UPDATE deliveries SET body = ?1 WHERE id = ?2",
+        rusqlite::params![booking("q-1"), id],
+    )
+    .unwrap();
+    assert_eq!(inbox.replay(id).unwrap(), State::Pending);
+    let pending = inbox.list(State::Pending, 5).unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].key, "booking_created:q-1:2024-01-10T12:00:00Z");
+    assert_eq!(pending[0].last_error, None);
+    // Replaying it again is refused: it is no longer quarantined (and nothing is deleted).
+    assert!(matches!(inbox.replay(id), Err(InboxError::NotFound { .. })));
+    assert_eq!(inbox.counts().unwrap().pending, 1);
+
+    // A quarantined copy of an event stored meanwhile is folded into it as a duplicate.
+    let Accepted::Quarantined { .. } = inbox.accept(b"{}", &[]).unwrap() else {
+        panic!("quarantined")
+    };
+    let copy = inbox.list(State::Quarantined, 1).unwrap()[0].id;
+    conn.execute(
+        "UPDATE deliveries SET body = ?1 WHERE id = ?2",
+        rusqlite::params![booking("q-1"), copy],
+    )
+    .unwrap();
+    assert_eq!(
+        inbox.replay(copy).unwrap(),
+        State::Pending,
+        "the state of the stored event"
+    );
+    let counts = inbox.counts().unwrap();
+    assert_eq!(
+        (counts.pending, counts.quarantined, counts.duplicates),
+        (1, 0, 1)
+    );
+    drop(inbox);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn stored_headers_keep_every_value_and_mask_credentials() {
+    let (inbox, conn, dir) = file_inbox("headers");
+    inbox
+        .accept(
+            &booking("h-1"),
+            &[
+                ("Content-Type", "application/json"),
+                ("Authorization", "Bearer rgo-stored-secret"),
+                ("X-Meetergo-Api-User-Id", "user-1"),
+                ("Accept", "a"),
+                ("Accept", "b"),
+            ],
+        )
+        .unwrap();
+    let headers: String = conn
+        .query_row("SELECT headers FROM deliveries", [], |r| r.get(0))
+        .unwrap();
+    let headers: serde_json::Value = serde_json::from_str(&headers).unwrap();
+    assert_eq!(headers["content-type"], "application/json");
+    assert_eq!(headers["authorization"], "[redacted]");
+    assert_eq!(headers["x-meetergo-api-user-id"], "[redacted]");
+    assert_eq!(headers["accept"], "a, b");
+    drop(inbox);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_redelivery_is_acknowledged_even_when_the_store_is_full() {
+    let inbox = Inbox::open(
+        "sqlite::memory:",
+        InboxOptions {
+            max_store_bytes: Some(1),
+            ..fast()
+        },
+    )
+    .unwrap();
+    assert!(matches!(
+        inbox.accept(&booking("f-1"), &[]),
+        Err(InboxError::Storage(_))
+    ));
+    let unlimited = Inbox::open("sqlite::memory:", fast()).unwrap();
+    unlimited.accept(&booking("f-1"), &[]).unwrap();
+    assert!(matches!(
+        unlimited.accept(&booking("f-1"), &[]).unwrap(),
+        Accepted::Duplicate { .. }
+    ));
 }
 
 #[test]
