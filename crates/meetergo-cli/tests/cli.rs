@@ -1586,17 +1586,18 @@ async fn inbox_operations_on_a_store_the_core_wrote() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A receiver `kill -9`ed twice while a stream of deliveries (each sent twice) arrives: after restarts on the same
-/// store, every delivery that got a 200 is stored once and forwarded to the handler (a counting server) until it
-/// answered 2xx; a forward runs more than once only when a kill fell between the handler's answer and the
-/// completion (at most once per kill: the worker forwards one delivery at a time).
+/// A receiver `kill -9`ed twice while deliveries (each event twice, eight in flight) are arriving: after restarts
+/// on the same store, every delivery that got a 200 was stored once and handled by the forward target (a counting
+/// server); deliveries stored without their answer reaching the sender are handled too, nothing else is; a forward
+/// runs more than once only when a kill fell between the target's answer and the completion (at most once per kill:
+/// the worker forwards one delivery at a time).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_receiver_killed_mid_stream_loses_nothing_and_processes_each_event_once() {
     use std::collections::{BTreeMap, BTreeSet};
     use std::sync::{Arc, Mutex};
 
     use axum::http::HeaderMap;
-    use meetergo_core::inbox::{Inbox, InboxOptions, State};
+    use meetergo_core::inbox::{Inbox, InboxOptions};
 
     // The handler: counts forwards per idempotency key.
     let seen: Arc<Mutex<BTreeMap<String, u32>>> = Arc::default();
@@ -1644,38 +1645,69 @@ async fn a_receiver_killed_mid_stream_loses_nothing_and_processes_each_event_onc
     for round in 0..3 {
         let mut listener = Running::spawn(&args).await;
         let url = listener.url("listening on ").await;
+        // The round's deliveries, each event twice, sent eight at a time.
+        let mut posts = tokio::task::JoinSet::new();
         for n in round * 20..(round + 1) * 20 {
-            // Each event twice: the redelivery must be recognised, also across a restart.
-            for _ in 0..2 {
+            for copy in 0..2 {
+                let (client, url, body) = (client.clone(), url.clone(), body(n));
+                posts.spawn(async move {
+                    tokio::time::sleep(Duration::from_millis((n as u64 % 8) * 3 + copy * 2)).await;
+                    let answer = client.post(&url).body(body).send().await;
+                    (n, answer.is_ok_and(|a| a.status() == 200))
+                });
                 sent += 1;
-                let answer = client.post(&url).body(body(n)).send().await;
-                if answer.is_ok_and(|a| a.status() == 200) {
-                    acknowledged.insert(format!("booking_created:crash-{n}:2024-01-10T12:00:00Z"));
-                }
             }
         }
         if round < 2 {
-            // SIGKILL mid-stream: no graceful shutdown, forwards possibly in flight.
+            // SIGKILL while deliveries are in flight: no graceful shutdown; some are answered, some not, some stored
+            // without their answer reaching the sender.
+            tokio::time::sleep(Duration::from_millis(12)).await;
             listener.child.start_kill().unwrap();
             let _ = listener.child.wait().await;
             kills += 1;
-        } else {
-            // Let the worker drain the queue (every delivery completed in the store), then stop.
+        }
+        while let Some(done) = posts.join_next().await {
+            let (n, ok) = done.unwrap();
+            if ok {
+                acknowledged.insert(format!("booking_created:crash-{n}:2024-01-10T12:00:00Z"));
+            }
+        }
+        if round == 2 {
+            // Let the worker drain the queue (every stored delivery completed), then stop.
             let inbox = Inbox::open(&store, InboxOptions::default()).unwrap();
             let deadline = std::time::Instant::now() + WAIT;
-            while inbox.counts().unwrap().done < 60 && std::time::Instant::now() < deadline {
+            loop {
+                let c = inbox.counts().unwrap();
+                if (c.pending == 0 && c.running == 0) || std::time::Instant::now() > deadline {
+                    break;
+                }
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
             listener.stop().await;
         }
     }
     assert_eq!(sent, 120);
-    assert_eq!(acknowledged.len(), 60, "every delivery got its 200");
+    eprintln!(
+        "acknowledged {} of 60 events; {kills} kills",
+        acknowledged.len()
+    );
+    assert!(
+        acknowledged.len() >= 20,
+        "the last round is answered in full: {}",
+        acknowledged.len()
+    );
     let seen = seen.lock().unwrap().clone();
     let processed: BTreeSet<String> = seen.keys().cloned().collect();
-    assert_eq!(
-        processed, acknowledged,
-        "every acknowledged event was handled, nothing else"
+    assert!(
+        acknowledged.is_subset(&processed),
+        "every acknowledged event was handled: missing {:?}",
+        acknowledged.difference(&processed).collect::<Vec<_>>()
+    );
+    assert!(
+        processed
+            .iter()
+            .all(|k| k.starts_with("booking_created:crash-")),
+        "nothing else was handled: {processed:?}"
     );
     let extra: u32 = seen.values().map(|n| n - 1).sum();
     assert!(
@@ -1686,15 +1718,10 @@ async fn a_receiver_killed_mid_stream_loses_nothing_and_processes_each_event_onc
     let inbox = Inbox::open(&store, InboxOptions::default()).unwrap();
     let counts = inbox.counts().unwrap();
     assert_eq!(
-        (counts.done, counts.pending, counts.dead),
-        (60, 0, 0),
-        "{counts:?}"
+        (counts.done, counts.pending, counts.running, counts.dead),
+        (processed.len() as u64, 0, 0, 0),
+        "every stored delivery was handled: {counts:?}"
     );
-    assert_eq!(
-        counts.duplicates, 60,
-        "each redelivery folded, across restarts too"
-    );
-    assert_eq!(inbox.list(State::Done, 100).unwrap().len(), 60);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
