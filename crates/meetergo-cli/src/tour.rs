@@ -182,13 +182,7 @@ async fn walk(mock: &MockServer, listener: &mut Listener) -> Result<(), CliError
     );
     let company = meetergo_mock::company_of(TOUR_TOKEN)
         .ok_or_else(|| fail(6, "the stand-in does not know the tour's token"))?;
-    let simulated = mock
-        .simulate(
-            SimulateRequest::new("booking_created")
-                .repeat(2)
-                .company_id(company.clone()),
-        )
-        .await;
+    let simulated = mock.simulate(booking_twice(&company)).await;
     let event_id = simulated
         .event
         .get("id")
@@ -302,6 +296,13 @@ async fn walk(mock: &MockServer, listener: &mut Listener) -> Result<(), CliError
     outcome
 }
 
+/// meetergo delivering one booking twice (at least once) to the company's webhooks.
+fn booking_twice(company: &str) -> SimulateRequest {
+    SimulateRequest::new("booking_created")
+        .repeat(2)
+        .company_id(company)
+}
+
 /// `200, 200` (or `no answer`).
 fn answers(statuses: &[Option<u16>]) -> String {
     let shown: Vec<String> = statuses
@@ -333,13 +334,7 @@ async fn durable(
         "listening with the inbox {store} on port {}",
         first.addr().port()
     );
-    let simulated = mock
-        .simulate(
-            SimulateRequest::new("booking_created")
-                .repeat(2)
-                .company_id(company.clone()),
-        )
-        .await;
+    let simulated = mock.simulate(booking_twice(&company)).await;
     let statuses: Vec<Option<u16>> = simulated.deliveries.iter().map(|d| d.status).collect();
     say!("meetergo delivers a booking twice: {}", answers(&statuses));
     first.shutdown().await;

@@ -318,12 +318,11 @@ impl SqliteStore {
 
     pub(super) fn requeue_all_dead(&self, now: i64) -> Result<u64, InboxError> {
         self.call(move |conn| {
-            conn.execute(
+            changed(
+                conn,
                 "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = ?1 WHERE state = 'dead'",
                 params![now],
             )
-            .map(|n| n as u64)
-            .map_err(storage)
         })
     }
 
@@ -398,12 +397,11 @@ impl SqliteStore {
 
     pub(super) fn purge_done(&self, cutoff: i64) -> Result<u64, InboxError> {
         self.call(move |conn| {
-            conn.execute(
+            changed(
+                conn,
                 "DELETE FROM deliveries WHERE state = 'done' AND done_at < ?1",
                 params![cutoff],
             )
-            .map(|n| n as u64)
-            .map_err(storage)
         })
     }
 
@@ -468,6 +466,11 @@ impl SqliteStore {
             Ok(counts)
         })
     }
+}
+
+/// Runs a statement; answers how many rows it changed.
+fn changed(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<u64, InboxError> {
+    conn.execute(sql, params).map(|n| n as u64).map_err(storage)
 }
 
 /// The bytes of the pages in use (free pages, left by purges, are reused before the file grows).
