@@ -474,3 +474,53 @@ fn a_full_store_refuses_new_deliveries_and_still_drains() {
     drop(inbox);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Two inboxes on one file (as two receiver processes on one machine would open it), four workers each: every
+/// delivery is claimed and handled exactly once, none twice, none left.
+#[test]
+fn two_inboxes_on_one_file_hand_each_delivery_to_one_worker() {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    let (first, _conn, dir) = file_inbox("shared");
+    let path = dir.join("inbox.db");
+    let second = Inbox::open(&format!("sqlite:{}", path.display()), fast()).unwrap();
+    let (first, second) = (Arc::new(first), Arc::new(second));
+    for n in 0..200 {
+        let inbox = if n % 2 == 0 { &first } else { &second };
+        inbox.accept(&booking(&format!("s-{n}")), &[]).unwrap();
+    }
+    let handled: Arc<Mutex<HashMap<String, u32>>> = Arc::default();
+    let workers: Vec<_> = (0..8)
+        .map(|w| {
+            let inbox = Arc::clone(if w % 2 == 0 { &first } else { &second });
+            let handled = Arc::clone(&handled);
+            std::thread::spawn(move || {
+                while inbox
+                    .work_once(&format!("w{w}"), |claim| -> Result<(), String> {
+                        *handled
+                            .lock()
+                            .unwrap()
+                            .entry(claim.key.clone())
+                            .or_default() += 1;
+                        Ok(())
+                    })
+                    .unwrap()
+                {}
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    let handled = handled.lock().unwrap();
+    assert_eq!(handled.len(), 200);
+    assert!(
+        handled.values().all(|n| *n == 1),
+        "a delivery was handled twice"
+    );
+    let counts = first.counts().unwrap();
+    assert_eq!((counts.done, counts.pending, counts.running), (200, 0, 0));
+    drop((first, second));
+    let _ = std::fs::remove_dir_all(&dir);
+}
