@@ -29,6 +29,17 @@ if ! command -v chromium >/dev/null 2>&1; then
     exit 1
   fi
 fi
+# The inbox's Redis store is tested against a real redis-server (Debian's), which the tests start on free ports.
+if ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing redis-server"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq redis-server >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
+  else
+    echo "setup: redis-server is missing (apt-get install redis-server as root); the inbox tests need it" >&2
+    exit 1
+  fi
+fi
 # Python: a virtualenv with the build backend and the test and lint tools of the `meetergo` package.
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv

@@ -52,7 +52,7 @@ pub enum Command {
 /// `meetergo inbox ...`.
 #[derive(Debug, Args)]
 pub struct InboxArgs {
-    /// The inbox's store: `sqlite:PATH`.
+    /// The inbox's store: `sqlite:PATH` or `redis://HOST[:PORT][/DB][?prefix=NAME]`.
     #[arg(long, env = "MEETERGO_INBOX", value_name = "URL", global = true)]
     pub store: Option<String>,
     /// Print JSON instead of a table.
@@ -264,7 +264,7 @@ pub struct ListenArgs {
     /// credentials (a booking secret can cancel the booking): keep it private.
     #[arg(long, requires = "log")]
     pub log_secrets: bool,
-    /// A durable inbox (`sqlite:PATH`): every delivery is stored before the 200 (503 when it cannot be), redeliveries
+    /// A durable inbox (`sqlite:PATH`, or `redis://HOST[:PORT][/DB][?prefix=NAME]` for receivers on many machines): every delivery is stored before the 200 (503 when it cannot be), redeliveries
     /// are recognised across restarts, and `--forward-to` becomes its handler: retried with backoff until the target
     /// answers 2xx (with an `Idempotency-Key` header), then dead-lettered (`meetergo inbox list`).
     #[arg(long, value_name = "URL", env = "MEETERGO_INBOX")]

@@ -13,7 +13,7 @@ fn failed(e: impl std::fmt::Display) -> CliError {
 pub async fn run(args: InboxArgs) -> Result<(), CliError> {
     let Some(store) = args.store.clone() else {
         return Err(CliError::msg(
-            "no inbox given: pass --store sqlite:PATH (or set MEETERGO_INBOX)",
+            "no inbox given: pass --store sqlite:PATH or --store redis://HOST (or set MEETERGO_INBOX)",
         ));
     };
     tokio::task::spawn_blocking(move || operate(&store, &args))

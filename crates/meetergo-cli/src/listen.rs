@@ -67,7 +67,7 @@ pub struct ListenOptions {
     /// Log bodies with their secrets (the booking `secret`, tokens) instead of masking them, so that a replay sends
     /// the very bytes meetergo sent. Default: `false`.
     pub log_secrets: bool,
-    /// A durable inbox (`sqlite:PATH`): each body is stored before the 200 (a storage failure answers 503), and
+    /// A durable inbox (`sqlite:PATH` or `redis://...`): each body is stored before the 200 (a storage failure answers 503), and
     /// the forward becomes the inbox's handler (retried until the target answers 2xx, then dead-lettered).
     /// Default: none (duplicates are flagged from memory).
     pub store: Option<String>,
@@ -91,7 +91,7 @@ impl ListenOptions {
         }
     }
 
-    /// Stores each delivery in the durable inbox at `url` (`sqlite:PATH`) before answering.
+    /// Stores each delivery in the durable inbox at `url` (`sqlite:PATH` or `redis://...`) before answering.
     #[must_use]
     pub fn store(mut self, url: impl Into<String>) -> Self {
         self.store = Some(url.into());
@@ -420,6 +420,9 @@ impl Listener {
             forward,
             notices: tx,
         });
+        if let Some(warning) = shared.inbox.as_deref().and_then(Inbox::durability_warning) {
+            shared.notify(Notice::Problem(format!("warning: {warning}")));
+        }
         let (stop, stopped) = oneshot::channel::<()>();
         let worker = match (&shared.inbox, &shared.forward) {
             (Some(inbox), Some((url, client))) => Some(tokio::spawn(forward_worker(

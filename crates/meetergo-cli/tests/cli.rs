@@ -1593,32 +1593,11 @@ async fn inbox_operations_on_a_store_the_core_wrote() {
 /// the worker forwards one delivery at a time).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_receiver_killed_mid_stream_loses_nothing_and_processes_each_event_once() {
-    use std::collections::{BTreeMap, BTreeSet};
-    use std::sync::{Arc, Mutex};
+    use std::collections::BTreeSet;
 
-    use axum::http::HeaderMap;
     use meetergo_core::inbox::{Inbox, InboxOptions};
 
-    // The handler: counts forwards per idempotency key.
-    let seen: Arc<Mutex<BTreeMap<String, u32>>> = Arc::default();
-    let app = {
-        let seen = Arc::clone(&seen);
-        axum::Router::new().fallback(move |headers: HeaderMap| {
-            let seen = Arc::clone(&seen);
-            async move {
-                let key = headers
-                    .get("idempotency-key")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("none")
-                    .to_owned();
-                *seen.lock().unwrap().entry(key).or_default() += 1;
-                "ok"
-            }
-        })
-    };
-    let target = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let target_url = format!("http://{}/handler", target.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(target, app).await });
+    let (target_url, seen) = counting_handler().await;
 
     let dir = temp_dir("inbox-crash");
     let store = format!("sqlite:{}", dir.join("inbox.db").display());
@@ -1674,15 +1653,7 @@ async fn a_receiver_killed_mid_stream_loses_nothing_and_processes_each_event_onc
         }
         if round == 2 {
             // Let the worker drain the queue (every stored delivery completed), then stop.
-            let inbox = Inbox::open(&store, InboxOptions::default()).unwrap();
-            let deadline = std::time::Instant::now() + WAIT;
-            loop {
-                let c = inbox.counts().unwrap();
-                if (c.pending == 0 && c.running == 0) || std::time::Instant::now() > deadline {
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
+            drained(&store).await;
             listener.stop().await;
         }
     }
@@ -1784,4 +1755,188 @@ async fn listen_with_a_full_inbox_answers_503_not_200() {
         "every 200 is a stored delivery"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+type Forwards = std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<String, u32>>>;
+
+/// The handler a receiver forwards to: counts forwards per `Idempotency-Key`. Answers its URL and the counts.
+async fn counting_handler() -> (String, Forwards) {
+    use axum::http::HeaderMap;
+
+    let seen: Forwards = Forwards::default();
+    let app = {
+        let seen = std::sync::Arc::clone(&seen);
+        axum::Router::new().fallback(move |headers: HeaderMap| {
+            let seen = std::sync::Arc::clone(&seen);
+            async move {
+                let key = headers
+                    .get("idempotency-key")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("none")
+                    .to_owned();
+                *seen.lock().unwrap().entry(key).or_default() += 1;
+                "ok"
+            }
+        })
+    };
+    let target = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/handler", target.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(target, app).await });
+    (url, seen)
+}
+
+/// Waits until the inbox has nothing pending or running (its workers drained it).
+async fn drained(store: &str) -> meetergo_core::inbox::Counts {
+    use meetergo_core::inbox::{Inbox, InboxOptions};
+    let inbox = Inbox::open(store, InboxOptions::default()).unwrap();
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let c = inbox.counts().unwrap();
+        if (c.pending == 0 && c.running == 0) || std::time::Instant::now() > deadline {
+            return c;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Four receivers (four `meetergo listen` processes, as on four machines) share one Redis; 200 events arrive spread
+/// over them, 40 of them twice, each copy at a different receiver than the first, concurrently: every event is
+/// stored once and handled exactly once (by whichever receiver's worker claimed it).
+#[tokio::test(flavor = "multi_thread")]
+async fn four_receivers_sharing_one_redis_handle_each_event_once() {
+    use meetergo_mock::services::RedisServer;
+
+    let redis = RedisServer::start(&[]).unwrap();
+    let store = format!("{}/?prefix=four", redis.url());
+    let (target_url, seen) = counting_handler().await;
+    let mut receivers = Vec::new();
+    let mut urls = Vec::new();
+    for _ in 0..4 {
+        let mut receiver = Running::spawn(&[
+            "listen",
+            "--port",
+            "0",
+            "--store",
+            &store,
+            "--forward-to",
+            &target_url,
+        ])
+        .await;
+        urls.push(receiver.url("listening on ").await);
+        receivers.push(receiver);
+    }
+    let client = meetergo_cli::trigger::delivery_client(Duration::from_secs(10)).unwrap();
+    let mut posts = tokio::task::JoinSet::new();
+    for n in 0..200usize {
+        let body = format!(
+            r#"{{"webhookType":"booking_created","id":"four-{n}","start":"2024-01-15T09:00:00Z","end":"2024-01-15T09:30:00Z","updatedAt":"2024-01-10T12:00:00Z"}}"#
+        );
+        // Every fifth event twice: the copy goes to the next receiver, at about the same moment.
+        let copies = if n % 5 == 0 { 2 } else { 1 };
+        for copy in 0..copies {
+            let (client, url, body) = (client.clone(), urls[(n + copy) % 4].clone(), body.clone());
+            posts.spawn(async move {
+                tokio::time::sleep(Duration::from_millis((n as u64 % 10) * 2)).await;
+                client
+                    .post(&url)
+                    .body(body)
+                    .send()
+                    .await
+                    .map(|a| a.status().as_u16())
+            });
+        }
+    }
+    let mut answers = std::collections::BTreeMap::new();
+    while let Some(done) = posts.join_next().await {
+        *answers.entry(done.unwrap().unwrap()).or_insert(0) += 1;
+    }
+    assert_eq!(
+        answers,
+        [(200u16, 240)].into(),
+        "every delivery acknowledged"
+    );
+    let counts = drained(&store).await;
+    assert_eq!(
+        (
+            counts.done,
+            counts.duplicates,
+            counts.pending,
+            counts.running,
+            counts.dead
+        ),
+        (200, 40, 0, 0, 0),
+        "{counts:?}"
+    );
+    for receiver in receivers {
+        receiver.stop().await;
+    }
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 200, "every event handled");
+    assert!(
+        seen.values().all(|n| *n == 1),
+        "an event was handled twice: {:?}",
+        seen.iter().filter(|(_, n)| **n > 1).collect::<Vec<_>>()
+    );
+}
+
+/// A receiver whose Redis goes away answers 503 (meetergo's log shows a failed delivery), never 200 without
+/// storing; when Redis is back, it stores again without a restart, and what it acknowledged before is kept.
+#[tokio::test(flavor = "multi_thread")]
+async fn listen_with_a_lost_redis_answers_503_and_recovers() {
+    use meetergo_core::inbox::{Inbox, InboxOptions};
+    use meetergo_mock::services::RedisServer;
+
+    let mut redis = RedisServer::start(&[]).unwrap();
+    let store = format!("{}/?prefix=lost", redis.url());
+    let mut listener = Listener::start(ListenOptions::new(0).store(store.clone()))
+        .await
+        .unwrap();
+    let client = meetergo_cli::trigger::delivery_client(Duration::from_secs(10)).unwrap();
+    let url = listener.url().to_owned();
+    let post = |n: u32| {
+        let (client, url) = (client.clone(), url.clone());
+        async move {
+            let body = format!(
+                r#"{{"webhookType":"booking_created","id":"lost-{n}","start":"2024-01-15T09:00:00Z","end":"2024-01-15T09:30:00Z"}}"#
+            );
+            client
+                .post(&url)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(post(1).await, 200);
+    redis.stop();
+    assert_eq!(post(2).await, 503);
+    let mut problems = Vec::new();
+    while let Ok(Some(notice)) =
+        tokio::time::timeout(Duration::from_millis(200), listener.next()).await
+    {
+        if let meetergo_cli::listen::Notice::Problem(p) = notice {
+            problems.push(p);
+        }
+    }
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("503") && p.contains("redis at 127.0.0.1")),
+        "{problems:?}"
+    );
+    redis.restart(&[]).unwrap();
+    assert_eq!(post(2).await, 200);
+    assert_eq!(
+        post(1).await,
+        200,
+        "a redelivery of what was stored before Redis went away"
+    );
+    listener.shutdown().await;
+    let counts = Inbox::open(&store, InboxOptions::default())
+        .unwrap()
+        .counts()
+        .unwrap();
+    assert_eq!((counts.pending, counts.duplicates), (2, 1), "{counts:?}");
 }

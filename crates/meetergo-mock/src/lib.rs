@@ -19,6 +19,7 @@ mod deliver;
 mod faults;
 mod is_url;
 pub mod samples;
+pub mod services;
 mod state;
 
 use std::net::SocketAddr;

@@ -8,8 +8,12 @@
 //! dead-lettered with its last error; a worker that dies mid-handler loses its claim when the lease expires, and
 //! another worker takes the delivery over. [`Inbox::work_once`] runs one delivery through a handler.
 //!
-//! The store is chosen by URL ([`Inbox::open`]): `sqlite:path` (or `sqlite::memory:` for tests).
+//! The store is chosen by URL ([`Inbox::open`]): `sqlite:path` (or `sqlite::memory:` for tests), the embedded
+//! default for receivers on one machine, or `redis://host:port/db` (feature `redis`) for receivers on many machines
+//! sharing one Redis. Both implement one internal trait with the same semantics, held to it by the same tests.
 
+#[cfg(feature = "redis")]
+mod redis;
 mod sqlite;
 
 use std::fmt;
@@ -18,7 +22,77 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crate::error::PayloadError;
 use crate::event::{Event, ParseOptions};
 
-pub use sqlite::SqliteStore;
+/// A body to store.
+pub(crate) struct NewDelivery {
+    pub key: String,
+    pub state: State,
+    pub body: Vec<u8>,
+    pub headers: String,
+    pub webhook_type: Option<String>,
+    pub error: Option<String>,
+}
+
+/// What a store does; times are milliseconds since the Unix epoch. Each operation is atomic, and answers only once
+/// its effect is as durable as the store makes anything.
+pub(crate) trait Store: Send + Sync + fmt::Debug {
+    /// Stores a new delivery; `false` when its key is already stored (the duplicate is counted). Past the store's
+    /// byte limit a new key fails with [`InboxError::Storage`] ("the inbox is full"); a known one is still counted.
+    fn insert(&self, d: NewDelivery) -> Result<bool, InboxError>;
+    /// Dead-letters deliveries whose lease expired on their last allowed attempt, then claims the due delivery
+    /// with the smallest `(next_attempt_at, id)`: pending and due, or running with an expired lease.
+    fn claim(
+        &self,
+        worker: &str,
+        options: &InboxOptions,
+        now: i64,
+    ) -> Result<Option<Claim>, InboxError>;
+    /// Running with this token → done ([`InboxError::LeaseLost`] otherwise).
+    fn complete(&self, id: i64, token: &str, now: i64) -> Result<(), InboxError>;
+    /// Running with this token → pending at the retry's time, or dead.
+    fn fail(
+        &self,
+        id: i64,
+        token: &str,
+        error: &str,
+        retry: Retry,
+        now: i64,
+    ) -> Result<(), InboxError>;
+    /// The state and body of a delivery.
+    fn body(&self, id: i64) -> Result<(State, Vec<u8>), InboxError>;
+    /// Dead → pending, attempts from zero.
+    fn requeue(&self, id: i64, now: i64) -> Result<(), InboxError>;
+    /// Every dead delivery → pending; how many.
+    fn requeue_all_dead(&self, now: i64) -> Result<u64, InboxError>;
+    /// A quarantined body that now parses: pending under its key, or, when that key is already stored, folded into
+    /// it as a duplicate. Answers the state the delivery is in afterwards.
+    fn unquarantine(
+        &self,
+        id: i64,
+        key: &str,
+        webhook_type: &str,
+        now: i64,
+    ) -> Result<State, InboxError>;
+    /// Records why a quarantined body still does not parse.
+    fn set_error(&self, id: i64, error: &str) -> Result<(), InboxError>;
+    /// Deletes deliveries done before `cutoff`, with their keys; how many.
+    fn purge_done(&self, cutoff: i64) -> Result<u64, InboxError>;
+    /// Deliveries in `state` by ascending id, at most `limit`.
+    fn list(&self, state: State, limit: usize) -> Result<Vec<DeliveryInfo>, InboxError>;
+    /// How many deliveries are in each state.
+    fn counts(&self) -> Result<Counts, InboxError>;
+    /// Why an acknowledged delivery might not survive a crash of the store's server, when the store knows it.
+    fn durability_warning(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// The message of a store that refuses a new delivery because it holds `used` of its `max` bytes.
+pub(crate) fn full_message(used: u64, max: u64) -> String {
+    format!(
+        "the inbox is full ({used} of {max} bytes in use): deliveries are refused until workers drain it and a \
+         purge frees space"
+    )
+}
 
 /// Where a delivery is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -106,8 +180,8 @@ pub enum InboxError {
     /// The store failed (disk full, I/O error, database locked or corrupt, connection lost); nothing is promised.
     #[error("the inbox store failed: {0}")]
     Storage(String),
-    /// The store URL is not one this SDK knows (`sqlite:path`).
-    #[error("unsupported inbox store `{0}`; use sqlite:PATH")]
+    /// The store URL is not one this SDK knows (`sqlite:PATH`, `redis://...`), or is malformed.
+    #[error("unsupported inbox store `{0}`; use sqlite:PATH or redis://HOST[:PORT][/DB]")]
     UnsupportedStore(String),
     /// The delivery is not (or no longer) claimed with this claim: its lease expired and another worker took it.
     #[error("delivery {0} is no longer claimed by this worker (its lease expired)")]
@@ -242,7 +316,7 @@ pub enum Retry {
 /// The durable inbox. Cheap to share behind an `Arc`; every method may be called from any thread.
 #[derive(Debug)]
 pub struct Inbox {
-    store: SqliteStore,
+    store: Box<dyn Store>,
     options: InboxOptions,
 }
 
@@ -253,17 +327,24 @@ pub(crate) fn now_ms() -> i64 {
 }
 
 impl Inbox {
-    /// Opens (creating if needed) the inbox at `url`: `sqlite:path/to/inbox.db` or `sqlite::memory:`.
+    /// Opens (creating if needed) the inbox at `url`: `sqlite:path/to/inbox.db`, `sqlite::memory:`, or (feature
+    /// `redis`) `redis://[user:password@]host[:port][/db][?prefix=NAME]` (`redis+unix:///path.sock` for a socket;
+    /// `prefix` names the inbox's keys, `meetergo:inbox` by default, so several inboxes share one Redis).
     pub fn open(url: &str, options: InboxOptions) -> Result<Inbox, InboxError> {
-        let store = match sqlite_path(url) {
-            Some(path) => SqliteStore::open(path, options.max_store_bytes)?,
-            // Only the scheme is echoed: the rest may hold a password.
-            None => {
-                let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
-                return Err(InboxError::UnsupportedStore(format!("{scheme}:…")));
-            }
+        let store: Box<dyn Store> = if let Some(path) = sqlite_path(url) {
+            Box::new(sqlite::SqliteStore::open(path, options.max_store_bytes)?)
+        } else if is_redis_url(url) {
+            open_redis(url, &options)?
+        } else {
+            return Err(InboxError::UnsupportedStore(scheme_only(url)));
         };
         Ok(Inbox { store, options })
+    }
+
+    /// Why an acknowledged delivery might not survive a crash of the store's server, when the store can tell: a
+    /// Redis that keeps no append-only file. Print it where an operator sees it (`meetergo listen` does).
+    pub fn durability_warning(&self) -> Option<&str> {
+        self.store.durability_warning()
     }
 
     /// The retry and lease policy.
@@ -285,7 +366,7 @@ impl Inbox {
         match Event::from_slice_with(body, &options) {
             Ok(event) => {
                 let key = event.idempotency_key().to_owned();
-                let stored = self.store.insert(sqlite::NewDelivery {
+                let stored = self.store.insert(NewDelivery {
                     key: key.clone(),
                     state: State::Pending,
                     body: body.to_vec(),
@@ -302,7 +383,7 @@ impl Inbox {
             Err(e) => {
                 let key = format!("quarantine#sha256:{}", crate::sha256_hex(body));
                 let error = e.to_string();
-                self.store.insert(sqlite::NewDelivery {
+                self.store.insert(NewDelivery {
                     key: key.clone(),
                     state: State::Quarantined,
                     body: body.to_vec(),
@@ -416,6 +497,37 @@ impl Inbox {
         let age = i64::try_from(older_than.as_millis()).unwrap_or(i64::MAX);
         self.store.purge_done(now_ms().saturating_sub(age))
     }
+}
+
+/// Only a URL's scheme, for messages: the rest may hold a password.
+fn scheme_only(url: &str) -> String {
+    let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
+    format!("{scheme}:…")
+}
+
+fn is_redis_url(url: &str) -> bool {
+    ["redis://", "redis+unix://", "unix://"]
+        .iter()
+        .any(|scheme| {
+            url.get(..scheme.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+        })
+}
+
+#[cfg(feature = "redis")]
+fn open_redis(url: &str, options: &InboxOptions) -> Result<Box<dyn Store>, InboxError> {
+    Ok(Box::new(redis::RedisStore::open(
+        url,
+        options.max_store_bytes,
+    )?))
+}
+
+#[cfg(not(feature = "redis"))]
+fn open_redis(url: &str, _: &InboxOptions) -> Result<Box<dyn Store>, InboxError> {
+    Err(InboxError::UnsupportedStore(format!(
+        "{} (this build has no Redis store: enable the `redis` feature)",
+        scheme_only(url)
+    )))
 }
 
 /// The file of a `sqlite:PATH` (or `sqlite://PATH`) store URL; `None` for other stores.

@@ -10,7 +10,9 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Claim, Counts, DeliveryInfo, InboxError, InboxOptions, Retry, State};
+use super::{
+    Claim, Counts, DeliveryInfo, InboxError, InboxOptions, NewDelivery, Retry, State, Store,
+};
 
 /// The most operations one commit takes.
 const MAX_BATCH: usize = 512;
@@ -42,16 +44,6 @@ fn storage(e: impl std::fmt::Display) -> InboxError {
     InboxError::Storage(e.to_string())
 }
 
-/// A body to store.
-pub(super) struct NewDelivery {
-    pub key: String,
-    pub state: State,
-    pub body: Vec<u8>,
-    pub headers: String,
-    pub webhook_type: Option<String>,
-    pub error: Option<String>,
-}
-
 /// Sends an operation's answer once its transaction's fate is known.
 type Finish = Box<dyn FnOnce(Result<(), String>) + Send>;
 
@@ -66,7 +58,7 @@ struct Job {
 }
 
 /// The SQLite store of an [`Inbox`](super::Inbox).
-pub struct SqliteStore {
+pub(crate) struct SqliteStore {
     jobs: SyncSender<Job>,
     path: String,
     /// New deliveries are refused once the pages in use pass this (updates and claims go on).
@@ -147,9 +139,11 @@ impl SqliteStore {
         rx.recv()
             .map_err(|_| storage("the inbox writer thread stopped"))?
     }
+}
 
+impl Store for SqliteStore {
     /// Stores a new delivery; `false` when its key is already stored (the duplicate is counted).
-    pub(super) fn insert(&self, d: NewDelivery) -> Result<bool, InboxError> {
+    fn insert(&self, d: NewDelivery) -> Result<bool, InboxError> {
         let max = self.max_bytes;
         self.call(move |conn| {
             let known = conn
@@ -165,10 +159,7 @@ impl SqliteStore {
             if let Some(max) = max {
                 let used = used_bytes(conn)?;
                 if used.saturating_add(d.body.len() as u64) > max {
-                    return Err(InboxError::Storage(format!(
-                        "the inbox is full ({used} of {max} bytes in use): deliveries are refused until workers drain \
-                         it and a purge frees space"
-                    )));
+                    return Err(InboxError::Storage(super::full_message(used, max)));
                 }
             }
             let now = super::now_ms();
@@ -191,7 +182,7 @@ impl SqliteStore {
         })
     }
 
-    pub(super) fn claim(
+    fn claim(
         &self,
         worker: &str,
         options: &InboxOptions,
@@ -234,7 +225,7 @@ impl SqliteStore {
         })
     }
 
-    pub(super) fn complete(&self, id: i64, token: &str, now: i64) -> Result<(), InboxError> {
+    fn complete(&self, id: i64, token: &str, now: i64) -> Result<(), InboxError> {
         let token = token.to_owned();
         self.call(move |conn| {
             let changed = conn
@@ -251,7 +242,7 @@ impl SqliteStore {
         })
     }
 
-    pub(super) fn fail(
+    fn fail(
         &self,
         id: i64,
         token: &str,
@@ -283,7 +274,7 @@ impl SqliteStore {
     }
 
     /// The state and body of a delivery.
-    pub(super) fn body(&self, id: i64) -> Result<(State, Vec<u8>), InboxError> {
+    fn body(&self, id: i64) -> Result<(State, Vec<u8>), InboxError> {
         self.call(move |conn| {
             conn.query_row(
                 "SELECT state, body FROM deliveries WHERE id = ?1",
@@ -300,7 +291,7 @@ impl SqliteStore {
         })
     }
 
-    pub(super) fn requeue(&self, id: i64, now: i64) -> Result<(), InboxError> {
+    fn requeue(&self, id: i64, now: i64) -> Result<(), InboxError> {
         self.call(move |conn| {
             let changed = conn
                 .execute(
@@ -316,7 +307,7 @@ impl SqliteStore {
         })
     }
 
-    pub(super) fn requeue_all_dead(&self, now: i64) -> Result<u64, InboxError> {
+    fn requeue_all_dead(&self, now: i64) -> Result<u64, InboxError> {
         self.call(move |conn| {
             changed(
                 conn,
@@ -328,7 +319,7 @@ impl SqliteStore {
 
     /// A quarantined body that now parses: pending under its key, or, when that key is already stored, folded into
     /// it as a duplicate. Answers the state the delivery is in afterwards.
-    pub(super) fn unquarantine(
+    fn unquarantine(
         &self,
         id: i64,
         key: &str,
@@ -383,7 +374,7 @@ impl SqliteStore {
         })
     }
 
-    pub(super) fn set_error(&self, id: i64, error: &str) -> Result<(), InboxError> {
+    fn set_error(&self, id: i64, error: &str) -> Result<(), InboxError> {
         let error = error.to_owned();
         self.call(move |conn| {
             conn.execute(
@@ -395,7 +386,7 @@ impl SqliteStore {
         })
     }
 
-    pub(super) fn purge_done(&self, cutoff: i64) -> Result<u64, InboxError> {
+    fn purge_done(&self, cutoff: i64) -> Result<u64, InboxError> {
         self.call(move |conn| {
             changed(
                 conn,
@@ -405,7 +396,7 @@ impl SqliteStore {
         })
     }
 
-    pub(super) fn list(&self, state: State, limit: usize) -> Result<Vec<DeliveryInfo>, InboxError> {
+    fn list(&self, state: State, limit: usize) -> Result<Vec<DeliveryInfo>, InboxError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.call(move |conn| {
             let mut statement = conn
@@ -433,7 +424,7 @@ impl SqliteStore {
         })
     }
 
-    pub(super) fn counts(&self) -> Result<Counts, InboxError> {
+    fn counts(&self) -> Result<Counts, InboxError> {
         self.call(move |conn| {
             let mut counts = Counts::default();
             let mut statement = conn

@@ -1,10 +1,18 @@
-//! The durable inbox on its embedded SQLite store: stored before acknowledged, duplicates folded, bad bodies
-//! quarantined, claims under leases, retries with backoff, dead letters, replay, purge, and what survives a reopen.
+//! The durable inbox on each store (embedded SQLite, and a real `redis-server` the tests start): stored before
+//! acknowledged, duplicates folded, bad bodies quarantined, claims under leases, retries with backoff, dead letters,
+//! replay, purge, limits, and what survives a reopen or a restart of Redis. Every behaviour test runs on both stores
+//! (`sqlite_store::…`, `redis_store::…`): the trait's contract is one.
 
-use std::sync::Arc;
+// The behaviour tests are functions of a store, run by the `#[test]` wrappers `on_every_store!` writes: tests, for
+// which unwrap is allowed, that clippy cannot see as such.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use meetergo_core::inbox::{Accepted, Inbox, InboxError, InboxOptions, Retry, State};
+use meetergo_mock::services::RedisServer;
 
 fn booking(id: &str) -> Vec<u8> {
     format!(
@@ -30,13 +38,86 @@ fn fast() -> InboxOptions {
     }
 }
 
-fn memory() -> Inbox {
-    Inbox::open("sqlite::memory:", fast()).expect("in-memory inbox")
+#[derive(Clone, Copy, Debug)]
+enum Backend {
+    Sqlite,
+    Redis,
 }
 
-#[test]
-fn deliveries_are_stored_once_and_bad_bodies_kept_apart() {
-    let inbox = memory();
+/// One `redis-server` for this test process (stopped when the process ends); each inbox gets its own prefix.
+fn redis() -> &'static RedisServer {
+    static SERVER: OnceLock<RedisServer> = OnceLock::new();
+    SERVER.get_or_init(|| RedisServer::start(&[]).expect("a redis-server for the inbox tests"))
+}
+
+/// A store URL no other test uses: a new in-memory SQLite database, or a new prefix in the shared Redis.
+fn fresh_url(backend: Backend) -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    match backend {
+        Backend::Sqlite => "sqlite::memory:".into(),
+        Backend::Redis => format!(
+            "{}/?prefix=test:{}:{}",
+            redis().url(),
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ),
+    }
+}
+
+fn open_with(backend: Backend, options: InboxOptions) -> Inbox {
+    Inbox::open(&fresh_url(backend), options).expect("an inbox")
+}
+
+fn open(backend: Backend) -> Inbox {
+    open_with(backend, fast())
+}
+
+/// Two inboxes on one store, as two receiver processes open it: one SQLite file, or one Redis prefix.
+fn shared(backend: Backend, name: &str) -> (Inbox, Inbox, Option<std::path::PathBuf>) {
+    match backend {
+        Backend::Sqlite => {
+            let (first, _conn, dir) = file_inbox(name);
+            let url = format!("sqlite:{}", dir.join("inbox.db").display());
+            (first, Inbox::open(&url, fast()).unwrap(), Some(dir))
+        }
+        Backend::Redis => {
+            let url = fresh_url(backend);
+            let first = Inbox::open(&url, fast()).unwrap();
+            (first, Inbox::open(&url, fast()).unwrap(), None)
+        }
+    }
+}
+
+/// Runs each named test (a `fn(Backend)`) on every store.
+macro_rules! on_every_store {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite_store {
+            $(#[test] fn $name() { super::$name(super::Backend::Sqlite) })*
+        }
+        mod redis_store {
+            $(#[test] fn $name() { super::$name(super::Backend::Redis) })*
+        }
+    };
+}
+
+on_every_store!(
+    deliveries_are_stored_once_and_bad_bodies_kept_apart,
+    a_body_over_the_limit_is_refused_before_storage,
+    claims_complete_and_an_empty_inbox_has_nothing_to_claim,
+    failures_back_off_then_dead_letter_and_replay_brings_them_back,
+    an_expired_lease_is_taken_over_and_the_old_claim_is_refused,
+    a_lease_that_expires_on_the_last_attempt_is_dead_lettered,
+    work_once_completes_fails_and_survives_a_panicking_handler,
+    a_quarantined_body_that_parses_after_all_is_replayed_into_the_queue,
+    a_redelivery_is_acknowledged_even_when_the_store_is_full,
+    purge_removes_only_old_handled_deliveries,
+    concurrent_deliveries_share_commits_and_each_event_is_stored_once,
+    a_full_store_refuses_new_deliveries_and_still_drains,
+    two_inboxes_on_one_store_hand_each_delivery_to_one_worker,
+);
+
+fn deliveries_are_stored_once_and_bad_bodies_kept_apart(backend: Backend) {
+    let inbox = open(backend);
     let key = "booking_created:b-1:2024-01-10T12:00:00Z".to_owned();
     assert_eq!(
         inbox.accept(&booking("b-1"), &[]).unwrap(),
@@ -70,24 +151,21 @@ fn deliveries_are_stored_once_and_bad_bodies_kept_apart() {
     assert!(!format!("{pending:?}").contains("sec_inbox"));
 }
 
-#[test]
-fn a_body_over_the_limit_is_refused_before_storage() {
-    let inbox = Inbox::open(
-        "sqlite::memory:",
+fn a_body_over_the_limit_is_refused_before_storage(backend: Backend) {
+    let inbox = open_with(
+        backend,
         InboxOptions {
             max_body_bytes: 64,
             ..fast()
         },
-    )
-    .unwrap();
+    );
     let e = inbox.accept(&booking("b-1"), &[]).unwrap_err();
     assert!(matches!(e, InboxError::TooLarge { limit: 64, .. }), "{e}");
     assert_eq!(inbox.counts().unwrap(), Default::default());
 }
 
-#[test]
-fn claims_complete_and_an_empty_inbox_has_nothing_to_claim() {
-    let inbox = memory();
+fn claims_complete_and_an_empty_inbox_has_nothing_to_claim(backend: Backend) {
+    let inbox = open(backend);
     assert!(inbox.claim("w1").unwrap().is_none());
     inbox.accept(&booking("b-1"), &[]).unwrap();
     inbox.accept(&booking("b-2"), &[]).unwrap();
@@ -112,9 +190,8 @@ fn claims_complete_and_an_empty_inbox_has_nothing_to_claim() {
     ));
 }
 
-#[test]
-fn failures_back_off_then_dead_letter_and_replay_brings_them_back() {
-    let inbox = memory();
+fn failures_back_off_then_dead_letter_and_replay_brings_them_back(backend: Backend) {
+    let inbox = open(backend);
     inbox.accept(&booking("b-1"), &[]).unwrap();
     for attempt in 1..=3 {
         let claim = loop {
@@ -156,9 +233,8 @@ fn failures_back_off_then_dead_letter_and_replay_brings_them_back() {
     ));
 }
 
-#[test]
-fn an_expired_lease_is_taken_over_and_the_old_claim_is_refused() {
-    let inbox = memory();
+fn an_expired_lease_is_taken_over_and_the_old_claim_is_refused(backend: Backend) {
+    let inbox = open(backend);
     inbox.accept(&booking("b-1"), &[]).unwrap();
     let stale = inbox.claim("crashed").unwrap().expect("claimed");
     assert!(inbox.claim("other").unwrap().is_none(), "leased");
@@ -177,9 +253,8 @@ fn an_expired_lease_is_taken_over_and_the_old_claim_is_refused() {
     assert_eq!(inbox.counts().unwrap().done, 1);
 }
 
-#[test]
-fn a_lease_that_expires_on_the_last_attempt_is_dead_lettered() {
-    let inbox = memory();
+fn a_lease_that_expires_on_the_last_attempt_is_dead_lettered(backend: Backend) {
+    let inbox = open(backend);
     inbox.accept(&booking("b-1"), &[]).unwrap();
     for _ in 0..3 {
         assert!(inbox.claim("crashing").unwrap().is_some());
@@ -198,18 +273,16 @@ fn a_lease_that_expires_on_the_last_attempt_is_dead_lettered() {
     );
 }
 
-#[test]
-fn work_once_completes_fails_and_survives_a_panicking_handler() {
+fn work_once_completes_fails_and_survives_a_panicking_handler(backend: Backend) {
     // Retries far enough away that the failed ones are not due again during the test.
-    let inbox = Inbox::open(
-        "sqlite::memory:",
+    let inbox = open_with(
+        backend,
         InboxOptions {
             initial_retry_delay: Duration::from_secs(60),
             max_retry_delay: Duration::from_secs(60),
             ..fast()
         },
-    )
-    .unwrap();
+    );
     for id in ["ok", "err", "panic"] {
         inbox.accept(&booking(id), &[]).unwrap();
     }
@@ -255,9 +328,51 @@ fn file_inbox(name: &str) -> (Inbox, rusqlite::Connection, std::path::PathBuf) {
     (inbox, conn, dir)
 }
 
-#[test]
-fn a_quarantined_body_that_parses_after_all_is_replayed_into_the_queue() {
-    let (inbox, conn, dir) = file_inbox("replay");
+/// Replaces a stored body behind the inbox's back (as when an older SDK quarantined what this one reads).
+fn rewrite_body(
+    backend: Backend,
+    inbox_url: &str,
+    conn: Option<&rusqlite::Connection>,
+    id: i64,
+    body: &[u8],
+) {
+    match backend {
+        Backend::Sqlite => {
+            conn.expect("the database")
+                .execute(
+                    "UPDATE deliveries SET body = ?1 WHERE id = ?2",
+                    rusqlite::params![body, id],
+                )
+                .unwrap();
+        }
+        Backend::Redis => {
+            let prefix = inbox_url.split("prefix=").nth(1).expect("a prefix");
+            let client = redis::Client::open(redis().url()).unwrap();
+            let mut c = client.get_connection().unwrap();
+            redis::cmd("HSET")
+                .arg(format!("{prefix}:d:{id:020}"))
+                .arg("body")
+                .arg(body)
+                .exec(&mut c)
+                .unwrap();
+        }
+    }
+}
+
+fn a_quarantined_body_that_parses_after_all_is_replayed_into_the_queue(backend: Backend) {
+    let (url, conn, dir) = match backend {
+        Backend::Sqlite => {
+            let (inbox, conn, dir) = file_inbox("replay");
+            drop(inbox);
+            (
+                format!("sqlite:{}", dir.join("inbox.db").display()),
+                Some(conn),
+                Some(dir),
+            )
+        }
+        Backend::Redis => (fresh_url(backend), None, None),
+    };
+    let inbox = Inbox::open(&url, fast()).unwrap();
     let Accepted::Quarantined { .. } = inbox.accept(b"[]", &[]).unwrap() else {
         panic!("quarantined")
     };
@@ -265,11 +380,7 @@ fn a_quarantined_body_that_parses_after_all_is_replayed_into_the_queue() {
     // Still unparseable: stays quarantined, with the error of the new attempt.
     assert_eq!(inbox.replay(id).unwrap(), State::Quarantined);
     // A body this SDK reads (as after an upgrade of its rules): replayed into the queue under its key.
-    conn.execute(
-        "UPDATE deliveries SET body = ?1 WHERE id = ?2",
-        rusqlite::params![booking("q-1"), id],
-    )
-    .unwrap();
+    rewrite_body(backend, &url, conn.as_ref(), id, &booking("q-1"));
     assert_eq!(inbox.replay(id).unwrap(), State::Pending);
     let pending = inbox.list(State::Pending, 5).unwrap();
     assert_eq!(pending.len(), 1);
@@ -284,11 +395,7 @@ fn a_quarantined_body_that_parses_after_all_is_replayed_into_the_queue() {
         panic!("quarantined")
     };
     let copy = inbox.list(State::Quarantined, 1).unwrap()[0].id;
-    conn.execute(
-        "UPDATE deliveries SET body = ?1 WHERE id = ?2",
-        rusqlite::params![booking("q-1"), copy],
-    )
-    .unwrap();
+    rewrite_body(backend, &url, conn.as_ref(), copy, &booking("q-1"));
     assert_eq!(
         inbox.replay(copy).unwrap(),
         State::Pending,
@@ -300,7 +407,9 @@ fn a_quarantined_body_that_parses_after_all_is_replayed_into_the_queue() {
         (1, 0, 1)
     );
     drop(inbox);
-    let _ = std::fs::remove_dir_all(&dir);
+    if let Some(dir) = dir {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 #[test]
@@ -330,31 +439,48 @@ fn stored_headers_keep_every_value_and_mask_credentials() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[test]
-fn a_redelivery_is_acknowledged_even_when_the_store_is_full() {
-    let inbox = Inbox::open(
-        "sqlite::memory:",
-        InboxOptions {
-            max_store_bytes: Some(1),
-            ..fast()
-        },
-    )
-    .unwrap();
+fn a_redelivery_is_acknowledged_even_when_the_store_is_full(backend: Backend) {
+    let limited = |url: &str| {
+        Inbox::open(
+            url,
+            InboxOptions {
+                max_store_bytes: Some(1),
+                ..fast()
+            },
+        )
+        .unwrap()
+    };
+    let url = fresh_url(backend);
     assert!(matches!(
-        inbox.accept(&booking("f-1"), &[]),
+        limited(&url).accept(&booking("f-1"), &[]),
         Err(InboxError::Storage(_))
     ));
-    let unlimited = Inbox::open("sqlite::memory:", fast()).unwrap();
-    unlimited.accept(&booking("f-1"), &[]).unwrap();
+    // Stored while there was room (a shared store is the same store opened again; SQLite's memory one is new)...
+    let (url, unlimited) = match backend {
+        Backend::Sqlite => {
+            let (inbox, _conn, dir) = file_inbox("full-redelivery");
+            (format!("sqlite:{}", dir.join("inbox.db").display()), inbox)
+        }
+        Backend::Redis => (url.clone(), Inbox::open(&url, fast()).unwrap()),
+    };
     assert!(matches!(
         unlimited.accept(&booking("f-1"), &[]).unwrap(),
+        Accepted::Stored { .. }
+    ));
+    // ...then full: the redelivery is acknowledged, a new event is not.
+    let full = limited(&url);
+    assert!(matches!(
+        full.accept(&booking("f-1"), &[]).unwrap(),
         Accepted::Duplicate { .. }
+    ));
+    assert!(matches!(
+        full.accept(&booking("f-2"), &[]),
+        Err(InboxError::Storage(_))
     ));
 }
 
-#[test]
-fn purge_removes_only_old_handled_deliveries() {
-    let inbox = memory();
+fn purge_removes_only_old_handled_deliveries(backend: Backend) {
+    let inbox = open(backend);
     inbox.accept(&booking("b-1"), &[]).unwrap();
     inbox.accept(&booking("b-2"), &[]).unwrap();
     let claim = inbox.claim("w").unwrap().unwrap();
@@ -395,9 +521,8 @@ fn what_was_acknowledged_survives_a_reopen() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[test]
-fn concurrent_deliveries_share_commits_and_each_event_is_stored_once() {
-    let inbox = Arc::new(memory());
+fn concurrent_deliveries_share_commits_and_each_event_is_stored_once(backend: Backend) {
+    let inbox = Arc::new(open(backend));
     let threads: Vec<_> = (0..8)
         .map(|t| {
             let inbox = Arc::clone(&inbox);
@@ -422,19 +547,30 @@ fn concurrent_deliveries_share_commits_and_each_event_is_stored_once() {
 
 #[test]
 fn an_unknown_store_is_refused_without_echoing_credentials() {
-    let e = Inbox::open("redis://user:hunter2@localhost:6379", fast()).unwrap_err();
+    let e = Inbox::open("postgres://user:hunter2@localhost:5432/db", fast()).unwrap_err();
     assert!(matches!(e, InboxError::UnsupportedStore(_)), "{e}");
     assert!(!e.to_string().contains("hunter2"), "{e}");
+    // An unreachable Redis is a storage failure at open, without the password either.
+    let e = Inbox::open("redis://user:hunter2@127.0.0.1:1/0", fast()).unwrap_err();
+    assert!(matches!(e, InboxError::Storage(_)), "{e}");
+    assert!(!e.to_string().contains("hunter2"), "{e}");
+    assert!(e.to_string().contains("127.0.0.1:1"), "{e}");
 }
 
-#[test]
-fn a_full_store_refuses_new_deliveries_and_still_drains() {
-    let dir = std::env::temp_dir().join(format!("meetergo-inbox-full-{}", std::process::id()));
+fn a_full_store_refuses_new_deliveries_and_still_drains(backend: Backend) {
+    let dir = std::env::temp_dir().join(format!(
+        "meetergo-inbox-full-{backend:?}-{}",
+        std::process::id()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("inbox.db");
     let _ = std::fs::remove_file(&path);
+    let url = match backend {
+        Backend::Sqlite => format!("sqlite:{}", path.display()),
+        Backend::Redis => fresh_url(backend),
+    };
     let inbox = Inbox::open(
-        &format!("sqlite:{}", path.display()),
+        &url,
         InboxOptions {
             max_store_bytes: Some(96 * 1024),
             ..fast()
@@ -475,16 +611,13 @@ fn a_full_store_refuses_new_deliveries_and_still_drains() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Two inboxes on one file (as two receiver processes on one machine would open it), four workers each: every
-/// delivery is claimed and handled exactly once, none twice, none left.
-#[test]
-fn two_inboxes_on_one_file_hand_each_delivery_to_one_worker() {
+/// Two inboxes on one store (as two receiver processes would open it), four workers each: every delivery is claimed
+/// and handled exactly once, none twice, none left.
+fn two_inboxes_on_one_store_hand_each_delivery_to_one_worker(backend: Backend) {
     use std::collections::HashMap;
     use std::sync::Mutex;
 
-    let (first, _conn, dir) = file_inbox("shared");
-    let path = dir.join("inbox.db");
-    let second = Inbox::open(&format!("sqlite:{}", path.display()), fast()).unwrap();
+    let (first, second, dir) = shared(backend, "shared");
     let (first, second) = (Arc::new(first), Arc::new(second));
     for n in 0..200 {
         let inbox = if n % 2 == 0 { &first } else { &second };
@@ -522,5 +655,91 @@ fn two_inboxes_on_one_file_hand_each_delivery_to_one_worker() {
     let counts = first.counts().unwrap();
     assert_eq!((counts.done, counts.pending, counts.running), (200, 0, 0));
     drop((first, second));
-    let _ = std::fs::remove_dir_all(&dir);
+    if let Some(dir) = dir {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+/// A Redis that goes away: every operation fails with a storage error (the receiver answers 503, never 200 without
+/// storing); once it is back (with its append-only file), the inbox reconnects by itself and what was acknowledged
+/// before is there.
+#[test]
+fn a_lost_redis_is_a_storage_error_and_the_inbox_reconnects() {
+    let mut server = RedisServer::start(&[]).unwrap();
+    let url = format!("{}/?prefix=lost", server.url());
+    let inbox = Inbox::open(&url, fast()).unwrap();
+    assert_eq!(inbox.durability_warning(), None, "appendonly yes");
+    assert!(matches!(
+        inbox.accept(&booking("l-1"), &[]).unwrap(),
+        Accepted::Stored { .. }
+    ));
+    server.stop();
+    let e = inbox.accept(&booking("l-2"), &[]).unwrap_err();
+    assert!(matches!(e, InboxError::Storage(_)), "{e}");
+    assert!(e.to_string().contains("redis at 127.0.0.1:"), "{e}");
+    assert!(matches!(inbox.claim("w"), Err(InboxError::Storage(_))));
+    assert!(matches!(inbox.counts(), Err(InboxError::Storage(_))));
+    server.restart(&[]).unwrap();
+    assert!(matches!(
+        inbox.accept(&booking("l-1"), &[]).unwrap(),
+        Accepted::Duplicate { .. }
+    ));
+    assert!(matches!(
+        inbox.accept(&booking("l-2"), &[]).unwrap(),
+        Accepted::Stored { .. }
+    ));
+    assert_eq!(inbox.counts().unwrap().pending, 2);
+}
+
+/// Redis out of memory (`maxmemory` with `noeviction`): a new delivery is refused, a redelivery still acknowledged,
+/// and workers still claim, complete and purge.
+#[test]
+fn a_redis_out_of_memory_refuses_new_deliveries_and_still_drains() {
+    // Also a Redis without an append-only file: the inbox says what a crash of it would lose.
+    let server =
+        RedisServer::start(&["--maxmemory-policy", "noeviction", "--appendonly", "no"]).unwrap();
+    let url = format!("{}/?prefix=oom", server.url());
+    let inbox = Inbox::open(&url, fast()).unwrap();
+    let warning = inbox.durability_warning().expect("a warning");
+    assert!(warning.contains("no append-only file"), "{warning}");
+    inbox.accept(&booking("m-1"), &[]).unwrap();
+    let client = redis::Client::open(server.url()).unwrap();
+    let mut c = client.get_connection().unwrap();
+    redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("maxmemory")
+        .arg("1")
+        .exec(&mut c)
+        .unwrap();
+    let e = inbox.accept(&booking("m-2"), &[]).unwrap_err();
+    assert!(matches!(e, InboxError::Storage(_)), "{e}");
+    assert!(e.to_string().contains("OOM"), "{e}");
+    assert!(matches!(
+        inbox.accept(&booking("m-1"), &[]).unwrap(),
+        Accepted::Duplicate { .. }
+    ));
+    let claim = inbox.claim("w").unwrap().expect("claimable while full");
+    inbox.complete(&claim).unwrap();
+    std::thread::sleep(Duration::from_millis(5));
+    assert_eq!(inbox.purge_done(Duration::ZERO).unwrap(), 1);
+    let counts = inbox.counts().unwrap();
+    assert_eq!((counts.done, counts.pending), (0, 0));
+}
+
+/// A Redis with a password: the URL's password opens it, a wrong one is refused without being echoed.
+#[test]
+fn a_redis_password_is_used_and_never_echoed() {
+    let server = RedisServer::start(&["--requirepass", "s3cret-pass"]).unwrap();
+    let port = server.port();
+    let inbox = Inbox::open(
+        &format!("redis://:s3cret-pass@127.0.0.1:{port}/0?prefix=auth"),
+        fast(),
+    )
+    .unwrap();
+    inbox.accept(&booking("a-1"), &[]).unwrap();
+    assert_eq!(inbox.counts().unwrap().pending, 1);
+    assert!(!format!("{inbox:?}").contains("s3cret"), "{inbox:?}");
+    let e = Inbox::open(&format!("redis://:wrong-pass@127.0.0.1:{port}/0"), fast()).unwrap_err();
+    assert!(matches!(e, InboxError::Storage(_)), "{e}");
+    assert!(!e.to_string().contains("wrong-pass"), "{e}");
 }

@@ -3,7 +3,7 @@
 mod fixtures;
 mod http_client;
 mod hygiene;
-#[cfg(feature = "inbox")]
+#[cfg(feature = "redis")]
 mod inbox;
 mod layers;
 mod models;
