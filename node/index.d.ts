@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'MEETERGO_SERVER'
   | 'MEETERGO_TIMEOUT'
   | 'MEETERGO_CONNECTION'
+  | 'MEETERGO_INBOX'
   | 'MEETERGO_ABORTED'
   | 'MEETERGO_INTERNAL';
 /** The class names of parsed events. */

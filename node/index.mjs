@@ -27,6 +27,7 @@ export const {
   ServerError,
   TimeoutError,
   ConnectionError,
+  InboxError,
 } = meetergo;
 // </generated:exports>
 export default meetergo;

@@ -252,6 +252,9 @@ function defineErrors() {
   /** The connection failed (refused, reset, TLS, DNS) on the last attempt. */
   class ConnectionError extends MeetergoError {}
   ConnectionError.code = 'MEETERGO_CONNECTION';
+  /** The durable inbox failed: `kind` is `TooLarge` (answer 413; `size`, `limit`), `Storage` (the store failed or is full: answer 503, nothing was stored), `UnsupportedStore`, `LeaseLost` or `NotFound`. */
+  class InboxError extends MeetergoError {}
+  InboxError.code = 'MEETERGO_INBOX';
   return {
     MeetergoError,
     ValidationError,
@@ -266,6 +269,7 @@ function defineErrors() {
     ServerError,
     TimeoutError,
     ConnectionError,
+    InboxError,
   };
 }
 // </generated:errors>

@@ -22,6 +22,7 @@ export {
   ServerError,
   TimeoutError,
   ConnectionError,
+  InboxError,
 } from '../index.js';
 export type {
   BookingCreated,

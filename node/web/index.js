@@ -47,5 +47,6 @@ export const {
   ServerError,
   TimeoutError,
   ConnectionError,
+  InboxError,
 } = api;
 // </generated:exports>

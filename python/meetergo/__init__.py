@@ -18,6 +18,7 @@ from meetergo._errors import (
     AuthenticationError,
     BadRequestError,
     ConnectionError,
+    InboxError,
     LimitReachedError,
     MeetergoError,
     NotFoundError,
@@ -30,14 +31,17 @@ from meetergo._errors import (
 )
 
 # </generated:errors>
+from meetergo._inbox import Inbox, InboxWorker
 from meetergo._native import (
     MAX_WEBHOOKS_PER_COMPANY,
+    Accepted,
     Attendee,
     AttendeeList,
     BookingCancelled,
     BookingCreated,
     BookingRescheduled,
     Cancellation,
+    Claim,
     Deduplicator,
     FormSubmission,
     Host,
@@ -79,6 +83,7 @@ def __getattr__(name: str) -> str:
 __all__ = [
     "MAX_WEBHOOKS_PER_COMPANY",
     "APIError",
+    "Accepted",
     "AsyncClient",
     "AsyncWebhooks",
     "Attendee",
@@ -89,6 +94,7 @@ __all__ = [
     "BookingCreated",
     "BookingRescheduled",
     "Cancellation",
+    "Claim",
     "Client",
     "ConnectionError",
     "Deduplicator",
@@ -97,6 +103,9 @@ __all__ = [
     "FormSubmission",
     "Host",
     "HostList",
+    "Inbox",
+    "InboxError",
+    "InboxWorker",
     "LimitReachedError",
     "MeetergoError",
     "MeetingInfo",

@@ -152,6 +152,12 @@ class ConnectionError(MeetergoError, builtins.ConnectionError):
     code = "MEETERGO_CONNECTION"
 
 
+class InboxError(MeetergoError):
+    """The durable inbox failed: ``kind`` is ``TooLarge`` (answer 413; ``size``, ``limit``), ``Storage`` (the store failed or is full: answer 503, nothing was stored), ``UnsupportedStore``, ``LeaseLost`` or ``NotFound``."""
+
+    code = "MEETERGO_INBOX"
+
+
 _CLASSES: dict[str, type[MeetergoError]] = {
     cls.__name__: cls
     for cls in (
@@ -168,6 +174,7 @@ _CLASSES: dict[str, type[MeetergoError]] = {
         ServerError,
         TimeoutError,
         ConnectionError,
+        InboxError,
     )
 }
 # </generated:classes>

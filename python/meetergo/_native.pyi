@@ -1,28 +1,31 @@
 """Type stubs of the compiled core (``meetergo._native``)."""
 
 import builtins
-from collections.abc import Awaitable, Iterator, Sequence
+from collections.abc import Awaitable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any, ClassVar, SupportsIndex, TypeVar, final, overload
+from typing import Any, ClassVar, Literal, SupportsIndex, TypedDict, TypeVar, final, overload
 
-from typing_extensions import TypeAlias
+from typing_extensions import Self, TypeAlias, disjoint_base
 
 _T = TypeVar("_T")
 
 __all__ = [
     "CORE_VERSION",
     "MAX_WEBHOOKS_PER_COMPANY",
+    "Accepted",
     "Attendee",
     "AttendeeList",
     "BookingCancelled",
     "BookingCreated",
     "BookingRescheduled",
     "Cancellation",
+    "Claim",
     "Client",
     "Deduplicator",
     "FormSubmission",
     "Host",
     "HostList",
+    "Inbox",
     "MeetingInfo",
     "MeetingType",
     "MeetingTypeInfo",
@@ -272,6 +275,84 @@ class Deduplicator:
     def first_seen(self, key: str) -> bool: ...
     def forget(self, key: str) -> bool: ...
     def __len__(self) -> int: ...
+
+class _Delivery(TypedDict):
+    id: int
+    key: str
+    state: Literal["pending", "running", "done", "dead", "quarantined"]
+    webhook_type: str | None
+    received_at_ms: int
+    attempts: int
+    next_attempt_at_ms: int
+    last_error: str | None
+    duplicates: int
+
+class _Counts(TypedDict):
+    pending: int
+    running: int
+    done: int
+    dead: int
+    quarantined: int
+    duplicates: int
+
+class _Received(TypedDict, total=False):
+    status: Literal["stored", "duplicate", "quarantined"]
+    key: str
+    error: str
+
+_State: TypeAlias = Literal["pending", "running", "done", "dead", "quarantined"]
+_Headers: TypeAlias = Mapping[str, str] | Iterable[tuple[str, str]]
+
+@final
+class Accepted:
+    @property
+    def status(self) -> Literal["stored", "duplicate", "quarantined"]: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def error(self) -> str | None: ...
+
+@final
+class Claim:
+    @property
+    def id(self) -> int: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def attempt(self) -> int: ...
+    @property
+    def body(self) -> bytes: ...
+    def event(self) -> Event: ...
+
+@disjoint_base
+class Inbox:
+    def __new__(
+        cls,
+        url: str,
+        *,
+        max_attempts: float | None = None,
+        lease: float | None = None,
+        initial_retry_delay: float | None = None,
+        max_retry_delay: float | None = None,
+        max_body_bytes: float | None = None,
+        max_store_bytes: float | None = None,
+    ) -> Self: ...
+    def accept(self, body: bytes | bytearray | str, headers: _Headers | None = None) -> Accepted: ...
+    def receive(
+        self, body: bytes | bytearray | str, headers: _Headers | None = None
+    ) -> tuple[int, _Received]: ...
+    def claim(self, worker: str = "python") -> Claim | None: ...
+    def complete(self, claim: Claim) -> None: ...
+    def fail(self, claim: Claim, error: str) -> float | None: ...
+    def list(self, state: _State = "pending", limit: int = 100) -> builtins.list[_Delivery]: ...
+    def counts(self) -> _Counts: ...
+    def replay(self, id: int) -> _State: ...
+    def replay_dead(self) -> int: ...
+    def purge_done(self, older_than: float) -> int: ...
+    @property
+    def durability_warning(self) -> str | None: ...
+    @property
+    def location(self) -> str: ...
 
 def _panicking_call(asynchronous: bool) -> Any: ...
 def parse_event(body: bytes | bytearray | str, *, max_body_bytes: float | None = None) -> Event: ...

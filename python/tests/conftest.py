@@ -6,7 +6,9 @@ import json
 import os
 import pathlib
 import re
+import socket
 import subprocess
+import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -93,3 +95,86 @@ def _inject(url: str, fault: dict[str, Any]) -> None:
 def inject() -> Callable[[str, dict[str, Any]], None]:
     """``inject(url, fault)``: the stand-in's next requests fail as ``fault`` says (``POST /_mock/faults``)."""
     return _inject
+
+
+@pytest.fixture(scope="session")
+def meetergo_bin() -> pathlib.Path:
+    """The `meetergo` CLI of this repository (to deliver with `meetergo trigger`)."""
+    return _binary()
+
+
+class RedisServer:
+    """A real `redis-server` (Debian's, installed by scripts/setup.sh) on a free port, persisting like production."""
+
+    def __init__(self, directory: pathlib.Path) -> None:
+        self.directory = directory
+        self.port = _free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.start()
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.directory),
+                "--save",
+                "",
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(7) == b"+PONG\r\n":
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port} (scripts/setup.sh installs it)")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Redis for the session's tests; each test takes its own `prefix`."""
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_server(tmp_path: pathlib.Path) -> Iterator[RedisServer]:
+    """A Redis of the test's own, which it may stop and start again."""
+    server = RedisServer(tmp_path)
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -36,6 +36,11 @@ pub(crate) fn validation(py: Python<'_>, e: &ValidationError) -> PyErr {
     from_report(py, &ErrorReport::from(e))
 }
 
+/// `meetergo.InboxError`, with `kind` (`TooLarge`, `Storage`, ...) and, for a body over the limit, `size` and `limit`.
+pub(crate) fn inbox(py: Python<'_>, e: &meetergo_core::inbox::InboxError) -> PyErr {
+    from_report(py, &ErrorReport::from(e))
+}
+
 /// Any core error as its Python exception class, with every attribute of the core's report.
 pub(crate) fn core(py: Python<'_>, e: &Error) -> PyErr {
     from_report(py, &ErrorReport::from(e))

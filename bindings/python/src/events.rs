@@ -590,27 +590,43 @@ pub fn parse_event(
     let options =
         meetergo_bind::event::parse_options(meetergo_bind::Runtime::Python, max_body_bytes)
             .map_err(|e| error::validation(py, &e))?;
-    let parsed = if let Ok(b) = body.cast::<PyBytes>() {
-        Event::from_slice_with(b.as_bytes(), &options)
+    let bytes = body_bytes(body, "parse_event()")?;
+    let parsed = Event::from_slice_with(&bytes, &options);
+    event_object(py, parsed.map_err(|e| error::payload(py, &e))?)
+}
+
+/// The bytes of a body given as `bytes`, `bytearray` or `str`; `what` names the function in a `TypeError`.
+pub(crate) fn body_bytes<'a>(
+    body: &'a Bound<'_, PyAny>,
+    what: &str,
+) -> PyResult<std::borrow::Cow<'a, [u8]>> {
+    use std::borrow::Cow;
+    if let Ok(b) = body.cast::<PyBytes>() {
+        Ok(Cow::Borrowed(b.as_bytes()))
     } else if let Ok(s) = body.cast::<PyString>() {
         match s.to_cow() {
-            Ok(text) => Event::from_slice_with(text.as_bytes(), &options),
+            Ok(Cow::Borrowed(text)) => Ok(Cow::Borrowed(text.as_bytes())),
+            Ok(Cow::Owned(text)) => Ok(Cow::Owned(text.into_bytes())),
             // A lone surrogate cannot be UTF-8: let the core report it (a `PayloadError`), rather than a
             // `UnicodeEncodeError` that would carry the whole body, booking secret included.
             Err(_) => {
                 let raw = s.call_method1("encode", ("utf-8", "surrogatepass"))?;
-                Event::from_slice_with(raw.cast::<PyBytes>()?.as_bytes(), &options)
+                Ok(Cow::Owned(raw.cast::<PyBytes>()?.as_bytes().to_vec()))
             }
         }
     } else if let Ok(b) = body.cast::<PyByteArray>() {
-        Event::from_slice_with(&b.to_vec(), &options)
+        Ok(Cow::Owned(b.to_vec()))
     } else {
-        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-            "parse_event() takes bytes, bytearray or str, not {}",
+        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "{what} takes bytes, bytearray or str, not {}",
             body.get_type().name()?
-        )));
-    };
-    let event = Arc::new(parsed.map_err(|e| error::payload(py, &e))?);
+        )))
+    }
+}
+
+/// A parsed event as its Python class.
+pub(crate) fn event_object(py: Python<'_>, event: Event) -> PyResult<Py<PyAny>> {
+    let event = Arc::new(event);
     Ok(match event.data() {
         EventData::BookingCreated(_) => Py::new(py, BookingCreated { event })?.into_any(),
         EventData::BookingCancelled(_) => Py::new(py, BookingCancelled { event })?.into_any(),

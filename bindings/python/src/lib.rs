@@ -6,6 +6,7 @@ mod convert;
 mod dedup;
 mod error;
 mod events;
+mod inbox;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -69,6 +70,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<events::MeetingTypeInfo>()?;
     m.add_class::<events::Cancellation>()?;
     m.add_class::<dedup::Deduplicator>()?;
+    m.add_class::<inbox::Inbox>()?;
+    m.add_class::<inbox::Accepted>()?;
+    m.add_class::<inbox::Claim>()?;
     m.add_class::<client::Client>()?;
     m.add_class::<client::Webhook>()?;
     m.add_class::<client::SyncAction>()?;

@@ -240,13 +240,17 @@ fn web_dts_exports() -> String {
 }
 
 /// The Python package's names besides the error classes, the event classes and the payload models (`__all__`).
-const PY_NAMES: [&str; 17] = [
+const PY_NAMES: [&str; 21] = [
     "MAX_WEBHOOKS_PER_COMPANY",
+    "Accepted",
     "AsyncClient",
     "AsyncWebhooks",
     "AttendeeList",
+    "Claim",
     "Client",
     "Deduplicator",
+    "Inbox",
+    "InboxWorker",
     "Event",
     "EventType",
     "HostList",

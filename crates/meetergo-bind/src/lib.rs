@@ -10,6 +10,7 @@
 //! - [`webhook`]: `NewWebhook` and `WebhookPatch` from optional fields.
 //! - [`options`] (feature `http`): the client's options, every one of them, for Python and Node.
 //! - [`dedup`]: the `Deduplicator`'s defaults.
+//! - [`inbox`] (feature `inbox`): the durable inbox's options from loosely typed numbers, and what to answer.
 //! - [`generate`]: the generated surfaces (the `.pyi` and `.d.ts` models, the Python views' field lists, the error
 //!   classes of Python and JavaScript, the event type lists), written by `make generate`, checked by the tests.
 //!
@@ -18,6 +19,8 @@
 pub mod dedup;
 pub mod event;
 pub mod generate;
+#[cfg(feature = "inbox")]
+pub mod inbox;
 pub mod numbers;
 #[cfg(feature = "http")]
 pub mod options;

@@ -43,8 +43,17 @@ pub const BASE: ErrorClass = ErrorClass {
     parent: None,
 };
 
-/// Every error class, parents before children: the base, then one per [`ErrorCategory`].
-pub const CLASSES: [ErrorClass; 13] = {
+/// The class of the inbox's errors (`meetergo_core::inbox::InboxError`; no [`ErrorCategory`]: not an error of a
+/// request), with `kind` saying which.
+pub const INBOX: ErrorClass = ErrorClass {
+    category: None,
+    name: "InboxError",
+    code: "MEETERGO_INBOX",
+    parent: Some("MeetergoError"),
+};
+
+/// Every error class, parents before children: the base, then one per [`ErrorCategory`], then the inbox's.
+pub const CLASSES: [ErrorClass; 14] = {
     use ErrorCategory as C;
     const M: &str = "MeetergoError";
     const A: &str = "APIError";
@@ -77,12 +86,13 @@ pub const CLASSES: [ErrorClass; 13] = {
         class(C::Server, "ServerError", "MEETERGO_SERVER", A),
         class(C::Timeout, "TimeoutError", "MEETERGO_TIMEOUT", M),
         class(C::Connection, "ConnectionError", "MEETERGO_CONNECTION", M),
+        INBOX,
     ]
 };
 
 /// For the generated classes (not in the bindings' binaries, which need only names and codes): each class's Python
 /// built-in base, when one fits, and one sentence of documentation, by class name ([`ErrorClass::docs`]).
-pub const CLASS_DOCS: [(&str, Option<&str>, &str); 13] = [
+pub const CLASS_DOCS: [(&str, Option<&str>, &str); 14] = [
     (
         "MeetergoError",
         None,
@@ -139,6 +149,11 @@ pub const CLASS_DOCS: [(&str, Option<&str>, &str); 13] = [
         "ConnectionError",
         Some("ConnectionError"),
         "The connection failed (refused, reset, TLS, DNS) on the last attempt.",
+    ),
+    (
+        "InboxError",
+        None,
+        "The durable inbox failed: `kind` is `TooLarge` (answer 413; `size`, `limit`), `Storage` (the store failed or is full: answer 503, nothing was stored), `UnsupportedStore`, `LeaseLost` or `NotFound`.",
     ),
 ];
 
@@ -356,6 +371,30 @@ impl From<&PayloadError> for ErrorReport {
             }
             PayloadErrorKind::InvalidUtf8 { offset } => report.offset = Some(*offset),
             _ => {}
+        }
+        report
+    }
+}
+
+#[cfg(feature = "inbox")]
+impl From<&meetergo_core::inbox::InboxError> for ErrorReport {
+    fn from(e: &meetergo_core::inbox::InboxError) -> Self {
+        use meetergo_core::inbox::InboxError as E;
+        let kind = match e {
+            E::TooLarge { .. } => "TooLarge",
+            E::Storage(_) => "Storage",
+            E::UnsupportedStore(_) => "UnsupportedStore",
+            E::LeaseLost(_) => "LeaseLost",
+            E::NotFound { .. } => "NotFound",
+            _ => "Other",
+        };
+        let mut report = Self {
+            kind: Some(kind),
+            ..Self::bare(INBOX.name, INBOX.code, e.to_string())
+        };
+        if let E::TooLarge { size, limit } = e {
+            report.size = Some(*size);
+            report.limit = Some(*limit);
         }
         report
     }

@@ -3,7 +3,8 @@
 //! temporary directory, stopped when dropped — and also when the test process dies without dropping it.
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
+use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -15,12 +16,21 @@ pub struct RedisServer {
     port: u16,
     dir: PathBuf,
     child: Option<(Child, ChildStdin)>,
+    /// Whether the data directory is this server's to remove (not while a failed attempt is dropped).
+    owns_dir: bool,
 }
 
-/// Runs `redis-server` until its standard input closes (when the test process exits, however it exits).
-/// Its data directory goes with it, unless the line read says `keep`.
-const WRAPPER: &str = r#"redis-server "$@" & pid=$!; read -r mode; kill "$pid" 2>/dev/null; wait "$pid"
-[ "$mode" = keep ] || rm -rf "$MEETERGO_REDIS_DIR""#;
+/// Runs `redis-server` until its standard input closes (when the test process exits, however it exits); its data
+/// directory goes with it, unless the line read says `keep`. The shell itself ends when the server does (so a server
+/// that could not start is seen at once).
+const WRAPPER: &str = r#"exec 3<&0
+redis-server "$@" </dev/null &
+pid=$!
+( read -r mode <&3; kill "$pid" 2>/dev/null
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+  [ "$mode" = keep ] || rm -rf "$MEETERGO_REDIS_DIR" ) &
+exec 3<&-
+wait "$pid""#;
 
 impl RedisServer {
     /// Starts a server on a free port; `extra` are further `redis-server` options (e.g. `["--maxmemory", "2mb"]`).
@@ -44,19 +54,29 @@ impl RedisServer {
                 port,
                 dir: dir.clone(),
                 child: None,
+                owns_dir: false,
             };
             match server.spawn(extra) {
-                Ok(()) => return Ok(server),
+                Ok(()) => {
+                    server.owns_dir = true;
+                    return Ok(server);
+                }
                 Err(e) => last = e,
             }
         }
+        let _ = std::fs::remove_dir_all(&dir);
         Err(last)
     }
 
     fn spawn(&mut self, extra: &[&str]) -> Result<(), String> {
         let port = self.port.to_string();
         let dir = self.dir.display().to_string();
+        let socket = self.socket().display().to_string();
         let mut args = vec![
+            "--unixsocket",
+            &socket,
+            "--unixsocketperm",
+            "700",
             "--port",
             &port,
             "--bind",
@@ -109,9 +129,15 @@ impl RedisServer {
         ))
     }
 
-    /// Whether the server answers `PING` (with `+PONG`, or `-NOAUTH` when it wants a password).
+    fn socket(&self) -> PathBuf {
+        self.dir.join("redis.sock")
+    }
+
+    /// Whether this server answers `PING` (with `+PONG`, or `-NOAUTH` when it wants a password). Asked on its Unix
+    /// socket in its own directory, so another server that took the port is never mistaken for it (and a server
+    /// that answers there has bound its TCP port too).
     pub fn ping(&self) -> bool {
-        let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) else {
+        let Ok(mut stream) = UnixStream::connect(self.socket()) else {
             return false;
         };
         let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
@@ -155,7 +181,9 @@ impl RedisServer {
 
 impl Drop for RedisServer {
     fn drop(&mut self) {
-        self.stop_keeping(false);
-        let _ = std::fs::remove_dir_all(&self.dir);
+        self.stop_keeping(!self.owns_dir);
+        if self.owns_dir {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pathlib
 import sys
+import tempfile
 
 import meetergo
 
@@ -28,4 +29,15 @@ except meetergo.ValidationError as e:
     assert e.field == "endpoint", e.field
 else:
     raise AssertionError("validation did not run")
+# The durable inbox (the core's SQLite, bundled in the wheel): stored, recognised again after a reopen, handled once.
+with tempfile.TemporaryDirectory() as directory:
+    store = f"sqlite:{directory}/inbox.db"
+    body = (root / "tests" / "fixtures" / "deliveries" / "seed_curl.json").read_bytes()
+    assert meetergo.Inbox(store).receive(body)[0] == 200
+    inbox = meetergo.Inbox(store)
+    assert inbox.accept(body).status == "duplicate"
+    handled: list[str] = []
+    assert inbox.work_once(lambda claim: handled.append(claim.key))
+    assert not inbox.work_once(lambda claim: handled.append(claim.key))
+    assert handled == [meetergo.parse_event(body).idempotency_key], handled
 print(f"meetergo {meetergo.__version__} installed by pip at {package}: OK")

@@ -42,6 +42,8 @@ pub(crate) struct Call {
     pub description: Option<String>,
     pub file: Option<String>,
     pub max_body_bytes: Option<usize>,
+    /// The inbox's store (`op: inbox`); an in-memory SQLite one when left out.
+    pub store: Option<String>,
     #[serde(default)]
     pub client: ClientSpec,
 }
@@ -86,6 +88,23 @@ async fn run(mock: &MockServer, n: usize, s: &Scenario) -> Value {
     let call = &s.call;
     let report =
         |e: &meetergo_core::Error| serde_json::to_value(ErrorReport::from(e)).expect("report");
+    if call.op == "inbox" {
+        use meetergo_core::inbox::{Inbox, InboxOptions};
+        let bytes = std::fs::read(
+            fixtures_dir()
+                .join("deliveries")
+                .join(call.file.as_deref().expect("file")),
+        )
+        .expect("fixture file");
+        let mut options = InboxOptions::default();
+        if let Some(limit) = call.max_body_bytes {
+            options.max_body_bytes = limit;
+        }
+        let e = Inbox::open(call.store.as_deref().unwrap_or("sqlite::memory:"), options)
+            .and_then(|inbox| inbox.accept(&bytes, &[]))
+            .expect_err("the inbox must refuse");
+        return serde_json::to_value(ErrorReport::from(&e)).expect("report");
+    }
     if call.op == "parse" {
         let bytes = std::fs::read(
             fixtures_dir()

@@ -84,6 +84,8 @@ pub(crate) trait Store: Send + Sync + fmt::Debug {
     fn durability_warning(&self) -> Option<&str> {
         None
     }
+    /// The store as a URL without credentials (`sqlite:inbox.db`, `redis://host:6379/0?prefix=NAME`).
+    fn location(&self) -> String;
 }
 
 /// The message of a store that refuses a new delivery because it holds `used` of its `max` bytes.
@@ -345,6 +347,12 @@ impl Inbox {
     /// Redis that keeps no append-only file. Print it where an operator sees it (`meetergo listen` does).
     pub fn durability_warning(&self) -> Option<&str> {
         self.store.durability_warning()
+    }
+
+    /// The store as a URL without its credentials (`sqlite:inbox.db`, `redis://host:6379/0?prefix=NAME`), for
+    /// logs and `repr`.
+    pub fn location(&self) -> String {
+        self.store.location()
     }
 
     /// The retry and lease policy.

@@ -8,7 +8,10 @@
 //! compute).
 //!
 //! A new delivery is refused (503) when Redis is out of memory (`maxmemory` with `noeviction`) or past the inbox's
-//! own byte limit; a redelivery is still acknowledged then, and workers go on draining. What "stored" means on disk
+//! own byte limit; a redelivery is still acknowledged then, and workers go on draining. A Redis whose
+//! `maxmemory-policy` evicts any key (`allkeys-*`) is refused: it would drop stored deliveries. Every time (arrival,
+//! leases, retries, purges) is Redis's clock (`TIME`), so receivers on machines whose clocks disagree never take over
+//! a live claim. What "stored" means on disk
 //! is Redis's persistence setting: with `appendonly yes` and `appendfsync always` an acknowledged delivery survives
 //! a crash of Redis; with `everysec` up to a second of them may not. [`RedisStore::open`] warns when the server
 //! writes no append-only file.
@@ -22,8 +25,8 @@ use super::{Claim, Counts, DeliveryInfo, InboxError, NewDelivery, Retry, State, 
 
 /// How many idle connections are kept for reuse.
 const MAX_IDLE: usize = 16;
-/// Deliveries purged per script call (so a large purge does not stall Redis).
-const PURGE_BATCH: u64 = 1000;
+/// Deliveries purged or requeued per script call (so a large purge or replay does not stall Redis).
+const BATCH: u64 = 1000;
 /// Expired leases looked at per claim.
 const EXPIRED_BATCH: u32 = 256;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -40,6 +43,11 @@ macro_rules! lua {
             r#"
 local p = ARGV[1]
 local function d(id) return p .. ':d:' .. id end
+-- Every time is the server's, in milliseconds: receivers on many machines share one clock.
+local function clock()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
 local function move(id, from, to)
   if from then redis.call('ZREM', p .. ':s:' .. from, id) end
   redis.call('ZADD', p .. ':s:' .. to, tonumber(id), id)
@@ -51,7 +59,7 @@ end
 }
 
 /// A new delivery (refused, like every write, when Redis is out of memory). ARGV: prefix, key, state, body,
-/// headers, webhook type ('' for none), error ('' for none), now, byte limit (-1 for none). Answers {1, 0} stored,
+/// headers, webhook type ('' for none), error ('' for none), byte limit (-1 for none). Answers {1, 0} stored,
 /// {0, 0} known (counted as a duplicate), {-1, bytes in use} over the limit.
 const INSERT: &str = lua!(
     "#!lua",
@@ -63,11 +71,11 @@ if id then
   return {0, 0}
 end
 local size = #ARGV[4] + #ARGV[5]
-local max = tonumber(ARGV[9])
+local max = tonumber(ARGV[8])
 local used = tonumber(redis.call('GET', p .. ':bytes') or '0')
 if max >= 0 and used + size > max then return {-1, used} end
 id = string.format('%020d', redis.call('INCR', p .. ':seq'))
-local now = ARGV[8]
+local now = clock()
 redis.call('HSET', d(id), 'key', ARGV[2], 'state', ARGV[3], 'body', ARGV[4], 'headers', ARGV[5],
   'received_at', now, 'attempts', 0, 'next_attempt_at', now, 'duplicates', 0, 'size', size)
 if ARGV[6] ~= '' then redis.call('HSET', d(id), 'webhook_type', ARGV[6]) end
@@ -92,13 +100,15 @@ return 1
 "#
 );
 
-/// ARGV: prefix, now, max attempts, lease (ms), worker, token. Answers {id, key, attempt, body} or nil.
+/// ARGV: prefix, max attempts, lease (ms), worker, token, expired leases to look at. Answers {id, key, attempt,
+/// body} or nil.
 const CLAIM: &str = lua!(
     "#!lua flags=allow-oom",
     r#"
-local now = tonumber(ARGV[2])
-local max = tonumber(ARGV[3])
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', p .. ':leases', '-inf', now, 'LIMIT', 0, tonumber(ARGV[7]))) do
+local now = clock()
+local max = tonumber(ARGV[2])
+local lapsed = {}
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', p .. ':leases', '-inf', now, 'LIMIT', 0, tonumber(ARGV[6]))) do
   if tonumber(redis.call('HGET', d(id), 'attempts')) >= max then
     local last = redis.call('HGET', d(id), 'last_error')
     local message = "the worker's lease expired on the last allowed attempt"
@@ -107,21 +117,23 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', p .. ':leases', '-inf', now, 'LI
     redis.call('HDEL', d(id), 'lease_until', 'token')
     redis.call('ZREM', p .. ':leases', id)
     move(id, 'running', 'dead')
+  else
+    lapsed[#lapsed + 1] = id
   end
 end
 local best, best_at = nil, nil
 local due = redis.call('ZRANGEBYSCORE', p .. ':due', '-inf', now, 'WITHSCORES', 'LIMIT', 0, 1)
 if due[1] then best, best_at = due[1], tonumber(due[2]) end
-local lapsed = redis.call('ZRANGEBYSCORE', p .. ':leases', '-inf', now, 'LIMIT', 0, 1)
-if lapsed[1] then
-  local at = tonumber(redis.call('HGET', d(lapsed[1]), 'next_attempt_at'))
-  if not best or at < best_at or (at == best_at and lapsed[1] < best) then best, best_at = lapsed[1], at end
+-- As SQLite: the smallest (next attempt, id) of the due and the lapsed.
+for _, id in ipairs(lapsed) do
+  local at = tonumber(redis.call('HGET', d(id), 'next_attempt_at'))
+  if not best or at < best_at or (at == best_at and id < best) then best, best_at = id, at end
 end
 if not best then return false end
 local state = redis.call('HGET', d(best), 'state')
 local attempt = redis.call('HINCRBY', d(best), 'attempts', 1)
-local lease_until = now + tonumber(ARGV[4])
-redis.call('HSET', d(best), 'state', 'running', 'lease_until', lease_until, 'worker', ARGV[5], 'token', ARGV[6])
+local lease_until = now + tonumber(ARGV[3])
+redis.call('HSET', d(best), 'state', 'running', 'lease_until', lease_until, 'worker', ARGV[4], 'token', ARGV[5])
 redis.call('ZREM', p .. ':due', best)
 redis.call('ZADD', p .. ':leases', lease_until, best)
 if state ~= 'running' then move(best, state, 'running') end
@@ -130,34 +142,37 @@ return {tonumber(best), f[1], attempt, f[2]}
 "#
 );
 
-/// ARGV: prefix, id, token, now. Answers 1, or 0 when the claim is no longer held.
+/// ARGV: prefix, id, token. Answers 1, or 0 when the claim is no longer held.
 const COMPLETE: &str = lua!(
     "#!lua flags=allow-oom",
     r#"
 local id = ARGV[2]
 local f = redis.call('HMGET', d(id), 'state', 'token')
 if f[1] ~= 'running' or f[2] ~= ARGV[3] then return 0 end
-redis.call('HSET', d(id), 'state', 'done', 'done_at', ARGV[4])
+local now = clock()
+redis.call('HSET', d(id), 'state', 'done', 'done_at', now)
 redis.call('HDEL', d(id), 'lease_until', 'token')
 redis.call('ZREM', p .. ':leases', id)
-redis.call('ZADD', p .. ':done_at', ARGV[4], id)
+redis.call('ZADD', p .. ':done_at', now, id)
 move(id, 'running', 'done')
 return 1
 "#
 );
 
-/// ARGV: prefix, id, token, error, new state (pending or dead), next attempt. Answers 1, or 0 (claim lost).
+/// ARGV: prefix, id, token, error, new state (pending or dead), delay before the next attempt (ms). Answers 1, or
+/// 0 (claim lost).
 const FAIL: &str = lua!(
     "#!lua flags=allow-oom",
     r#"
 local id = ARGV[2]
 local f = redis.call('HMGET', d(id), 'state', 'token')
 if f[1] ~= 'running' or f[2] ~= ARGV[3] then return 0 end
-redis.call('HSET', d(id), 'state', ARGV[5], 'next_attempt_at', ARGV[6], 'last_error', ARGV[4])
+local next = clock() + tonumber(ARGV[6])
+redis.call('HSET', d(id), 'state', ARGV[5], 'next_attempt_at', next, 'last_error', ARGV[4])
 redis.call('HDEL', d(id), 'lease_until', 'token')
 redis.call('ZREM', p .. ':leases', id)
 move(id, 'running', ARGV[5])
-if ARGV[5] == 'pending' then redis.call('ZADD', p .. ':due', ARGV[6], id) end
+if ARGV[5] == 'pending' then redis.call('ZADD', p .. ':due', next, id) end
 return 1
 "#
 );
@@ -172,18 +187,19 @@ return f
 "#
 );
 
-/// ARGV: prefix, now, id (or '' for every dead delivery). Answers how many were requeued.
+/// ARGV: prefix, id (or '' for the oldest dead deliveries), how many at most. Answers how many were requeued.
 const REQUEUE: &str = lua!(
     "#!lua flags=allow-oom",
     r#"
-local ids = {ARGV[3]}
-if ARGV[3] == '' then ids = redis.call('ZRANGE', p .. ':s:dead', 0, -1) end
+local ids = {ARGV[2]}
+if ARGV[2] == '' then ids = redis.call('ZRANGE', p .. ':s:dead', 0, tonumber(ARGV[3]) - 1) end
+local now = clock()
 local n = 0
 for _, id in ipairs(ids) do
   if redis.call('HGET', d(id), 'state') == 'dead' then
-    redis.call('HSET', d(id), 'state', 'pending', 'attempts', 0, 'next_attempt_at', ARGV[2])
+    redis.call('HSET', d(id), 'state', 'pending', 'attempts', 0, 'next_attempt_at', now)
     move(id, 'dead', 'pending')
-    redis.call('ZADD', p .. ':due', ARGV[2], id)
+    redis.call('ZADD', p .. ':due', now, id)
     n = n + 1
   end
 end
@@ -191,7 +207,7 @@ return n
 "#
 );
 
-/// ARGV: prefix, id, key, webhook type, now. Answers {1, state afterwards}, or {0, ''} when not quarantined.
+/// ARGV: prefix, id, key, webhook type. Answers {1, state afterwards}, or {0, ''} when not quarantined.
 const UNQUARANTINE: &str = lua!(
     "#!lua flags=allow-oom",
     r#"
@@ -209,12 +225,13 @@ if other then
   redis.call('INCR', p .. ':dups')
   return {1, redis.call('HGET', d(other), 'state')}
 end
+local now = clock()
 redis.call('HSET', p .. ':keys', ARGV[3], id)
 redis.call('HSET', d(id), 'key', ARGV[3], 'webhook_type', ARGV[4], 'state', 'pending', 'attempts', 0,
-  'next_attempt_at', ARGV[5])
+  'next_attempt_at', now)
 redis.call('HDEL', d(id), 'last_error')
 move(id, 'quarantined', 'pending')
-redis.call('ZADD', p .. ':due', ARGV[5], id)
+redis.call('ZADD', p .. ':due', now, id)
 return {1, 'pending'}
 "#
 );
@@ -228,11 +245,12 @@ return 1
 "#
 );
 
-/// ARGV: prefix, cutoff (deliveries done before it go), batch. Answers how many were deleted.
+/// ARGV: prefix, age (ms: deliveries done longer ago go), batch. Answers how many were deleted.
 const PURGE: &str = lua!(
     "#!lua flags=allow-oom",
     r#"
-local ids = redis.call('ZRANGEBYSCORE', p .. ':done_at', '-inf', '(' .. ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
+local cutoff = clock() - tonumber(ARGV[2])
+local ids = redis.call('ZRANGEBYSCORE', p .. ':done_at', '-inf', '(' .. cutoff, 'LIMIT', 0, tonumber(ARGV[3]))
 for _, id in ipairs(ids) do
   local f = redis.call('HMGET', d(id), 'key', 'size', 'duplicates')
   if f[1] then redis.call('HDEL', p .. ':keys', f[1]) end
@@ -390,8 +408,34 @@ impl RedisStore {
                 counts: Script::new(COUNTS),
             },
         };
-        let info: String = store.with(|c| redis::cmd("INFO").arg("persistence").query(c))?;
-        if info.lines().any(|line| line.trim() == "aof_enabled:0") {
+        let info: String = store.with(|c| redis::cmd("INFO").query(c))?;
+        let field = |name: &str| {
+            info.lines()
+                .find_map(|line| line.trim().strip_prefix(name)?.strip_prefix(':'))
+                .unwrap_or("")
+        };
+        let major: u32 = field("redis_version")
+            .split('.')
+            .next()
+            .and_then(|m| m.parse().ok())
+            .unwrap_or(0);
+        if major < 7 {
+            return Err(InboxError::UnsupportedStore(format!(
+                "the Redis at {} is version {}; the inbox needs Redis 7.0 or later",
+                store.shown,
+                field("redis_version")
+            )));
+        }
+        // A policy that evicts any key would silently drop deliveries, their keys or the id counter.
+        let policy = field("maxmemory_policy");
+        if policy.starts_with("allkeys-") {
+            return Err(InboxError::UnsupportedStore(format!(
+                "the Redis at {} evicts keys when full (maxmemory-policy {policy}): it would drop stored deliveries; \
+                 use noeviction (a full inbox then answers 503)",
+                store.shown
+            )));
+        }
+        if field("aof_enabled") == "0" {
             let warning = format!(
                 "the Redis at {} keeps no append-only file: a crash of Redis loses acknowledged deliveries (set \
                  appendonly yes and appendfsync always)",
@@ -403,37 +447,47 @@ impl RedisStore {
         Ok(store)
     }
 
-    fn connect(&self) -> Result<Connection, InboxError> {
-        let conn = self
-            .client
-            .get_connection_with_timeout(CONNECT_TIMEOUT)
-            .map_err(|e| self.failed(&e))?;
-        conn.set_read_timeout(Some(IO_TIMEOUT))
-            .and_then(|()| conn.set_write_timeout(Some(IO_TIMEOUT)))
-            .map_err(|e| self.failed(&e))?;
+    fn connect(&self) -> RedisResult<Connection> {
+        let conn = self.client.get_connection_with_timeout(CONNECT_TIMEOUT)?;
+        conn.set_read_timeout(Some(IO_TIMEOUT))?;
+        conn.set_write_timeout(Some(IO_TIMEOUT))?;
         Ok(conn)
     }
 
     /// Runs `f` on a pooled connection; a connection that failed is dropped, not reused.
-    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> RedisResult<T>) -> Result<T, InboxError> {
-        let idle = self
-            .idle
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .pop();
-        let mut conn = match idle {
-            Some(conn) => conn,
-            None => self.connect()?,
+    fn with<T>(&self, f: impl Fn(&mut Connection) -> RedisResult<T>) -> Result<T, InboxError> {
+        self.raw(f).map_err(|e| self.failed(&e))
+    }
+
+    /// [`RedisStore::with`], answering Redis's own error. A pooled connection found dead (Redis restarted, an idle
+    /// timeout, a failover) is dropped with every other idle one, and the operation runs once more on a new
+    /// connection: a stale pool never costs a delivery.
+    fn raw<T>(&self, f: impl Fn(&mut Connection) -> RedisResult<T>) -> RedisResult<T> {
+        let pooled = self.idle().pop();
+        let (mut conn, was_pooled) = match pooled {
+            Some(conn) => (conn, true),
+            None => (self.connect()?, false),
         };
-        let value = f(&mut conn).map_err(|e| self.failed(&e))?;
-        let mut idle = self
-            .idle
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let value = match f(&mut conn) {
+            Ok(value) => value,
+            Err(e) if was_pooled && (e.is_connection_dropped() || e.is_io_error()) => {
+                self.idle().clear();
+                conn = self.connect()?;
+                f(&mut conn)?
+            }
+            Err(e) => return Err(e),
+        };
+        let mut idle = self.idle();
         if idle.len() < MAX_IDLE {
             idle.push(conn);
         }
         Ok(value)
+    }
+
+    fn idle(&self) -> std::sync::MutexGuard<'_, Vec<Connection>> {
+        self.idle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn failed(&self, e: &RedisError) -> InboxError {
@@ -455,7 +509,7 @@ impl Store for RedisStore {
         let max = self
             .max_bytes
             .map_or(-1, |m| i64::try_from(m).unwrap_or(i64::MAX));
-        let attempt = self.with(|c| {
+        let attempt = self.raw(|c| {
             self.scripts
                 .insert
                 .arg(&self.prefix)
@@ -465,7 +519,6 @@ impl Store for RedisStore {
                 .arg(&d.headers)
                 .arg(d.webhook_type.as_deref().unwrap_or(""))
                 .arg(d.error.as_deref().unwrap_or(""))
-                .arg(super::now_ms())
                 .arg(max)
                 .invoke::<(i64, i64)>(c)
         });
@@ -476,8 +529,9 @@ impl Store for RedisStore {
                 u64::try_from(used).unwrap_or(0),
                 u64::try_from(max).unwrap_or(0),
             ))),
-            // Out of memory (or another refusal): a redelivery is still acknowledged when its key is known.
-            Err(refused) => {
+            // Out of memory: a redelivery is still acknowledged when its key is known. (Only then: after a timeout,
+            // the insert may have run, and its own key must not be counted as a duplicate.)
+            Err(refused) if refused.code() == Some("OOM") => {
                 let known = self.with(|c| {
                     self.scripts
                         .count_duplicate
@@ -487,9 +541,10 @@ impl Store for RedisStore {
                 });
                 match known {
                     Ok(1) => Ok(false),
-                    _ => Err(refused),
+                    _ => Err(self.failed(&refused)),
                 }
             }
+            Err(e) => Err(self.failed(&e)),
         }
     }
 
@@ -497,14 +552,13 @@ impl Store for RedisStore {
         &self,
         worker: &str,
         options: &super::InboxOptions,
-        now: i64,
+        _now: i64,
     ) -> Result<Option<Claim>, InboxError> {
         let token = format!("{:016x}{:016x}", super::random_u64(), super::random_u64());
         let claimed = self.with(|c| {
             self.scripts
                 .claim
                 .arg(&self.prefix)
-                .arg(now)
                 .arg(options.max_attempts)
                 .arg(ms(options.lease))
                 .arg(worker)
@@ -521,14 +575,13 @@ impl Store for RedisStore {
         }))
     }
 
-    fn complete(&self, id: i64, token: &str, now: i64) -> Result<(), InboxError> {
+    fn complete(&self, id: i64, token: &str, _now: i64) -> Result<(), InboxError> {
         let done = self.with(|c| {
             self.scripts
                 .complete
                 .arg(&self.prefix)
                 .arg(member(id))
                 .arg(token)
-                .arg(now)
                 .invoke::<i64>(c)
         })?;
         if done == 1 {
@@ -544,11 +597,11 @@ impl Store for RedisStore {
         token: &str,
         error: &str,
         retry: Retry,
-        now: i64,
+        _now: i64,
     ) -> Result<(), InboxError> {
-        let (state, next) = match retry {
-            Retry::After(delay) => (State::Pending, now.saturating_add(ms(delay))),
-            Retry::Dead => (State::Dead, now),
+        let (state, delay) = match retry {
+            Retry::After(delay) => (State::Pending, ms(delay)),
+            Retry::Dead => (State::Dead, 0),
         };
         let failed = self.with(|c| {
             self.scripts
@@ -558,7 +611,7 @@ impl Store for RedisStore {
                 .arg(token)
                 .arg(error)
                 .arg(state.as_str())
-                .arg(next)
+                .arg(delay)
                 .invoke::<i64>(c)
         })?;
         if failed == 1 {
@@ -584,13 +637,13 @@ impl Store for RedisStore {
             })
     }
 
-    fn requeue(&self, id: i64, now: i64) -> Result<(), InboxError> {
+    fn requeue(&self, id: i64, _now: i64) -> Result<(), InboxError> {
         let n = self.with(|c| {
             self.scripts
                 .requeue
                 .arg(&self.prefix)
-                .arg(now)
                 .arg(member(id))
+                .arg(1)
                 .invoke::<u64>(c)
         })?;
         if n == 1 {
@@ -600,15 +653,23 @@ impl Store for RedisStore {
         }
     }
 
-    fn requeue_all_dead(&self, now: i64) -> Result<u64, InboxError> {
-        self.with(|c| {
-            self.scripts
-                .requeue
-                .arg(&self.prefix)
-                .arg(now)
-                .arg("")
-                .invoke::<u64>(c)
-        })
+    fn requeue_all_dead(&self, _now: i64) -> Result<u64, InboxError> {
+        // In batches, so a long dead-letter queue does not stall Redis.
+        let mut total = 0;
+        loop {
+            let n = self.with(|c| {
+                self.scripts
+                    .requeue
+                    .arg(&self.prefix)
+                    .arg("")
+                    .arg(BATCH)
+                    .invoke::<u64>(c)
+            })?;
+            total += n;
+            if n < BATCH {
+                return Ok(total);
+            }
+        }
     }
 
     fn unquarantine(
@@ -616,7 +677,7 @@ impl Store for RedisStore {
         id: i64,
         key: &str,
         webhook_type: &str,
-        now: i64,
+        _now: i64,
     ) -> Result<State, InboxError> {
         let (found, state) = self.with(|c| {
             self.scripts
@@ -625,7 +686,6 @@ impl Store for RedisStore {
                 .arg(member(id))
                 .arg(key)
                 .arg(webhook_type)
-                .arg(now)
                 .invoke::<(i64, String)>(c)
         })?;
         if found == 1 {
@@ -651,18 +711,20 @@ impl Store for RedisStore {
     }
 
     fn purge_done(&self, cutoff: i64) -> Result<u64, InboxError> {
+        // The store's clock decides (as for every time here): the age the caller meant.
+        let age = super::now_ms().saturating_sub(cutoff).max(0);
         let mut total = 0;
         loop {
             let n = self.with(|c| {
                 self.scripts
                     .purge
                     .arg(&self.prefix)
-                    .arg(cutoff)
-                    .arg(PURGE_BATCH)
+                    .arg(age)
+                    .arg(BATCH)
                     .invoke::<u64>(c)
             })?;
             total += n;
-            if n < PURGE_BATCH {
+            if n < BATCH {
                 return Ok(total);
             }
         }
@@ -712,6 +774,11 @@ impl Store for RedisStore {
 
     fn durability_warning(&self) -> Option<&str> {
         self.warning.as_deref()
+    }
+
+    fn location(&self) -> String {
+        let prefix: String = url::form_urlencoded::byte_serialize(self.prefix.as_bytes()).collect();
+        format!("redis://{}?prefix={prefix}", self.shown)
     }
 
     fn counts(&self) -> Result<Counts, InboxError> {

@@ -142,6 +142,10 @@ impl SqliteStore {
 }
 
 impl Store for SqliteStore {
+    fn location(&self) -> String {
+        format!("sqlite:{}", self.path)
+    }
+
     /// Stores a new delivery; `false` when its key is already stored (the duplicate is counted).
     fn insert(&self, d: NewDelivery) -> Result<bool, InboxError> {
         let max = self.max_bytes;

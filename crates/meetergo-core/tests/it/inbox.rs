@@ -739,7 +739,35 @@ fn a_redis_password_is_used_and_never_echoed() {
     inbox.accept(&booking("a-1"), &[]).unwrap();
     assert_eq!(inbox.counts().unwrap().pending, 1);
     assert!(!format!("{inbox:?}").contains("s3cret"), "{inbox:?}");
+    assert_eq!(
+        inbox.location(),
+        format!("redis://127.0.0.1:{port}/0?prefix=auth")
+    );
     let e = Inbox::open(&format!("redis://:wrong-pass@127.0.0.1:{port}/0"), fast()).unwrap_err();
     assert!(matches!(e, InboxError::Storage(_)), "{e}");
     assert!(!e.to_string().contains("wrong-pass"), "{e}");
+}
+
+/// A Redis restarted while the inbox holds idle connections to it: the next delivery is stored on a new connection
+/// (a stale pool never answers 503).
+#[test]
+fn a_restarted_redis_costs_no_delivery() {
+    let mut server = RedisServer::start(&[]).unwrap();
+    let inbox = Inbox::open(&format!("{}/?prefix=stale", server.url()), fast()).unwrap();
+    inbox.accept(&booking("s-1"), &[]).unwrap();
+    server.restart(&[]).unwrap();
+    assert!(matches!(
+        inbox.accept(&booking("s-2"), &[]).unwrap(),
+        Accepted::Stored { .. }
+    ));
+    assert_eq!(inbox.counts().unwrap().pending, 2);
+}
+
+/// A Redis that evicts keys when full would drop stored deliveries: refused at open.
+#[test]
+fn a_redis_that_evicts_keys_is_refused() {
+    let server = RedisServer::start(&["--maxmemory-policy", "allkeys-lru"]).unwrap();
+    let e = Inbox::open(&server.url(), fast()).unwrap_err();
+    assert!(matches!(e, InboxError::UnsupportedStore(_)), "{e}");
+    assert!(e.to_string().contains("allkeys-lru"), "{e}");
 }
