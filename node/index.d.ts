@@ -270,6 +270,13 @@ export declare class ConnectionError extends MeetergoError {
   readonly requestPath: string;
   readonly outcomeUnknown: boolean;
 }
+/** The durable inbox failed (`kind`); for `TooLarge`, `size` and `limit`. */
+export declare class InboxError extends MeetergoError {
+  readonly code: 'MEETERGO_INBOX';
+  /** `TooLarge` (answer 413), `Storage` (the store failed or is full: answer 503; nothing was stored), `UnsupportedStore`, `LeaseLost`, `NotFound`. */
+  readonly kind: 'TooLarge' | 'Storage' | 'UnsupportedStore' | 'LeaseLost' | 'NotFound';
+  readonly outcomeUnknown: false;
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Deliveries
@@ -517,4 +524,112 @@ export declare class Deduplicator {
   /** Forgets a key, so a redelivery is processed again. */
   forget(key: string): boolean;
   readonly size: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The durable inbox
+
+export interface InboxOptions {
+  /** Attempts before a delivery is dead-lettered. Default: 8. */
+  maxAttempts?: number;
+  /** How long a claim lasts; a worker that has not finished by then loses it to another. Default: 60000. */
+  leaseMs?: number;
+  /** The first retry's delay (doubled per attempt, with jitter). Default: 1000. */
+  initialRetryDelayMs?: number;
+  /** The longest delay between attempts. Default: 600000. */
+  maxRetryDelayMs?: number;
+  /** Bodies above this are refused (413). Default: 1 MiB. */
+  maxBodyBytes?: number;
+  /** New deliveries are refused (503) once the store holds this many bytes. Default: no limit. */
+  maxStoreBytes?: number;
+}
+export type InboxState = 'pending' | 'running' | 'done' | 'dead' | 'quarantined';
+/** What `accept` did: stored, recognised as a redelivery, or kept in the quarantine (it does not parse). */
+export interface Accepted {
+  status: 'stored' | 'duplicate' | 'quarantined';
+  key: string;
+  /** Why a quarantined body does not parse. */
+  error?: string;
+}
+/** What to answer meetergo with (`receive`). */
+export interface Received {
+  /** 200 once stored (or recognised); 413 too large; 503 the store failed (nothing stored). */
+  status: 200 | 413 | 503 | 500;
+  body: { status: Accepted['status']; key: string } | { error: string };
+}
+export interface Delivery {
+  id: number;
+  key: string;
+  state: InboxState;
+  webhookType: string | null;
+  receivedAtMs: number;
+  attempts: number;
+  nextAttemptAtMs: number;
+  lastError: string | null;
+  duplicates: number;
+}
+export interface InboxCounts {
+  pending: number;
+  running: number;
+  done: number;
+  dead: number;
+  quarantined: number;
+  /** Redeliveries acknowledged without storing. */
+  duplicates: number;
+}
+/** A claimed delivery. */
+export interface Claim {
+  readonly id: number;
+  /** The idempotency key: make the handler's own side effects idempotent with it. */
+  readonly key: string;
+  /** This attempt's number, from 1. */
+  readonly attempt: number;
+  /** The body as received. */
+  readonly body: Buffer;
+  /** The parsed event (as `parseEvent` returns it). */
+  event(): Event;
+}
+export type InboxHandler = (claim: Claim) => unknown | Promise<unknown>;
+export interface InboxWorker {
+  /** Stops the workers after the deliveries they are handling. */
+  stop(): Promise<void>;
+  readonly done: Promise<unknown>;
+}
+/** Headers as Node's `rawHeaders`, a `Headers`, a plain object, or `[name, value]` pairs. */
+export type InboxHeaders =
+  | readonly string[]
+  | Headers
+  | Record<string, string | readonly string[] | undefined>
+  | Iterable<readonly [string, string]>;
+/**
+ * A durable delivery inbox: `await Inbox.open('sqlite:inbox.db')` (or `redis://host:6379/0?prefix=NAME` for
+ * receivers on many machines). Every delivery is stored before it is acknowledged; workers handle each event once.
+ */
+export declare class Inbox {
+  private constructor();
+  static open(url: string, options?: InboxOptions): Promise<Inbox>;
+  accept(body: Uint8Array | ArrayBuffer | string, headers?: InboxHeaders): Promise<Accepted>;
+  receive(body: Uint8Array | ArrayBuffer | string, headers?: InboxHeaders): Promise<Received>;
+  claim(worker?: string): Promise<Claim | null>;
+  complete(claim: Claim): Promise<void>;
+  /** Milliseconds until the next attempt, or `null` when dead-lettered. */
+  fail(claim: Claim, error: unknown): Promise<number | null>;
+  workOnce(handler: InboxHandler, options?: { worker?: string }): Promise<boolean>;
+  worker(
+    handler: InboxHandler,
+    options?: { concurrency?: number; pollIntervalMs?: number; onError?: (error: Error) => void },
+  ): InboxWorker;
+  list(state?: InboxState, limit?: number): Promise<Delivery[]>;
+  counts(): Promise<InboxCounts>;
+  replay(id: number): Promise<InboxState>;
+  replayDead(): Promise<number>;
+  purgeDone(olderThanMs: number): Promise<number>;
+  readonly durabilityWarning: string | null;
+  readonly location: string;
+  /** Express middleware: `app.post(path, inbox.express())` (before `express.json()`, or after `express.raw()`). */
+  express(): (req: import('node:http').IncomingMessage & { body?: unknown }, res: any, next: (error?: unknown) => void) => void;
+  /** A Fastify plugin: `app.register(inbox.fastify(), { path })`. */
+  fastify(): (app: any, options: { path?: string }) => Promise<void>;
+  /** A `Request` → `Response` handler (Next.js route handlers, Hono, Bun, Deno). */
+  handler(): (request: Request) => Promise<Response>;
 }

@@ -1,11 +1,12 @@
 'use strict';
 // meetergo for Node: a thin layer over the Rust core (native/, built by napi-rs). The error classes, argument checks
 // and event objects are shared with the browser build (lib/shared.js); here: the client, which runs requests on the
-// Rust runtime with AbortSignal support, and the Deduplicator.
+// Rust runtime with AbortSignal support, the Deduplicator, and the durable Inbox (lib/inbox.js).
 
 const { inspect } = require('node:util');
 const native = require('./native/index.js');
 const { createMeetergo } = require('./lib/shared.js');
+const { createInbox } = require('./lib/inbox.js');
 
 const shared = createMeetergo({
   parseEvent: (body, maxBodyBytes) => native.parseEvent(body, maxBodyBytes),
@@ -218,6 +219,8 @@ class Deduplicator {
   }
 }
 
+const { Inbox } = createInbox({ native, fromNative, parseEvent: shared.parseEvent, number, object });
+
 module.exports = {
   Client,
   Webhooks,
@@ -227,6 +230,7 @@ module.exports = {
   isKnownEvent: shared.isKnownEvent,
   validateWebhook: shared.validateWebhook,
   Deduplicator,
+  Inbox,
   EventType: shared.EventType,
   MAX_WEBHOOKS_PER_COMPANY: native.MAX_WEBHOOKS_PER_COMPANY,
   CORE_VERSION: shared.CORE_VERSION,

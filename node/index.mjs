@@ -11,6 +11,7 @@ export const {
   isKnownEvent,
   validateWebhook,
   Deduplicator,
+  Inbox,
   EventType,
   MAX_WEBHOOKS_PER_COMPANY,
   CORE_VERSION,

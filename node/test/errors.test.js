@@ -35,6 +35,13 @@ async function closedPortUrl() {
 
 async function call(scenario) {
   const c = scenario.call;
+  if (c.op === 'inbox') {
+    const body = fs.readFileSync(path.join(FIXTURES, 'deliveries', c.file));
+    const options = c.maxBodyBytes === undefined ? {} : { maxBodyBytes: c.maxBodyBytes };
+    const inbox = await meetergo.Inbox.open(c.store ?? 'sqlite::memory:', options);
+    await inbox.accept(body);
+    return;
+  }
   if (c.op === 'parse') {
     const body = fs.readFileSync(path.join(FIXTURES, 'deliveries', c.file));
     meetergo.parseEvent(body, c.maxBodyBytes === undefined ? {} : { maxBodyBytes: c.maxBodyBytes });

@@ -24,6 +24,7 @@ test('npm pack, npm install into an empty project, require and import', { timeou
       'index.mjs',
       'index.d.ts',
       'lib/shared.js',
+      'lib/inbox.js',
       'native/index.js',
       'native/index.d.ts',
       'web/index.js',
@@ -68,6 +69,23 @@ test('npm pack, npm install into an empty project, require and import', { timeou
       { cwd: project, encoding: 'utf8' },
     );
     assert.equal(both.trim(), 'true');
+    // The durable inbox of the installed copy (the addon's bundled SQLite): stored, recognised, handled once.
+    const inbox = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { Inbox } from 'meetergo';
+         const inbox = await Inbox.open('sqlite:' + process.cwd() + '/inbox.db');
+         const first = await inbox.receive(${JSON.stringify(SEED)});
+         const again = await inbox.accept(${JSON.stringify(SEED)});
+         const seen = [];
+         await inbox.workOnce((claim) => seen.push(claim.event().id));
+         console.log(first.status, again.status, seen.join(), await inbox.workOnce(() => {}));`,
+      ],
+      { cwd: project, encoding: 'utf8' },
+    );
+    assert.equal(inbox.trim(), '200 duplicate test-appt-123 false');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -18,6 +18,7 @@ import {
   type Webhook,
   type FieldError,
 } from 'meetergo';
+import * as meetergo from 'meetergo';
 import * as web from 'meetergo/web';
 
 async function provision(): Promise<Webhook[]> {
@@ -139,3 +140,34 @@ function inBrowser(text: string): string {
   return web.isKnownEvent(event) ? event.webhookType : web.idempotencyKey(text);
 }
 void inBrowser;
+
+// The durable inbox: what the runtime values are, typed.
+async function inboxTypes(): Promise<void> {
+  const inbox: meetergo.Inbox = await meetergo.Inbox.open('sqlite::memory:', { leaseMs: 1000, maxAttempts: 3 });
+  const accepted: meetergo.Accepted = await inbox.accept(Buffer.from('{}'), { 'content-type': 'application/json' });
+  const status: 'stored' | 'duplicate' | 'quarantined' = accepted.status;
+  const received: meetergo.Received = await inbox.receive('{}', [['content-type', 'application/json']]);
+  const code: number = received.status;
+  const claim = await inbox.claim();
+  if (claim !== null) {
+    const key: string = claim.key;
+    const body: Buffer = claim.body;
+    const retry: number | null = await inbox.fail(claim, new Error('x'));
+    void [key, body, retry, claim.event().idempotencyKey];
+  }
+  const worker: meetergo.InboxWorker = inbox.worker(async (c) => c.event(), { concurrency: 2 });
+  await worker.stop();
+  const counts: meetergo.InboxCounts = await inbox.counts();
+  const dead: meetergo.Delivery[] = await inbox.list('dead', 10);
+  const handler: (r: Request) => Promise<Response> = inbox.handler();
+  try {
+    await inbox.purgeDone(0);
+  } catch (e) {
+    if (e instanceof meetergo.InboxError) {
+      const kind: 'TooLarge' | 'Storage' | 'UnsupportedStore' | 'LeaseLost' | 'NotFound' = e.kind;
+      void kind;
+    }
+  }
+  void [status, code, counts.duplicates, dead, handler, inbox.location, inbox.durabilityWarning];
+}
+void inboxTypes;

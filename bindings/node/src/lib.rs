@@ -6,6 +6,8 @@
 //! `node/index.js` turns them into the `MeetergoError` classes. Requests run on napi's tokio runtime: every call
 //! returns a [`PendingCall`] at once, so the event loop is never blocked and an `AbortSignal` can cancel it.
 
+pub mod inbox;
+
 use std::sync::Mutex;
 use std::sync::PoisonError;
 

@@ -152,7 +152,7 @@ fn js_errors() -> String {
 /// The npm package's values besides the error classes, in export order, and whether the browser build
 /// (`meetergo/web`) has them too. The CommonJS entry (`index.js`) defines them; the ES module entries and the browser
 /// build's types list them, written from here.
-const JS_VALUES: [(&str, bool); 11] = [
+const JS_VALUES: [(&str, bool); 12] = [
     ("Client", false),
     ("Webhooks", false),
     ("parseEvent", true),
@@ -161,6 +161,7 @@ const JS_VALUES: [(&str, bool); 11] = [
     ("isKnownEvent", true),
     ("validateWebhook", true),
     ("Deduplicator", false),
+    ("Inbox", false),
     ("EventType", true),
     ("MAX_WEBHOOKS_PER_COMPANY", true),
     ("CORE_VERSION", true),
