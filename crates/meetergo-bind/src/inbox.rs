@@ -86,19 +86,15 @@ fn bytes(value: f64, field: &str) -> Result<u64, ValidationError> {
 /// What became of an accepted body, as the runtimes name it: `stored`, `duplicate` or `quarantined`, its key, and
 /// for a quarantined body why it does not parse.
 pub fn accepted(a: &Accepted) -> (&'static str, &str, Option<&str>) {
-    match a {
-        Accepted::Stored { key } => ("stored", key, None),
-        Accepted::Duplicate { key } => ("duplicate", key, None),
-        Accepted::Quarantined { key, error } => ("quarantined", key, Some(error)),
-    }
+    let error = match a {
+        Accepted::Quarantined { error, .. } => Some(error.as_str()),
+        _ => None,
+    };
+    (a.status(), a.key(), error)
 }
 
 /// The status a receiver answers meetergo for an inbox failure: 413 for a body over the limit, 503 for a store that
 /// failed (meetergo's log then shows a failed delivery), 500 otherwise. Every accepted body is answered 200.
 pub fn http_status(e: &InboxError) -> u16 {
-    match e {
-        InboxError::TooLarge { .. } => 413,
-        InboxError::Storage(_) => 503,
-        _ => 500,
-    }
+    e.http_status()
 }

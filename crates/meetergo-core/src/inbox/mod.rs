@@ -12,6 +12,8 @@
 //! default for receivers on one machine, or `redis://host:port/db` (feature `redis`) for receivers on many machines
 //! sharing one Redis. Both implement one internal trait with the same semantics, held to it by the same tests.
 
+#[cfg(feature = "axum")]
+pub mod axum;
 #[cfg(feature = "redis")]
 mod redis;
 mod sqlite;
@@ -146,6 +148,7 @@ impl fmt::Display for State {
 
 /// What [`Inbox::accept`] did with a body. Every variant means "durably handled": answer meetergo with 200.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Accepted {
     /// Stored as a new pending delivery.
     Stored {
@@ -164,6 +167,26 @@ pub enum Accepted {
         /// Why it does not parse (never the body's secrets).
         error: String,
     },
+}
+
+impl Accepted {
+    /// `stored`, `duplicate` or `quarantined`: the name every runtime gives this outcome.
+    pub fn status(&self) -> &'static str {
+        match self {
+            Accepted::Stored { .. } => "stored",
+            Accepted::Duplicate { .. } => "duplicate",
+            Accepted::Quarantined { .. } => "quarantined",
+        }
+    }
+
+    /// The idempotency key (`quarantine#sha256:…` for a body that does not parse).
+    pub fn key(&self) -> &str {
+        match self {
+            Accepted::Stored { key }
+            | Accepted::Duplicate { key }
+            | Accepted::Quarantined { key, .. } => key,
+        }
+    }
 }
 
 /// Why the inbox failed. An HTTP handler answers 503 for [`InboxError::Storage`] (so meetergo's log shows a failed
@@ -196,6 +219,19 @@ pub enum InboxError {
         /// The states the operation applies to.
         wanted: &'static str,
     },
+}
+
+impl InboxError {
+    /// The status a receiver answers meetergo with: 413 for a body over the limit, 503 for a store that failed
+    /// (meetergo's log then shows a failed delivery; nothing was stored), 500 otherwise. Every accepted body is
+    /// answered 200.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            InboxError::TooLarge { .. } => 413,
+            InboxError::Storage(_) => 503,
+            _ => 500,
+        }
+    }
 }
 
 /// Retry and lease policy.
@@ -445,12 +481,10 @@ impl Inbox {
                 self.fail(&claim, &e.to_string())?;
             }
             Err(panic) => {
-                let message = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "the handler panicked".into());
-                self.fail(&claim, &format!("the handler panicked: {message}"))?;
+                self.fail(
+                    &claim,
+                    &format!("the handler panicked: {}", panic_text(panic.as_ref())),
+                )?;
             }
         }
         Ok(true)
@@ -536,6 +570,15 @@ fn open_redis(url: &str, _: &InboxOptions) -> Result<Box<dyn Store>, InboxError>
         "{} (this build has no Redis store: enable the `redis` feature)",
         scheme_only(url)
     )))
+}
+
+/// The text of a panic's payload.
+pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
 }
 
 /// The file of a `sqlite:PATH` (or `sqlite://PATH`) store URL; `None` for other stores.

@@ -771,3 +771,129 @@ fn a_redis_that_evicts_keys_is_refused() {
     assert!(matches!(e, InboxError::UnsupportedStore(_)), "{e}");
     assert!(e.to_string().contains("allkeys-lru"), "{e}");
 }
+
+/// The axum receiver and the tokio workers (`meetergo_core::inbox::axum`, as `examples/axum_inbox.rs` wires them),
+/// on both stores: the documented deliveries POSTed twice each are handled once; a receiver restarted on the same
+/// store handles nothing again; a failing handler is retried and a panicking one does not stop the worker.
+#[cfg(feature = "axum")]
+#[tokio::test(flavor = "multi_thread")]
+async fn the_axum_receiver_and_tokio_workers_handle_each_event_once_across_a_restart() {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    use meetergo_core::inbox::axum::{WorkerOptions, router, spawn_worker};
+
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/deliveries");
+    let bodies: Vec<Vec<u8>> = [
+        "booking_created_full.json",
+        "booking_cancelled.json",
+        "form_submission.json",
+    ]
+    .iter()
+    .map(|f| std::fs::read(fixtures.join(f)).unwrap())
+    .collect();
+    let dir = std::env::temp_dir().join(format!("meetergo-inbox-axum-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::new();
+    for (n, url) in [
+        format!("sqlite:{}", dir.join("axum.db").display()),
+        fresh_url(Backend::Redis),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let handled: Arc<Mutex<HashMap<String, u32>>> = Arc::default();
+        let attempts: Arc<Mutex<HashMap<String, u32>>> = Arc::default();
+        for run in 0..2 {
+            let inbox = Arc::new(Inbox::open(&url, fast()).unwrap());
+            let worker = {
+                let (handled, attempts) = (Arc::clone(&handled), Arc::clone(&attempts));
+                spawn_worker(
+                    Arc::clone(&inbox),
+                    WorkerOptions {
+                        concurrency: 2,
+                        poll_interval: Duration::from_millis(10),
+                        ..WorkerOptions::default()
+                    },
+                    move |claim| {
+                        let (handled, attempts) = (Arc::clone(&handled), Arc::clone(&attempts));
+                        async move {
+                            let event = claim.event().map_err(|e| e.to_string())?;
+                            let tries = {
+                                let mut attempts = attempts.lock().unwrap();
+                                let tries = attempts.entry(claim.key.clone()).or_default();
+                                *tries += 1;
+                                *tries
+                            };
+                            match (event.webhook_type().as_str(), tries) {
+                                ("booking_cancelled", 1) => {
+                                    return Err("the first attempt fails".to_owned());
+                                }
+                                ("form_submission", 1) => panic!("the handler blew up"),
+                                _ => {}
+                            }
+                            *handled
+                                .lock()
+                                .unwrap()
+                                .entry(claim.key.clone())
+                                .or_default() += 1;
+                            Ok(())
+                        }
+                    },
+                )
+            };
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let address = format!(
+                "http://{}/webhooks/meetergo",
+                listener.local_addr().unwrap()
+            );
+            let server = tokio::spawn(async move {
+                axum::serve(listener, router(inbox, "/webhooks/meetergo")).await
+            });
+            for body in &bodies {
+                for _ in 0..2 {
+                    let answer = client
+                        .post(&address)
+                        .body(body.clone())
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(answer.status(), 200, "store {n}");
+                }
+            }
+            let too_large = client
+                .post(&address)
+                .body(vec![b' '; 2 * 1024 * 1024])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(too_large.status(), 413);
+            if run == 0 {
+                let deadline = std::time::Instant::now() + Duration::from_secs(10);
+                while handled.lock().unwrap().len() < bodies.len() {
+                    assert!(
+                        std::time::Instant::now() < deadline,
+                        "not handled in time: {handled:?}"
+                    );
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            } else {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            worker.stop().await;
+            server.abort();
+        }
+        let handled = handled.lock().unwrap();
+        assert_eq!(handled.len(), 3, "store {n}: {handled:?}");
+        assert!(handled.values().all(|h| *h == 1), "store {n}: {handled:?}");
+        let counts = Inbox::open(&url, fast()).unwrap().counts().unwrap();
+        assert_eq!(
+            (counts.done, counts.duplicates),
+            (3, 9),
+            "store {n}: {counts:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
