@@ -67,7 +67,7 @@ bench: ## Parsing benchmarks: interleaved ratios table, then criterion's full st
 	$(CARGO) bench -p meetergo-core --bench ratio
 	$(CARGO) bench -p meetergo-core --bench parse
 
-bench-inbox: ## Durable deliveries per second: meetergo listen --store against a hand-written sqlite3 receiver (wrk)
+bench-inbox: ## Durable deliveries/s and ack latency (saturated, and at 1,000/s): listen, FastAPI, Express with the inbox against hand-written receivers
 	./scripts/bench-inbox.sh
 
 ci: setup lint lint-python wasm-check test tour ## What CI runs: setup, lints, the browser build check, every test, the tour

@@ -1,6 +1,7 @@
 """FastAPI receivers for scripts/bench-inbox.sh, served by uvicorn on 127.0.0.1:PORT.
 
-    python benches/inbox_fastapi.py inbox STORE PORT     # meetergo.Inbox.receive (the SDK)
+    python benches/inbox_fastapi.py inbox STORE PORT     # await meetergo.Inbox.areceive (the SDK)
+    python benches/inbox_fastapi.py inbox-to-thread STORE PORT   # Inbox.receive in asyncio.to_thread
     python benches/inbox_fastapi.py sqlite3 DB PORT      # what a user writes by hand: json.loads, the body's id as
                                                          # the key, sqlite3 INSERT OR IGNORE (WAL, synchronous=FULL)
 
@@ -22,15 +23,24 @@ from fastapi.responses import JSONResponse
 mode, store, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 app = FastAPI()
 
-if mode == "inbox":
+if mode in ("inbox", "inbox-to-thread"):
     import meetergo
 
     inbox = meetergo.Inbox(store)
 
-    @app.post("/hooks")
-    async def receive(request: Request) -> Response:
-        status, answer = await asyncio.to_thread(inbox.receive, await request.body(), request.headers)
-        return JSONResponse(answer, status_code=status)
+    if mode == "inbox":
+
+        @app.post("/hooks")
+        async def receive(request: Request) -> Response:
+            status, answer = await inbox.areceive(await request.body(), request.headers)
+            return JSONResponse(answer, status_code=status)
+
+    else:  # the blocking call in Python's thread pool, for comparison
+
+        @app.post("/hooks")
+        async def receive_in_thread(request: Request) -> Response:
+            status, answer = await asyncio.to_thread(inbox.receive, await request.body(), request.headers)
+            return JSONResponse(answer, status_code=status)
 
 else:
     local = threading.local()

@@ -41,8 +41,8 @@ def create_app(store: str, handle: Callable[[meetergo.Claim], Awaitable[None]]) 
     @app.post("/webhooks/meetergo")
     async def receive(request: Request) -> Response:
         body = await request.body()  # the raw bytes: the inbox keeps them as received
-        # The store waits for the disk (or Redis): off the event loop.
-        status, answer = await asyncio.to_thread(inbox.receive, body, request.headers)
+        # The store waits for the disk (or Redis): on the SDK's own threads, never on the event loop.
+        status, answer = await inbox.areceive(body, request.headers)
         return JSONResponse(answer, status_code=status)
 
     app.state.inbox = inbox

@@ -75,6 +75,19 @@ def test_receive_answers_what_to_tell_meetergo(store: str) -> None:
     assert status == 413 and "5000 bytes" in answer["error"]
     assert inbox.counts()["pending"] == 1
 
+    # The same as an awaitable, for asyncio (the store's work off the event loop).
+    async def main() -> list[tuple[int, object]]:
+        return list(
+            await asyncio.gather(
+                inbox.areceive(booking(2)), inbox.areceive(booking("async")), inbox.areceive(b"x" * 5000)
+            )
+        )
+
+    answers = asyncio.run(main())
+    assert answers[0] == (200, {"status": "duplicate", "key": key(2)})
+    assert answers[1] == (200, {"status": "stored", "key": key("async")})
+    assert answers[2][0] == 413
+
 
 def test_claims_fail_back_off_dead_letter_and_replay(store: str) -> None:
     inbox = meetergo.Inbox(store, **FAST)
@@ -221,6 +234,12 @@ def test_a_lost_redis_answers_503_and_the_inbox_recovers(redis_server: RedisServ
     redis_server.stop()
     status, answer = inbox.receive(booking(6))
     assert status == 503 and "redis at 127.0.0.1" in answer["error"]
+
+    async def areceive() -> tuple[int, object]:
+        return await inbox.areceive(booking(6))
+
+    status, error = asyncio.run(areceive())
+    assert status == 503 and "redis at 127.0.0.1" in str(error)
     with pytest.raises(meetergo.InboxError) as lost:
         inbox.counts()
     assert lost.value.kind == "Storage"

@@ -126,6 +126,38 @@ fn header_pairs(headers: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, Str
     Ok(out)
 }
 
+fn accept_pairs(
+    inbox: &inbox::Inbox,
+    body: &[u8],
+    headers: &[(String, String)],
+) -> Result<inbox::Accepted, inbox::InboxError> {
+    let pairs: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    inbox.accept(body, &pairs)
+}
+
+/// What a receiver answers meetergo: 200 with `{"status", "key"}`, or 413/503 with `{"error"}`.
+fn received<'py>(
+    py: Python<'py>,
+    outcome: Result<inbox::Accepted, inbox::InboxError>,
+) -> PyResult<(u16, Bound<'py, PyDict>)> {
+    let answer = PyDict::new(py);
+    match outcome {
+        Ok(accepted) => {
+            answer.set_item("status", accepted.status())?;
+            answer.set_item("key", accepted.key())?;
+            Ok((200, answer))
+        }
+        Err(e) => {
+            log::warn!(target: "meetergo::inbox", "delivery refused: {e}");
+            answer.set_item("error", e.to_string())?;
+            Ok((meetergo_bind::inbox::http_status(&e), answer))
+        }
+    }
+}
+
 impl Inbox {
     /// Runs `f` on the inbox without the GIL (a commit may wait for the disk or for Redis).
     fn run<T: Send>(
@@ -220,27 +252,35 @@ impl Inbox {
         let bytes = crate::events::body_bytes(body, "receive()")?.into_owned();
         let headers = header_pairs(headers)?;
         let inner = &self.inner;
-        let outcome = py.detach(|| {
-            let pairs: Vec<(&str, &str)> = headers
-                .iter()
-                .map(|(n, v)| (n.as_str(), v.as_str()))
-                .collect();
-            inner.accept(&bytes, &pairs)
-        });
-        let answer = PyDict::new(py);
-        match outcome {
-            Ok(accepted) => {
-                let (status, key, _) = meetergo_bind::inbox::accepted(&accepted);
-                answer.set_item("status", status)?;
-                answer.set_item("key", key)?;
-                Ok((200, answer))
-            }
-            Err(e) => {
-                log::warn!(target: "meetergo::inbox", "delivery refused: {e}");
-                answer.set_item("error", e.to_string())?;
-                Ok((meetergo_bind::inbox::http_status(&e), answer))
-            }
-        }
+        let outcome = py.detach(|| accept_pairs(inner, &bytes, &headers));
+        received(py, outcome)
+    }
+
+    /// `receive` as an awaitable for asyncio (FastAPI, Starlette): the store's work runs on the SDK's own threads,
+    /// never on the event loop, and without a Python thread pool.
+    #[pyo3(signature = (body, headers = None))]
+    fn areceive<'py>(
+        &self,
+        py: Python<'py>,
+        body: &Bound<'_, PyAny>,
+        headers: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let bytes = crate::events::body_bytes(body, "areceive()")?.into_owned();
+        let headers = header_pairs(headers)?;
+        let inner = Arc::clone(&self.inner);
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            let outcome =
+                tokio::task::spawn_blocking(move || accept_pairs(&inner, &bytes, &headers))
+                    .await
+                    .unwrap_or_else(|e| {
+                        Err(inbox::InboxError::Storage(format!(
+                            "the inbox task failed: {e}"
+                        )))
+                    });
+            Python::attach(|py| {
+                received(py, outcome).map(|(status, answer)| (status, answer.unbind()))
+            })
+        })
     }
 
     /// Claims the oldest due delivery for `worker`; `None` when there is none.

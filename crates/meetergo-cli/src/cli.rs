@@ -269,6 +269,17 @@ pub struct ListenArgs {
     /// answers 2xx (with an `Idempotency-Key` header), then dead-lettered (`meetergo inbox list`).
     #[arg(long, value_name = "URL", env = "MEETERGO_INBOX")]
     pub store: Option<String>,
+    /// With --store: run this shell command (`sh -c`) once per stored event as the inbox's handler: the body on its
+    /// standard input, `MEETERGO_IDEMPOTENCY_KEY`, `MEETERGO_ATTEMPT`, `MEETERGO_DELIVERY_ID` and
+    /// `MEETERGO_WEBHOOK_TYPE` in its environment. Exit status 0 completes the delivery; anything else (or running
+    /// past --lease) is a failed attempt, retried with backoff, then dead-lettered with the end of its stderr.
+    #[arg(
+        long,
+        value_name = "COMMAND",
+        requires = "store",
+        conflicts_with = "forward_to"
+    )]
+    pub exec: Option<String>,
     /// With --store: how long a delivery being forwarded stays claimed; after a crash, another listener on the same
     /// store takes it over once this has passed. Keep it above the forward's 30-second timeout.
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, requires = "store", default_value = "60")]

@@ -75,6 +75,8 @@ pub struct ListenOptions {
     pub lease: Duration,
     /// The most bytes the inbox may hold (see [`InboxOptions::max_store_bytes`]). Default: no limit.
     pub max_store_bytes: Option<u64>,
+    /// With a store: a shell command run once per stored event as the inbox's handler (see [`ListenOptions::exec`]).
+    pub exec: Option<String>,
 }
 
 impl ListenOptions {
@@ -88,7 +90,17 @@ impl ListenOptions {
             store: None,
             lease: Duration::from_secs(60),
             max_store_bytes: None,
+            exec: None,
         }
+    }
+
+    /// With a store: runs `command` (`sh -c`) once per stored event, the body on its standard input and
+    /// `MEETERGO_IDEMPOTENCY_KEY`, `MEETERGO_ATTEMPT`, `MEETERGO_DELIVERY_ID`, `MEETERGO_WEBHOOK_TYPE` in its
+    /// environment; exit status 0 completes the delivery, anything else (or running past the lease) fails the attempt.
+    #[must_use]
+    pub fn exec(mut self, command: impl Into<String>) -> Self {
+        self.exec = Some(command.into());
+        self
     }
 
     /// Stores each delivery in the durable inbox at `url` (`sqlite:PATH` or `redis://...`) before answering.
@@ -296,6 +308,17 @@ impl Delivery {
 pub enum Notice {
     /// A request arrived (and was answered 200).
     Delivery(Box<Delivery>),
+    /// The `--exec` command finished for a delivery.
+    Executed {
+        /// The inbox's id of the delivery.
+        id: i64,
+        /// The command's exit code, when it exited.
+        code: Option<i32>,
+        /// Why the attempt failed, when it did.
+        error: Option<String>,
+        /// How long it took.
+        elapsed: Duration,
+    },
     /// A forward finished.
     Forwarded {
         /// The delivery's `seq`.
@@ -328,6 +351,21 @@ impl Notice {
                     (None, e) => clean(&format!(
                         "#{seq} forward failed after {ms:.1} ms: {}",
                         e.as_deref().unwrap_or("no answer")
+                    )),
+                }
+            }
+            Notice::Executed {
+                id,
+                code,
+                error,
+                elapsed,
+            } => {
+                let ms = elapsed.as_secs_f64() * 1000.0;
+                match (code, error) {
+                    (Some(0), None) => format!("delivery {id} handled by --exec in {ms:.1} ms"),
+                    (_, e) => clean(&format!(
+                        "delivery {id}: --exec failed after {ms:.1} ms: {}",
+                        e.as_deref().unwrap_or("no exit status")
                     )),
                 }
             }
@@ -365,6 +403,11 @@ pub struct Listener {
 impl Listener {
     /// Opens the log file, binds, and starts serving in the background (needs a tokio runtime).
     pub async fn start(options: ListenOptions) -> Result<Listener, CliError> {
+        if options.exec.is_some() && options.store.is_none() {
+            return Err(CliError::msg(
+                "--exec runs as the handler of a durable inbox: give --store too",
+            ));
+        }
         let log = match &options.log {
             Some(path) => Some(Mutex::new(log_file_options().open(path).map_err(|e| {
                 CliError::msg(format!("cannot open the log file {}: {e}", path.display()))
@@ -424,11 +467,18 @@ impl Listener {
             shared.notify(Notice::Problem(format!("warning: {warning}")));
         }
         let (stop, stopped) = oneshot::channel::<()>();
-        let worker = match (&shared.inbox, &shared.forward) {
-            (Some(inbox), Some((url, client))) => Some(tokio::spawn(forward_worker(
+        let handler = match (&options.exec, &shared.forward) {
+            (Some(command), _) => Some(Handler::Exec {
+                command: command.clone(),
+                timeout: options.lease,
+            }),
+            (None, Some((url, client))) => Some(Handler::Forward(url.clone(), client.clone())),
+            (None, None) => None,
+        };
+        let worker = match (&shared.inbox, handler) {
+            (Some(inbox), Some(handler)) => Some(tokio::spawn(inbox_worker(
                 Arc::clone(inbox),
-                url.clone(),
-                client.clone(),
+                handler,
                 Arc::clone(&shared),
             ))),
             _ => None,
@@ -686,9 +736,22 @@ fn header_safe(key: &str) -> String {
 /// How long the worker waits when nothing is due.
 const IDLE: Duration = Duration::from_millis(100);
 
-/// The inbox's handler when `--forward-to` is given: claims due deliveries and POSTs each body (with its
-/// `Idempotency-Key`), completing on a 2xx and failing (to be retried with backoff, then dead-lettered) otherwise.
-async fn forward_worker(inbox: Arc<Inbox>, url: Url, client: reqwest::Client, shared: Arc<Shared>) {
+/// What the inbox's worker does with each claimed delivery.
+enum Handler {
+    /// `--forward-to`: POST the body with its `Idempotency-Key`; a 2xx completes it.
+    Forward(Url, reqwest::Client),
+    /// `--exec`: run the command with the body on its standard input; exit status 0 completes it.
+    Exec {
+        /// `sh -c` runs it.
+        command: String,
+        /// Past this (the lease), the command is killed and the attempt failed: another worker may take it over.
+        timeout: Duration,
+    },
+}
+
+/// The inbox's worker: claims due deliveries and runs the handler on each, completing it on success and failing it
+/// (to be retried with backoff, then dead-lettered) otherwise.
+async fn inbox_worker(inbox: Arc<Inbox>, handler: Handler, shared: Arc<Shared>) {
     let worker = format!("meetergo-listen-{}", std::process::id());
     loop {
         let claimed = {
@@ -718,22 +781,43 @@ async fn forward_worker(inbox: Arc<Inbox>, url: Url, client: reqwest::Client, sh
             }
         };
         let started = Instant::now();
-        let result = client
-            .post(url.clone())
-            .header(header::CONTENT_TYPE, "application/json")
-            .header("idempotency-key", header_safe(&claim.key))
-            .body(claim.body.clone())
-            .send()
-            .await;
-        let (status, error) = match result {
-            Ok(r) => (Some(r.status().as_u16()), None),
-            Err(e) => (None, Some(describe(e, FORWARD_TIMEOUT))),
-        };
-        let ok = status.is_some_and(|s| (200..300).contains(&s));
-        let reason = match (status, &error) {
-            (_, Some(e)) => e.clone(),
-            (Some(s), None) => format!("the forward target answered {s}"),
-            (None, None) => String::new(),
+        let (ok, reason, notice) = match &handler {
+            Handler::Forward(url, client) => {
+                let result = client
+                    .post(url.clone())
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .header("idempotency-key", header_safe(&claim.key))
+                    .body(claim.body.clone())
+                    .send()
+                    .await;
+                let (status, error) = match result {
+                    Ok(r) => (Some(r.status().as_u16()), None),
+                    Err(e) => (None, Some(describe(e, FORWARD_TIMEOUT))),
+                };
+                let ok = status.is_some_and(|s| (200..300).contains(&s));
+                let reason = match (status, &error) {
+                    (_, Some(e)) => e.clone(),
+                    (Some(s), None) => format!("the forward target answered {s}"),
+                    (None, None) => String::new(),
+                };
+                let notice = Notice::Forwarded {
+                    seq: u64::try_from(claim.id).unwrap_or(0),
+                    status,
+                    error,
+                    elapsed: started.elapsed(),
+                };
+                (ok, reason, notice)
+            }
+            Handler::Exec { command, timeout } => {
+                let (code, error) = execute(command, *timeout, &claim).await;
+                let notice = Notice::Executed {
+                    id: claim.id,
+                    code,
+                    error: error.clone(),
+                    elapsed: started.elapsed(),
+                };
+                (error.is_none(), error.unwrap_or_default(), notice)
+            }
         };
         let inbox_done = Arc::clone(&inbox);
         let id = claim.id;
@@ -748,12 +832,91 @@ async fn forward_worker(inbox: Arc<Inbox>, url: Url, client: reqwest::Client, sh
         if let Ok(Err(e)) = recorded {
             shared.notify(Notice::Problem(format!("delivery {id}: {e}")));
         }
-        shared.notify(Notice::Forwarded {
-            seq: u64::try_from(id).unwrap_or(0),
-            status,
-            error,
-            elapsed: started.elapsed(),
-        });
+        shared.notify(notice);
+    }
+}
+
+/// The most of a failed command's standard error kept as the delivery's last error.
+const STDERR_TAIL: usize = 2000;
+
+/// Runs `--exec`'s command for a claimed delivery: its exit code, and why the attempt failed (`None`: it succeeded).
+async fn execute(command: &str, timeout: Duration, claim: &Claim) -> (Option<i32>, Option<String>) {
+    use std::process::Stdio;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let webhook_type = claim
+        .event()
+        .map(|e| e.webhook_type().as_str().to_owned())
+        .unwrap_or_default();
+    let spawned = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .env("MEETERGO_IDEMPOTENCY_KEY", &claim.key)
+        .env("MEETERGO_ATTEMPT", claim.attempt.to_string())
+        .env("MEETERGO_DELIVERY_ID", claim.id.to_string())
+        .env("MEETERGO_WEBHOOK_TYPE", webhook_type)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn();
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(e) => return (None, Some(format!("cannot run `sh -c`: {e}"))),
+    };
+    let body = claim.body.clone();
+    let mut stdin = child.stdin.take();
+    let mut stderr = child.stderr.take();
+    let run = async {
+        // A command that does not read its input closes the pipe early: not a failure of the delivery.
+        if let Some(stdin) = stdin.as_mut() {
+            let _ = stdin.write_all(&body).await;
+        }
+        drop(stdin.take());
+        let mut errors = Vec::new();
+        if let Some(stderr) = stderr.as_mut() {
+            let _ = stderr.read_to_end(&mut errors).await;
+        }
+        (child.wait().await, errors)
+    };
+    match tokio::time::timeout(timeout, run).await {
+        Ok((Ok(status), errors)) if status.success() => {
+            let _ = errors;
+            (status.code(), None)
+        }
+        Ok((Ok(status), errors)) => {
+            let text = String::from_utf8_lossy(&errors);
+            let tail: String = text
+                .trim_end()
+                .chars()
+                .rev()
+                .take(STDERR_TAIL)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let what = match status.code() {
+                Some(code) => format!("exited with {code}"),
+                None => "was killed by a signal".to_owned(),
+            };
+            let detail = if tail.is_empty() {
+                String::new()
+            } else {
+                format!(": {tail}")
+            };
+            (status.code(), Some(format!("the command {what}{detail}")))
+        }
+        Ok((Err(e), _)) => (
+            None,
+            Some(format!("the command could not be waited for: {e}")),
+        ),
+        Err(_) => (
+            None,
+            Some(format!(
+                "the command ran past the lease ({} s) and was killed",
+                timeout.as_secs_f64()
+            )),
+        ),
     }
 }
 
@@ -772,12 +935,20 @@ pub async fn run_cli(args: ListenArgs) -> Result<(), CliError> {
             .lease(args.lease)
             .max_store_bytes(args.max_store_bytes);
     }
+    if let Some(command) = args.exec.clone() {
+        options = options.exec(command);
+    }
     let mut listener = Listener::start(options).await?;
     say!("listening on {}", listener.url());
     if let Some(store) = &args.store {
         say!(
             "storing each delivery in {} before answering (`meetergo inbox status --store ...`)",
             clean(store)
+        );
+    }
+    if args.exec.is_some() {
+        say!(
+            "running --exec once per stored event (body on stdin, MEETERGO_IDEMPOTENCY_KEY in the environment)"
         );
     }
     if let Some(url) = &args.forward_to {

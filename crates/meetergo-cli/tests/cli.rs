@@ -1940,3 +1940,82 @@ async fn listen_with_a_lost_redis_answers_503_and_recovers() {
         .unwrap();
     assert_eq!((counts.pending, counts.duplicates), (2, 1), "{counts:?}");
 }
+
+/// `--exec` as the inbox's handler: the command gets the body on stdin and the key, attempt, id and type in its
+/// environment; a non-zero exit is a failed attempt (retried, its stderr kept as the error); each event handled once
+/// although delivered twice.
+#[tokio::test(flavor = "multi_thread")]
+async fn listen_exec_runs_the_command_once_per_event_and_retries_a_failure() {
+    use meetergo_core::inbox::{Inbox, InboxOptions};
+
+    let dir = temp_dir("inbox-exec");
+    let store = format!("sqlite:{}", dir.join("inbox.db").display());
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let command = format!(
+        r#"cat > "{out}/$MEETERGO_DELIVERY_ID-$MEETERGO_ATTEMPT.json"
+echo "$MEETERGO_WEBHOOK_TYPE $MEETERGO_ATTEMPT $MEETERGO_IDEMPOTENCY_KEY" >> "{out}/log"
+if [ "$MEETERGO_WEBHOOK_TYPE" = booking_cancelled ] && [ "$MEETERGO_ATTEMPT" = 1 ]; then
+  echo "the first attempt fails" >&2; exit 3
+fi"#,
+        out = out.display()
+    );
+    let mut listener = Listener::start(ListenOptions::new(0).store(store.clone()).exec(command))
+        .await
+        .unwrap();
+    let client = meetergo_cli::trigger::delivery_client(Duration::from_secs(10)).unwrap();
+    let created = std::fs::read(fixture("booking_created_full.json")).unwrap();
+    let cancelled = std::fs::read(fixture("booking_cancelled.json")).unwrap();
+    for body in [&created, &created, &cancelled] {
+        let status = client
+            .post(listener.url())
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, 200);
+    }
+    let mut failures = Vec::new();
+    let mut handled = 0;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while handled < 2 {
+        match tokio::time::timeout_at(deadline, listener.next()).await {
+            Ok(Some(meetergo_cli::listen::Notice::Executed { error: None, .. })) => handled += 1,
+            Ok(Some(meetergo_cli::listen::Notice::Executed { error: Some(e), .. })) => {
+                failures.push(e);
+            }
+            Ok(Some(_)) => {}
+            other => panic!("no notice in time: {other:?} (failures {failures:?})"),
+        }
+    }
+    listener.shutdown().await;
+    assert_eq!(
+        failures,
+        ["the command exited with 3: the first attempt fails"]
+    );
+    let log = std::fs::read_to_string(out.join("log")).unwrap();
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 3, "{log}");
+    assert!(
+        lines[0].starts_with("booking_created 1 booking_created:"),
+        "{log}"
+    );
+    assert!(
+        lines[1].starts_with("booking_cancelled 1 booking_cancelled:"),
+        "{log}"
+    );
+    assert!(
+        lines[2].starts_with("booking_cancelled 2 booking_cancelled:"),
+        "{log}"
+    );
+    // The command read the body exactly as received.
+    assert_eq!(std::fs::read(out.join("1-1.json")).unwrap(), created);
+    assert_eq!(std::fs::read(out.join("2-2.json")).unwrap(), cancelled);
+    let counts = Inbox::open(&store, InboxOptions::default())
+        .unwrap()
+        .counts()
+        .unwrap();
+    assert_eq!((counts.done, counts.duplicates), (2, 1), "{counts:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
