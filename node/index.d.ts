@@ -275,6 +275,9 @@ export declare class InboxError extends MeetergoError {
   readonly code: 'MEETERGO_INBOX';
   /** `TooLarge` (answer 413), `Storage` (the store failed or is full: answer 503; nothing was stored), `UnsupportedStore`, `LeaseLost`, `NotFound`. */
   readonly kind: 'TooLarge' | 'Storage' | 'UnsupportedStore' | 'LeaseLost' | 'NotFound';
+  /** `TooLarge`: the body's size and the limit, in bytes. */
+  readonly size?: number;
+  readonly limit?: number;
   readonly outcomeUnknown: false;
 }
 

@@ -43,6 +43,8 @@ function createInbox({ native, fromNative, parseEvent, number, object }) {
       for (const pair of headers) push(pair[0], pair[1]);
     } else if (typeof headers.forEach === 'function' && typeof headers.get === 'function') {
       headers.forEach((value, name) => push(name, value));
+    } else if (typeof headers[Symbol.iterator] === 'function') {
+      for (const pair of headers) push(pair[0], pair[1]);
     } else if (typeof headers === 'object') {
       for (const [name, value] of Object.entries(headers)) push(name, value);
     } else {
@@ -62,6 +64,7 @@ function createInbox({ native, fromNative, parseEvent, number, object }) {
 
   const sleep = (ms, signal) =>
     new Promise((resolve) => {
+      if (signal.aborted) return resolve();
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
@@ -111,9 +114,12 @@ function createInbox({ native, fromNative, parseEvent, number, object }) {
   class Inbox {
     #native;
 
-    constructor(token, inner) {
+    #maxBodyBytes;
+
+    constructor(token, inner, maxBodyBytes) {
       if (token !== OPEN) throw new TypeError('use `await Inbox.open(url, options)`');
       this.#native = inner;
+      this.#maxBodyBytes = maxBodyBytes;
       Object.freeze(this);
     }
 
@@ -138,11 +144,11 @@ function createInbox({ native, fromNative, parseEvent, number, object }) {
       } catch (error) {
         throw fromNative(error);
       }
-      return new Inbox(OPEN, inner);
+      return new Inbox(OPEN, inner, checked.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     }
 
     /** Stores a body durably: `{ status: 'stored' | 'duplicate' | 'quarantined', key, error? }`. */
-    accept(raw, headers) {
+    async accept(raw, headers) {
       return settle(this.#native.accept(body(raw, 'body'), flatHeaders(headers)));
     }
 
@@ -150,7 +156,7 @@ function createInbox({ native, fromNative, parseEvent, number, object }) {
      * `accept` for an HTTP handler: `{ status, body }` to answer meetergo with — 200 once the delivery is stored
      * (or recognised), 413 when too large, 503 when the store failed (nothing stored). Never rejects for the store.
      */
-    receive(raw, headers) {
+    async receive(raw, headers) {
       return settle(this.#native.receive(body(raw, 'body'), flatHeaders(headers)));
     }
 
@@ -172,7 +178,7 @@ function createInbox({ native, fromNative, parseEvent, number, object }) {
     }
 
     /** Records a failed attempt: milliseconds until the next one, or `null` when dead-lettered. */
-    fail(claim, error) {
+    async fail(claim, error) {
       return settle(this.#native.fail(Claim.native(claim), typeof error === 'string' ? error : failure(error)));
     }
 
@@ -207,7 +213,15 @@ function createInbox({ native, fromNative, parseEvent, number, object }) {
       if (typeof handler !== 'function') throw new TypeError('handler must be a function');
       if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new TypeError('concurrency must be a whole number ≥ 1');
       const stopper = new AbortController();
-      const report = onError ?? ((e) => console.error(`meetergo inbox worker: ${e.message}`));
+      const onFailure = onError ?? ((e) => console.error(`meetergo inbox worker: ${e && e.message}`));
+      // A failing `onError` must not end the worker (nor the process, through an unhandled rejection).
+      const report = (e) => {
+        try {
+          onFailure(e);
+        } catch {
+          // ignored: the worker goes on
+        }
+      };
       const loop = async (n) => {
         const name = workerName(n);
         while (!stopper.signal.aborted) {
@@ -221,6 +235,7 @@ function createInbox({ native, fromNative, parseEvent, number, object }) {
         }
       };
       const done = Promise.all(Array.from({ length: concurrency }, (_, n) => loop(n)));
+      done.catch(() => {});
       return Object.freeze({
         /** Stops the workers after the deliveries they are handling; resolves when they have stopped. */
         stop: async () => {
@@ -297,7 +312,9 @@ function createInbox({ native, fromNative, parseEvent, number, object }) {
       const inbox = this;
       const plugin = async (app, options) => {
         app.removeAllContentTypeParsers();
-        app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 4 * 1024 * 1024 }, (_req, raw, done) => done(null, raw));
+        // A little over the inbox's limit, so that the inbox itself refuses what is too large (413 with its message).
+        const bodyLimit = inbox.#maxBodyBytes + 1;
+        app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, raw, done) => done(null, raw));
         app.post(options.path ?? '/webhooks/meetergo', async (request, reply) => {
           const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
           const { status, body: answer } = await inbox.receive(raw, request.raw.rawHeaders);
@@ -310,7 +327,8 @@ function createInbox({ native, fromNative, parseEvent, number, object }) {
     /** A `Request` → `Response` handler (Next.js route handlers, Hono, Bun, Deno): `export const POST = inbox.handler()`. */
     handler() {
       return async (request) => {
-        const raw = new Uint8Array(await request.arrayBuffer());
+        const raw = await this.#readLimited(request.body ? streamChunks(request.body) : []);
+        if (raw === null) return Response.json(this.#tooLarge(), { status: 413 });
         const { status, body: answer } = await this.receive(raw, request.headers);
         return Response.json(answer, { status });
       };
@@ -318,15 +336,34 @@ function createInbox({ native, fromNative, parseEvent, number, object }) {
 
     async #fromNode(req) {
       if (Buffer.isBuffer(req.body)) return this.receive(req.body, req.rawHeaders);
-      if (req.body !== undefined && req.readableEnded) {
+      if (req.readableEnded || (req.body !== undefined && !req.readable)) {
         return {
           status: 500,
-          body: { error: 'the body was parsed before the inbox saw it: mount inbox.express() before express.json(), or use express.raw()' },
+          body: { error: 'the body was read before the inbox saw it: mount inbox.express() before express.json() and other body parsers, or use express.raw()' },
         };
       }
-      const chunks = [];
-      for await (const chunk of req) chunks.push(chunk);
-      return this.receive(Buffer.concat(chunks), req.rawHeaders);
+      const raw = await this.#readLimited(req);
+      if (raw === null) {
+        req.resume(); // let the rest go by; the connection stays usable
+        return { status: 413, body: this.#tooLarge() };
+      }
+      return this.receive(raw, req.rawHeaders);
+    }
+
+    /** The chunks of a body, or `null` as soon as they pass the inbox's limit (nothing more is buffered). */
+    async #readLimited(chunks) {
+      const parts = [];
+      let size = 0;
+      for await (const chunk of chunks) {
+        size += chunk.length;
+        if (size > this.#maxBodyBytes) return null;
+        parts.push(chunk);
+      }
+      return Buffer.concat(parts);
+    }
+
+    #tooLarge() {
+      return { error: `the body is larger than the ${this.#maxBodyBytes} bytes the inbox accepts` };
     }
 
     #warn(message) {
@@ -342,6 +379,21 @@ function createInbox({ native, fromNative, parseEvent, number, object }) {
     }
   }
   const OPEN = Symbol('Inbox.open');
+  const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+  /** The chunks of a web `ReadableStream`. */
+  async function* streamChunks(stream) {
+    const reader = stream.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        yield value;
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  }
 
   return { Inbox, Claim };
 }

@@ -80,7 +80,7 @@ for (const [backend, fresh] of Object.entries(STORES)) {
       ],
     );
     assert.doesNotMatch(JSON.stringify(pending) + JSON.stringify(await inbox.list('quarantined')), /sec_js/);
-    assert.throws(() => inbox.accept(42), TypeError);
+    await assert.rejects(inbox.accept(42), TypeError);
     assert.throws(() => inbox.list('lost'), TypeError);
   });
 
@@ -144,6 +144,7 @@ test('options are checked and errors are typed; credentials never echo', async (
   await assert.rejects(meetergo.Inbox.open('postgres://u:hunter2@db/x'), (e) => e.kind === 'UnsupportedStore' && !e.message.includes('hunter2'));
   await assert.rejects(meetergo.Inbox.open('redis://u:hunter2@127.0.0.1:1/0'), (e) => e instanceof meetergo.MeetergoError && e.kind === 'Storage' && !e.message.includes('hunter2'));
   assert.throws(() => new meetergo.Inbox(), TypeError);
+
   const inbox = await meetergo.Inbox.open('sqlite::memory:', { maxBodyBytes: 8 });
   await assert.rejects(inbox.accept('123456789'), (e) => e.kind === 'TooLarge' && e.size === 9 && e.limit === 8);
   await assert.rejects(inbox.complete({ id: 1 }), TypeError);
@@ -161,6 +162,17 @@ test('a lost Redis answers 503 and the inbox recovers when it is back', async ()
     assert.equal(lost.status, 503);
     assert.match(lost.body.error, /redis at 127\.0\.0\.1/);
     await assert.rejects(inbox.counts(), (e) => e.kind === 'Storage');
+    // A worker meeting the lost store reports it; an `onError` that throws neither stops it nor the process.
+    let reported = 0;
+    const worker = inbox.worker(() => {}, {
+      pollIntervalMs: 10,
+      onError: () => {
+        reported += 1;
+        throw new Error('a broken error handler');
+      },
+    });
+    await waitFor(() => reported >= 2);
+    await worker.stop();
     await own.start();
     assert.deepEqual(await inbox.receive(booking(6)), { status: 200, body: { status: 'stored', key: key(6) } });
     assert.deepEqual(await inbox.receive(booking(5)), { status: 200, body: { status: 'duplicate', key: key(5) } });
@@ -272,6 +284,7 @@ for (const backend of Object.keys(STORES)) {
       await sleep(100);
       assert.ok([...handled.values()].every((n) => n === 1));
       assert.equal((await fetch(url, { method: 'POST', body: '[]' })).status, 200, 'kept in the quarantine');
+      assert.equal((await fetch(url, { method: 'POST', body: ' '.repeat(2 * 1024 * 1024) })).status, 413);
     } finally {
       await worker.stop();
       await new Promise((r) => server.close(r));
@@ -292,6 +305,10 @@ test('Express: mounted after express.json(), the middleware says the bytes are g
     assert.equal(answer.status, 500);
     assert.match((await answer.json()).error, /before express\.json\(\)/);
     assert.equal((await inbox.counts()).pending, 0);
+    // Not JSON, so express.json() leaves it: the inbox reads it, and refuses it as soon as it passes the limit.
+    const large = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(3 * 1024 * 1024) });
+    assert.equal(large.status, 413);
+    assert.match((await large.json()).error, /1048576 bytes/);
   } finally {
     await new Promise((r) => server.close(r));
   }

@@ -5,7 +5,7 @@ The view stores each delivery (SQLite here; ``redis://…`` when several receive
 event, retrying failures with backoff. Run the workers in the web process (below) or in a process of their own on
 the same store.
 
-    MEETERGO_INBOX=sqlite:inbox.db FLASK_APP=examples/flask_inbox.py flask run --port 3000
+    MEETERGO_INBOX=sqlite:inbox.db python examples/flask_inbox.py     # Flask's server on port 3000
 """
 
 from __future__ import annotations

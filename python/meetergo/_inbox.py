@@ -34,7 +34,10 @@ def _worker_name() -> str:
 
 
 def _failure(error: BaseException) -> str:
-    text = str(error)
+    try:
+        text = str(error)
+    except Exception:  # noqa: BLE001 - a user exception whose __str__ fails
+        text = ""
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
@@ -133,9 +136,8 @@ class Inbox(_NativeInbox):
             while not stop.is_set():
                 try:
                     worked = await self.work_once_async(handler, worker=f"{name}:{n}")
-                except InboxError as e:
-                    # The store is unavailable (Redis away, disk full): wait and try again.
-                    _log.error("inbox worker: %s", e)
+                except Exception:  # noqa: BLE001 - the store away (Redis, disk full) or anything else: wait, go on
+                    _log.exception("inbox worker %s:%s", name, n)
                     worked = False
                 if not worked:
                     try:
@@ -174,8 +176,8 @@ class InboxWorker:
         while not self._stop.is_set():
             try:
                 worked = self._inbox.work_once(self._handler, worker=name)
-            except InboxError as e:
-                _log.error("inbox worker: %s", e)
+            except Exception:  # noqa: BLE001 - the store away (Redis, disk full) or anything else: wait, go on
+                _log.exception("inbox worker %s", name)
                 worked = False
             if not worked:
                 self._stop.wait(self._poll)

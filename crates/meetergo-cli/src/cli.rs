@@ -272,7 +272,8 @@ pub struct ListenArgs {
     /// With --store: run this shell command (`sh -c`) once per stored event as the inbox's handler: the body on its
     /// standard input, `MEETERGO_IDEMPOTENCY_KEY`, `MEETERGO_ATTEMPT`, `MEETERGO_DELIVERY_ID` and
     /// `MEETERGO_WEBHOOK_TYPE` in its environment. Exit status 0 completes the delivery; anything else (or running
-    /// past --lease) is a failed attempt, retried with backoff, then dead-lettered with the end of its stderr.
+    /// past --lease) is a failed attempt, retried with backoff, then dead-lettered with the end of its stderr. It runs in
+    /// a process group of its own: what it leaves running when it exits, or when it is killed, goes with it.
     #[arg(
         long,
         value_name = "COMMAND",

@@ -840,6 +840,10 @@ async fn inbox_worker(inbox: Arc<Inbox>, handler: Handler, shared: Arc<Shared>) 
 const STDERR_TAIL: usize = 2000;
 
 /// Runs `--exec`'s command for a claimed delivery: its exit code, and why the attempt failed (`None`: it succeeded).
+/// The command runs in a process group of its own, killed whole when it outlives `timeout` (the lease), and what it
+/// leaves running (holding its stderr) is killed when it exits; its input is
+/// written while its standard error is read (a command that writes much before reading cannot block on us); only
+/// the end of its standard error is kept, with the body's secret values masked.
 async fn execute(command: &str, timeout: Duration, claim: &Claim) -> (Option<i32>, Option<String>) {
     use std::process::Stdio;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -855,69 +859,143 @@ async fn execute(command: &str, timeout: Duration, claim: &Claim) -> (Option<i32
         .env("MEETERGO_ATTEMPT", claim.attempt.to_string())
         .env("MEETERGO_DELIVERY_ID", claim.id.to_string())
         .env("MEETERGO_WEBHOOK_TYPE", webhook_type)
+        // The handler gets the delivery, not the CLI's credentials (a Redis URL may hold a password).
+        .env_remove("MEETERGO_API_KEY")
+        .env_remove("MEETERGO_INBOX")
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
+        .process_group(0)
         .kill_on_drop(true)
         .spawn();
     let mut child = match spawned {
         Ok(child) => child,
         Err(e) => return (None, Some(format!("cannot run `sh -c`: {e}"))),
     };
+    let group = child.id();
+    let (stdin, stderr) = (child.stdin.take(), child.stderr.take());
     let body = claim.body.clone();
-    let mut stdin = child.stdin.take();
-    let mut stderr = child.stderr.take();
-    let run = async {
-        // A command that does not read its input closes the pipe early: not a failure of the delivery.
-        if let Some(stdin) = stdin.as_mut() {
+    let feed = async move {
+        if let Some(mut stdin) = stdin {
+            // A command that does not read its input closes the pipe early: not a failure of the delivery.
             let _ = stdin.write_all(&body).await;
         }
-        drop(stdin.take());
-        let mut errors = Vec::new();
-        if let Some(stderr) = stderr.as_mut() {
-            let _ = stderr.read_to_end(&mut errors).await;
-        }
-        (child.wait().await, errors)
     };
-    match tokio::time::timeout(timeout, run).await {
-        Ok((Ok(status), errors)) if status.success() => {
-            let _ = errors;
-            (status.code(), None)
+    let drain = async move {
+        let mut tail: Vec<u8> = Vec::new();
+        if let Some(mut stderr) = stderr {
+            let mut chunk = [0u8; 8192];
+            while let Ok(n) = stderr.read(&mut chunk).await {
+                if n == 0 {
+                    break;
+                }
+                tail.extend_from_slice(&chunk[..n]);
+                if tail.len() > 2 * STDERR_TAIL {
+                    tail.drain(..tail.len() - STDERR_TAIL);
+                }
+            }
         }
-        Ok((Ok(status), errors)) => {
-            let text = String::from_utf8_lossy(&errors);
-            let tail: String = text
-                .trim_end()
-                .chars()
-                .rev()
-                .take(STDERR_TAIL)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
+        tail
+    };
+    // The command's own exit decides; a background process it left holding stderr open does not keep us waiting.
+    let run = async {
+        let (_, status) = tokio::join!(feed, child.wait());
+        status
+    };
+    let drained = tokio::spawn(drain);
+    let status = match tokio::time::timeout(timeout, run).await {
+        Ok(status) => status,
+        Err(_) => {
+            kill_group(group);
+            let _ = child.kill().await;
+            return (
+                None,
+                Some(format!(
+                    "the command ran past the lease ({} s) and was killed",
+                    timeout.as_secs_f64()
+                )),
+            );
+        }
+    };
+    // Processes the command left behind still hold its stderr: they go with it (a handler's work ends when it exits).
+    let mut drained = drained;
+    let tail = match tokio::time::timeout(Duration::from_millis(50), &mut drained).await {
+        Ok(done) => done.unwrap_or_default(),
+        Err(_) => {
+            kill_group(group);
+            tokio::time::timeout(Duration::from_millis(500), drained)
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .unwrap_or_default()
+        }
+    };
+    match status {
+        Ok(status) if status.success() => (status.code(), None),
+        Ok(status) => {
             let what = match status.code() {
                 Some(code) => format!("exited with {code}"),
                 None => "was killed by a signal".to_owned(),
             };
-            let detail = if tail.is_empty() {
+            let text = hide_body_secrets(&String::from_utf8_lossy(&tail), &claim.body);
+            let text = text.trim_end();
+            let start = text
+                .char_indices()
+                .rev()
+                .nth(STDERR_TAIL.saturating_sub(1))
+                .map_or(0, |(i, _)| i);
+            let detail = if text.is_empty() {
                 String::new()
             } else {
-                format!(": {tail}")
+                format!(": {}", &text[start..])
             };
             (status.code(), Some(format!("the command {what}{detail}")))
         }
-        Ok((Err(e), _)) => (
+        Err(e) => (
             None,
             Some(format!("the command could not be waited for: {e}")),
         ),
-        Err(_) => (
-            None,
-            Some(format!(
-                "the command ran past the lease ({} s) and was killed",
-                timeout.as_secs_f64()
-            )),
-        ),
     }
+}
+
+/// Kills a process group (the `--exec` command and whatever it started), without `unsafe`: through kill(1).
+fn kill_group(group: Option<u32>) {
+    if let Some(pgid) = group {
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", "--", &format!("-{pgid}")])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+}
+
+/// `text` with every value of a secret-looking key of the JSON `body` (the booking `secret`, tokens) masked.
+fn hide_body_secrets(text: &str, body: &[u8]) -> String {
+    fn collect(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, value) in map {
+                    match value {
+                        serde_json::Value::String(s)
+                            if meetergo_core::is_secret_key(key) && !s.is_empty() =>
+                        {
+                            out.push(s.clone());
+                        }
+                        other => collect(other, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
+            _ => {}
+        }
+    }
+    let mut secrets = Vec::new();
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
+        collect(&value, &mut secrets);
+    }
+    secrets.iter().fold(text.to_owned(), |t, secret| {
+        t.replace(secret.as_str(), "[redacted]")
+    })
 }
 
 /// `meetergo listen`: prints `listening on http://127.0.0.1:PORT` first, then one line per request, until Ctrl-C.

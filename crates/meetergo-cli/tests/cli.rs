@@ -2019,3 +2019,93 @@ fi"#,
     assert_eq!((counts.done, counts.duplicates), (2, 1), "{counts:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--exec` under hostile commands: one that floods stderr before reading its input fails at once (no pipe
+/// deadlock) with only the end of its stderr kept; one that leaves a background process holding stderr completes at
+/// once; one that echoes the body and the environment leaks neither the booking secret nor the CLI's API key; one
+/// that outlives the lease is killed with everything it started.
+#[tokio::test(flavor = "multi_thread")]
+async fn listen_exec_survives_hostile_commands() {
+    let dir = temp_dir("inbox-exec-hostile");
+    let store = format!("sqlite:{}", dir.join("inbox.db").display());
+    let marker = dir.join("still-running");
+    let script = format!(
+        r#"case "$MEETERGO_DELIVERY_ID" in
+  1) head -c 300000 /dev/zero | tr '\0' x >&2; cat > /dev/null; echo " the end" >&2; exit 1 ;;
+  2) (sleep 30; echo late >&2) & exit 0 ;;
+  3) echo "key=$MEETERGO_API_KEY" >&2; cat >&2; exit 1 ;;
+  *) (sleep 30; touch "{marker}") & sleep 30 ;;
+esac"#,
+        marker = marker.display()
+    );
+    let mut child = command(&[
+        "listen", "--port", "0", "--store", &store, "--exec", &script, "--lease", "2",
+    ])
+    .env("MEETERGO_API_KEY", "rgo-must-not-reach-the-handler")
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let mut listener = Running {
+        lines: BufReader::new(child.stdout.take().unwrap()).lines(),
+        child,
+    };
+    let url = listener.url("listening on ").await;
+    let client = meetergo_cli::trigger::delivery_client(Duration::from_secs(10)).unwrap();
+    let started = std::time::Instant::now();
+    for n in 1..=4 {
+        let body = format!(
+            r#"{{"webhookType":"booking_created","id":"hostile-{n}","start":"2024-01-15T09:00:00Z","end":"2024-01-15T09:30:00Z","secret":"sec_hostile_{n}"}}"#
+        );
+        let status = client.post(&url).body(body).send().await.unwrap().status();
+        assert_eq!(status, 200);
+    }
+    let mut outcome = std::collections::BTreeMap::new();
+    while outcome.len() < 4 {
+        let line = listener.line().await;
+        for n in 1..=4 {
+            if line.starts_with(&format!("delivery {n}")) {
+                outcome.entry(n).or_insert(line.clone());
+            }
+        }
+    }
+    let elapsed = started.elapsed();
+    listener.stop().await;
+    assert!(
+        outcome[&1].contains("exited with 1") && outcome[&1].ends_with("xxx the end"),
+        "{}",
+        outcome[&1]
+    );
+    assert!(
+        outcome[&1].len() < 2200,
+        "only the end of stderr: {} bytes",
+        outcome[&1].len()
+    );
+    assert!(outcome[&2].contains("handled by --exec"), "{}", outcome[&2]);
+    assert!(outcome[&3].contains("exited with 1"), "{}", outcome[&3]);
+    assert!(outcome[&3].contains("[redacted]"), "{}", outcome[&3]);
+    assert!(!outcome[&3].contains("sec_hostile_3"), "{}", outcome[&3]);
+    assert!(!outcome[&3].contains("rgo-must-not"), "{}", outcome[&3]);
+    assert!(
+        outcome[&4].contains("ran past the lease"),
+        "{}",
+        outcome[&4]
+    );
+    assert!(
+        elapsed < Duration::from_secs(15),
+        "nothing waited for a background process: {elapsed:?}"
+    );
+    // The killed command's background process went with it: nothing whose command line names the marker is left
+    // (the listener, which also names it, is stopped).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let left = std::process::Command::new("pgrep")
+        .args(["-f", &marker.display().to_string()])
+        .output()
+        .unwrap();
+    assert!(
+        left.stdout.is_empty(),
+        "still running: {}",
+        String::from_utf8_lossy(&left.stdout)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

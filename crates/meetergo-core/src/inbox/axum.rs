@@ -97,8 +97,10 @@ impl Default for WorkerOptions {
     }
 }
 
-/// Workers started by [`spawn_worker`].
+/// Workers started by [`spawn_worker`]; dropping it (without [`Worker::stop`]) stops them too, after the deliveries
+/// they are handling.
 #[derive(Debug)]
+#[must_use = "the workers stop when this is dropped; keep it, and call `stop().await` to wait for them"]
 pub struct Worker {
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
@@ -131,7 +133,8 @@ where
                 (Arc::clone(&inbox), Arc::clone(&handler), stopped.clone());
             let (name, poll) = (format!("{}:{n}", options.name), options.poll_interval);
             tokio::spawn(async move {
-                while !*stopped.borrow() {
+                // Until stopped, or the `Worker` is dropped (its sender with it).
+                while !*stopped.borrow() && stopped.has_changed().is_ok() {
                     let worked = match work_once(&inbox, &name, &*handler).await {
                         Ok(worked) => worked,
                         Err(e) => {
@@ -142,7 +145,8 @@ where
                     if !worked {
                         tokio::select! {
                             _ = tokio::time::sleep(poll) => {}
-                            _ = stopped.changed() => {}
+                            // A stop, or the `Worker` dropped: both end the loop.
+                            changed = stopped.changed() => if changed.is_err() { break },
                         }
                     }
                 }
@@ -172,15 +176,24 @@ where
     let Some(claim) = claimed.map(Arc::new) else {
         return Ok(false);
     };
-    // Its own task, so a panicking handler is a failed attempt, not a dead worker.
-    let outcome = match tokio::spawn(handler(Arc::clone(&claim))).await {
-        Ok(Ok(())) => None,
-        Ok(Err(e)) => Some(e.to_string()),
-        Err(e) if e.is_panic() => Some(format!(
+    // A handler that panics before its future exists, or while it runs (its own task), is a failed attempt, not a
+    // dead worker.
+    let started =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(Arc::clone(&claim))));
+    let outcome = match started {
+        Err(panic) => Some(format!(
             "the handler panicked: {}",
-            super::panic_text(e.into_panic().as_ref())
+            super::panic_text(panic.as_ref())
         )),
-        Err(e) => Some(format!("the handler was cancelled: {e}")),
+        Ok(future) => match tokio::spawn(future).await {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(e.to_string()),
+            Err(e) if e.is_panic() => Some(format!(
+                "the handler panicked: {}",
+                super::panic_text(e.into_panic().as_ref())
+            )),
+            Err(e) => Some(format!("the handler was cancelled: {e}")),
+        },
     };
     let inbox = Arc::clone(inbox);
     let settled = tokio::task::spawn_blocking(move || match outcome {
