@@ -35,10 +35,13 @@ use tokio::task::JoinHandle;
 
 use super::{Claim, Inbox, InboxError};
 
-/// A router with one route, `POST path`, storing deliveries in `inbox` ([`receive`]).
+/// A router with one route, `POST path`, storing deliveries in `inbox` ([`receive`]). Its body limit follows the
+/// inbox's (`max_body_bytes`; axum's own default is 2 MB), so that the inbox itself refuses what is too large.
 pub fn router(inbox: Arc<Inbox>, path: &str) -> axum::Router {
+    let limit = inbox.options().max_body_bytes.saturating_add(1);
     axum::Router::new()
         .route(path, post(receive))
+        .layer(axum::extract::DefaultBodyLimit::max(limit))
         .with_state(inbox)
 }
 
