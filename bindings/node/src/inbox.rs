@@ -267,22 +267,7 @@ impl Inbox {
         Ok(call(move || {
             let listed = inbox.list(state, usize::try_from(limit).unwrap_or(usize::MAX))?;
             Ok(Value::Array(
-                listed
-                    .iter()
-                    .map(|d| {
-                        json!({
-                            "id": d.id,
-                            "key": d.key,
-                            "state": d.state.as_str(),
-                            "webhookType": d.webhook_type,
-                            "receivedAtMs": d.received_at_ms,
-                            "attempts": d.attempts,
-                            "nextAttemptAtMs": d.next_attempt_at_ms,
-                            "lastError": d.last_error,
-                            "duplicates": d.duplicates,
-                        })
-                    })
-                    .collect(),
+                listed.iter().map(inbox::DeliveryInfo::to_json).collect(),
             ))
         }))
     }
@@ -291,17 +276,7 @@ impl Inbox {
     #[napi(ts_return_type = "Promise<string>")]
     pub fn counts(&self) -> AsyncTask<Call> {
         let inbox = Arc::clone(&self.inner);
-        call(move || {
-            let c = inbox.counts()?;
-            Ok(json!({
-                "pending": c.pending,
-                "running": c.running,
-                "done": c.done,
-                "dead": c.dead,
-                "quarantined": c.quarantined,
-                "duplicates": c.duplicates,
-            }))
-        })
+        call(move || Ok(inbox.counts()?.to_json()))
     }
 
     /// Puts a dead delivery back, or parses a quarantined one again: its state afterwards (JSON).

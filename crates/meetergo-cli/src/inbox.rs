@@ -35,13 +35,7 @@ fn operate(store: &str, args: &InboxArgs) -> Result<(), CliError> {
         InboxCommand::Status => {
             let c = inbox.counts().map_err(failed)?;
             if args.json {
-                say!(
-                    "{}",
-                    serde_json::json!({
-                        "pending": c.pending, "running": c.running, "done": c.done, "dead": c.dead,
-                        "quarantined": c.quarantined, "duplicates": c.duplicates,
-                    })
-                );
+                say!("{}", c.to_json());
             } else {
                 say!(
                     "pending {}  running {}  done {}  dead {}  quarantined {}  (duplicates acknowledged: {})",
@@ -62,7 +56,8 @@ fn operate(store: &str, args: &InboxArgs) -> Result<(), CliError> {
             })?;
             let deliveries = inbox.list(state, *limit).map_err(failed)?;
             if args.json {
-                let rows: Vec<serde_json::Value> = deliveries.iter().map(json).collect();
+                let rows: Vec<serde_json::Value> =
+                    deliveries.iter().map(DeliveryInfo::to_json).collect();
                 say!("{}", serde_json::Value::Array(rows));
             } else if deliveries.is_empty() {
                 say!("no {state} deliveries");
@@ -98,18 +93,4 @@ fn operate(store: &str, args: &InboxArgs) -> Result<(), CliError> {
         }
     }
     Ok(())
-}
-
-fn json(d: &DeliveryInfo) -> serde_json::Value {
-    serde_json::json!({
-        "id": d.id,
-        "key": d.key,
-        "state": d.state.as_str(),
-        "webhookType": d.webhook_type,
-        "receivedAtMs": d.received_at_ms,
-        "attempts": d.attempts,
-        "nextAttemptAtMs": d.next_attempt_at_ms,
-        "lastError": d.last_error,
-        "duplicates": d.duplicates,
-    })
 }

@@ -1733,14 +1733,7 @@ async fn listen_with_a_full_inbox_answers_503_not_200() {
         }
     }
     assert!(ok >= 3 && refused > 0, "{ok} stored, {refused} refused");
-    let mut problems = Vec::new();
-    while let Ok(Some(notice)) =
-        tokio::time::timeout(Duration::from_millis(200), listener.next()).await
-    {
-        if let meetergo_cli::listen::Notice::Problem(p) = notice {
-            problems.push(p);
-        }
-    }
+    let problems = problems(&mut listener).await;
     assert!(
         problems
             .iter()
@@ -1912,14 +1905,7 @@ async fn listen_with_a_lost_redis_answers_503_and_recovers() {
     assert_eq!(post(1).await, 200);
     redis.stop();
     assert_eq!(post(2).await, 503);
-    let mut problems = Vec::new();
-    while let Ok(Some(notice)) =
-        tokio::time::timeout(Duration::from_millis(200), listener.next()).await
-    {
-        if let meetergo_cli::listen::Notice::Problem(p) = notice {
-            problems.push(p);
-        }
-    }
+    let problems = problems(&mut listener).await;
     assert!(
         problems
             .iter()
@@ -2108,4 +2094,17 @@ esac"#,
         String::from_utf8_lossy(&left.stdout)
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The problems a listener reported, until it is quiet for 200 ms.
+async fn problems(listener: &mut Listener) -> Vec<String> {
+    let mut problems = Vec::new();
+    while let Ok(Some(notice)) =
+        tokio::time::timeout(Duration::from_millis(200), listener.next()).await
+    {
+        if let meetergo_cli::listen::Notice::Problem(p) = notice {
+            problems.push(p);
+        }
+    }
+    problems
 }

@@ -290,6 +290,24 @@ pub struct DeliveryInfo {
     pub duplicates: u32,
 }
 
+impl DeliveryInfo {
+    /// As JSON with camelCase names (`id`, `key`, `state`, `webhookType`, `receivedAtMs`, `attempts`,
+    /// `nextAttemptAtMs`, `lastError`, `duplicates`): what `meetergo inbox list --json` prints and Node receives.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "id": self.id,
+            "key": self.key,
+            "state": self.state.as_str(),
+            "webhookType": self.webhook_type,
+            "receivedAtMs": self.received_at_ms,
+            "attempts": self.attempts,
+            "nextAttemptAtMs": self.next_attempt_at_ms,
+            "lastError": self.last_error,
+            "duplicates": self.duplicates,
+        })
+    }
+}
+
 /// How many deliveries are in each state (for metrics and `meetergo inbox status`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -305,6 +323,20 @@ pub struct Counts {
     pub quarantined: u64,
     /// Redeliveries acknowledged without storing, over all deliveries still kept.
     pub duplicates: u64,
+}
+
+impl Counts {
+    /// As JSON (`pending`, `running`, `done`, `dead`, `quarantined`, `duplicates`).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "pending": self.pending,
+            "running": self.running,
+            "done": self.done,
+            "dead": self.dead,
+            "quarantined": self.quarantined,
+            "duplicates": self.duplicates,
+        })
+    }
 }
 
 /// A claimed delivery: what the handler gets.
