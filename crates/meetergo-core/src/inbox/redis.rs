@@ -499,6 +499,15 @@ fn ms(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
+/// A script's answer about a claim: 1 when it still held it, else [`InboxError::LeaseLost`].
+fn held(answer: i64, id: i64) -> Result<(), InboxError> {
+    if answer == 1 {
+        Ok(())
+    } else {
+        Err(InboxError::LeaseLost(id))
+    }
+}
+
 /// The member naming delivery `id` in the store's sets.
 fn member(id: i64) -> String {
     format!("{id:020}")
@@ -584,11 +593,7 @@ impl Store for RedisStore {
                 .arg(token)
                 .invoke::<i64>(c)
         })?;
-        if done == 1 {
-            Ok(())
-        } else {
-            Err(InboxError::LeaseLost(id))
-        }
+        held(done, id)
     }
 
     fn fail(
@@ -614,11 +619,7 @@ impl Store for RedisStore {
                 .arg(delay)
                 .invoke::<i64>(c)
         })?;
-        if failed == 1 {
-            Ok(())
-        } else {
-            Err(InboxError::LeaseLost(id))
-        }
+        held(failed, id)
     }
 
     fn body(&self, id: i64) -> Result<(State, Vec<u8>), InboxError> {
