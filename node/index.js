@@ -33,7 +33,7 @@ function abortReason(signal) {
  * Runs a native call on the Rust runtime; the signal aborts it. Settles with the parsed JSON answer (`null` as
  * `undefined`, unless `keepNull`).
  */
-async function run(start, signal, keepNull = false) {
+async function run(start, signal, keepNull = false, mayHaveHappened = false) {
   if (signal !== undefined && signal !== null && typeof signal.addEventListener !== 'function') {
     throw new TypeError('options.signal must be an AbortSignal');
   }
@@ -46,11 +46,25 @@ async function run(start, signal, keepNull = false) {
     const value = JSON.parse(json);
     return value === null && !keepNull ? undefined : value;
   } catch (error) {
-    if (signal && signal.aborted) throw abortReason(signal);
+    if (signal && signal.aborted) {
+      // A create aborted once sent may have been processed by meetergo: say so, as for a timeout (reconcile first).
+      if (mayHaveHappened) throw abortedAfterSending(signal);
+      throw abortReason(signal);
+    }
     throw fromNative(error);
   } finally {
     if (signal) signal.removeEventListener('abort', onAbort);
   }
+}
+
+/** The error of a create aborted after it was sent: `MEETERGO_ABORTED`, `outcomeUnknown`, the signal's reason as cause. */
+function abortedAfterSending(signal) {
+  const error = new shared.errors.MeetergoError('the call was aborted after it was sent; meetergo may have processed the request', {
+    cause: abortReason(signal),
+  });
+  error.code = 'MEETERGO_ABORTED';
+  error.outcomeUnknown = true;
+  return error;
 }
 
 /** A webhook id as the API takes it: ids are strings (`webhook.id`); a safe integer (meetergo sends `"id": 1492`) too. */
@@ -106,7 +120,7 @@ class Webhooks {
 
   /** Registers a webhook; validated first (nothing is sent for a bad endpoint or no event types). */
   create(input, options = {}) {
-    return run(() => this.#native.create(definition(input, 'input')), options.signal);
+    return run(() => this.#native.create(definition(input, 'input')), options.signal, false, true);
   }
 
   /**

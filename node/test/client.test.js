@@ -217,6 +217,19 @@ test('an AbortSignal cancels a call', async () => {
     controller.abort();
     await assert.rejects(c.webhooks.list({ signal: controller.signal }), (e) => e.name === 'AbortError');
     await assert.rejects(c.webhooks.list({ signal: 'soon' }), TypeError);
+    // A create aborted after it was sent may have been processed: outcomeUnknown, as for a timeout.
+    const create = await c.webhooks
+      .create({ endpoint: 'https://example.com/hook', eventTypes: ['booking_created'] }, { signal: AbortSignal.timeout(200) })
+      .catch((e) => e);
+    assert.ok(create instanceof meetergo.MeetergoError, inspect(create));
+    assert.equal(create.code, 'MEETERGO_ABORTED');
+    assert.equal(create.outcomeUnknown, true);
+    assert.equal(create.cause.name, 'TimeoutError');
+    // Aborted before it was sent: nothing happened, the signal's reason as fetch does.
+    await assert.rejects(
+      c.webhooks.create({ endpoint: 'https://example.com/hook', eventTypes: ['booking_created'] }, { signal: controller.signal }),
+      (e) => e.name === 'AbortError' && e.outcomeUnknown === undefined,
+    );
   } finally {
     await silent.close();
   }

@@ -70,6 +70,8 @@ test('Deduplicator: first seen once, forget, bounded, options validated', () => 
   assert.ok(seen.size <= 2);
   assert.throws(() => new meetergo.Deduplicator({ ttlMs: 0 }), (e) => e instanceof meetergo.ValidationError && e.field === 'ttlMs');
   assert.throws(() => new meetergo.Deduplicator({ maxEntries: 1.5 }), (e) => e.field === 'maxEntries');
+  // Remembering nothing would pass every duplicate: refused, not taken as 1.
+  assert.throws(() => new meetergo.Deduplicator({ maxEntries: 0 }), (e) => e instanceof meetergo.ValidationError && e.field === 'maxEntries');
   assert.throws(() => seen.firstSeen(1), TypeError);
 });
 

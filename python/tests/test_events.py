@@ -189,6 +189,10 @@ def test_deduplicator() -> None:
         meetergo.Deduplicator(ttl_seconds=-1)
     with pytest.raises(meetergo.ValidationError):
         meetergo.Deduplicator(ttl_seconds=float("nan"))
+    # Remembering nothing would pass every duplicate: refused, not taken as 1.
+    with pytest.raises(meetergo.ValidationError) as zero:
+        meetergo.Deduplicator(max_entries=0)
+    assert zero.value.field == "max_entries"
     with pytest.raises(meetergo.ValidationError) as count:
         meetergo.Deduplicator(max_entries=-1)
     assert count.value.field == "max_entries"

@@ -24,7 +24,19 @@ pub fn deduplicator(
         None => DEFAULT_TTL,
     };
     let max = match max_entries {
-        Some(m) => whole_number(m, runtime.name("max_entries", "maxEntries"), u32::MAX)?,
+        Some(m) => {
+            let field = runtime.name("max_entries", "maxEntries");
+            let n = whole_number(m, field, u32::MAX)?;
+            // A de-duplicator that remembers nothing would pass every duplicate: refused, not taken as 1.
+            if n == 0 {
+                return Err(ValidationError::new(
+                    field,
+                    meetergo_core::ValidationErrorKind::Malformed,
+                    "must be at least 1 (a de-duplicator that remembers no key skips no duplicate)",
+                ));
+            }
+            n
+        }
         None => DEFAULT_MAX_ENTRIES,
     };
     Ok(Deduplicator::new(

@@ -49,17 +49,22 @@ pub(crate) fn backoff(
     Duration::try_from_secs_f64(capped.as_secs_f64() * factor).unwrap_or(capped)
 }
 
-/// Parses `Retry-After`: delay-seconds or an HTTP date, relative to `now`. `None` when unreadable.
+/// Parses `Retry-After`: delay-seconds or an HTTP date, relative to `now`. `None` when unreadable. A number of
+/// seconds too large for a `Duration` (`99999999999999999999`) is `Duration::MAX`: a wait past every cap, so the
+/// call is not retried (as for any wait past the cap), never read as "no header" and retried at once.
 pub(crate) fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Duration::MAX);
+    }
     if let Ok(secs) = value.parse::<f64>()
         && secs.is_finite()
         && secs >= 0.0
     {
-        return Duration::try_from_secs_f64(secs).ok();
+        return Some(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX));
     }
     let when = DateTime::parse_from_rfc2822(value).ok()?;
     let delta = when.with_timezone(&Utc) - now;
@@ -106,6 +111,12 @@ mod tests {
         assert_eq!(parse_retry_after("-1", now), None);
         assert_eq!(parse_retry_after("NaN", now), None);
         assert_eq!(parse_retry_after("1e400", now), None);
+        // Too large for a Duration: a wait past every cap (not retried), not an absent header (retried at once).
+        assert_eq!(
+            parse_retry_after("99999999999999999999", now),
+            Some(Duration::MAX)
+        );
+        assert_eq!(parse_retry_after("1e30", now), Some(Duration::MAX));
     }
 
     #[test]

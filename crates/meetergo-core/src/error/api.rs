@@ -85,9 +85,22 @@ struct WireError {
     feature: Option<String>,
 }
 
+/// `text` cut to `max` characters, marked when cut.
+fn capped(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…[truncated]", &text[..end]),
+        None => text,
+    }
+}
+
 impl ApiError {
     /// How much of an error body is kept.
     pub const MAX_BODY_CHARS: usize = 4096;
+    /// How much of each text meetergo sends in an error (`message`, `error`, each field error, `code`, `feature`)
+    /// is kept: an answer with a 5 MB `message` does not make a 5 MB exception.
+    pub const MAX_TEXT_CHARS: usize = 1000;
+    /// How many entries of a message list or of `errors` are kept.
+    pub const MAX_ITEMS: usize = 50;
 
     /// Builds an error from a status and a body; tolerates bodies that are empty, not JSON (an HTML page from a
     /// proxy) or JSON of another shape.
@@ -107,6 +120,22 @@ impl ApiError {
             ),
             None => (None, None, Vec::new(), None, None),
         };
+        let cap = |t: String| capped(t, Self::MAX_TEXT_CHARS);
+        let message = message.map(|m| match m {
+            ErrorMessage::Text(t) => ErrorMessage::Text(cap(t)),
+            ErrorMessage::List(list) => {
+                ErrorMessage::List(list.into_iter().take(Self::MAX_ITEMS).map(cap).collect())
+            }
+        });
+        let errors = errors
+            .into_iter()
+            .take(Self::MAX_ITEMS)
+            .map(|e| FieldError {
+                field: e.field.map(cap),
+                message: e.message.map(cap),
+            })
+            .collect();
+        let (error, code, feature) = (error.map(cap), code.map(cap), feature.map(cap));
         Self {
             status,
             method: method.to_owned(),
@@ -160,3 +189,46 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_of_an_error_answer_is_capped() {
+        let huge = "m".repeat(5 * 1024 * 1024);
+        let body = serde_json::json!({
+            "statusCode": 400,
+            "message": huge,
+            "error": "e".repeat(5000),
+            "code": "c".repeat(5000),
+            "feature": "f".repeat(5000),
+            "errors": (0..500).map(|i| serde_json::json!({"field": format!("f{i}"), "message": "x".repeat(5000)}))
+                .collect::<Vec<_>>(),
+        })
+        .to_string();
+        let e = ApiError::from_response(400, "GET", "/webhooks", &body);
+        let shown = e.to_string();
+        assert!(shown.len() < 200_000, "{} bytes", shown.len());
+        let Some(ErrorMessage::Text(m)) = &e.message else {
+            panic!("{:?}", e.message)
+        };
+        assert!(
+            m.ends_with("…[truncated]") && m.chars().count() < 1100,
+            "{}",
+            m.len()
+        );
+        assert_eq!(e.errors.len(), ApiError::MAX_ITEMS);
+        for text in [&e.error, &e.code, &e.feature] {
+            assert!(text.as_deref().is_some_and(|t| t.chars().count() < 1100));
+        }
+        // A list of messages: at most MAX_ITEMS, each capped.
+        let list = serde_json::json!({"message": vec!["y".repeat(3000); 400]}).to_string();
+        let e = ApiError::from_response(400, "POST", "/webhooks", &list);
+        assert_eq!(e.messages().len(), ApiError::MAX_ITEMS);
+        assert!(e.messages().iter().all(|m| m.chars().count() < 1100));
+        // Short texts are kept as sent.
+        let e = ApiError::from_response(404, "GET", "/x", r#"{"message":"Webhook not found"}"#);
+        assert_eq!(e.messages(), ["Webhook not found"]);
+    }
+}

@@ -1220,6 +1220,17 @@ async fn retry_after_beyond_the_cap_fails_at_once() {
     };
     assert_eq!(*retry_after, Some(Duration::from_secs(120)));
     assert!(e.to_string().contains("retry after 120 s"), "{e}");
+
+    // A value too large for any clock means "not soon" too: not retried (it used to be read as absent, and retried
+    // within half a second).
+    let server = TestServer::always(too_many().header("retry-after", "99999999999999999999")).await;
+    let client = server.client().build().unwrap();
+    let e = client.webhooks().list().await.unwrap_err();
+    assert_eq!(server.count(), 1);
+    assert!(
+        matches!(e, Error::RateLimited { retry_after: Some(d), .. } if d == Duration::MAX),
+        "{e:?}"
+    );
 }
 
 #[tokio::test]
