@@ -157,6 +157,8 @@ impl Transport {
                         &path,
                         &text,
                     ));
+                    // Again after JSON decoding: an escape (`\u002d`) may have spelt the token apart in the raw text.
+                    error.scrub_texts(|t| self.scrub(t));
                     error.retry_after = retry_after;
                     let within_cap = retry_after.is_none_or(|d| d <= inner.max_retry_delay);
                     if status == 429 {
@@ -222,17 +224,10 @@ impl Transport {
         }
     }
 
-    /// Removes the token from text that came from the network, in case a proxy echoes request headers.
+    /// Removes the token from text that came from the network, in case a proxy echoes request headers: in any
+    /// spelling, whole or in part ([`crate::secret::scrub_credential`]).
     pub(crate) fn scrub(&self, text: &str) -> String {
-        let token = self.api_key.expose_secret();
-        let mut out = text.replace(token, "[redacted]");
-        // `ak_live:<uuid>:<secret>`: the secret part alone is a credential too.
-        if let Some((_, secret)) = token.rsplit_once(':')
-            && secret.len() >= 8
-        {
-            out = out.replace(secret, "[redacted]");
-        }
-        out
+        crate::secret::scrub_credential(text, self.api_key.expose_secret())
     }
 }
 

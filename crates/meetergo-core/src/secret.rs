@@ -21,6 +21,61 @@ impl<'de> Deserialize<'de> for Secret {
     }
 }
 
+/// The shortest piece of a credential's random part that is masked wherever it appears.
+const CREDENTIAL_PIECE: usize = 8;
+
+/// `text` with every trace of `credential` masked as `[redacted]`: any run of [`CREDENTIAL_PIECE`] or more characters
+/// of its letters-and-digits parts, in any ASCII case. So an echo is caught however a server spelt it — JSON escapes
+/// around or inside it (`rgo\u002d…`, `\/`), another case, cut short, or only the secret part of an `ak_live:` key —
+/// before and after JSON decoding alike. Parts shorter than that (`rgo`, `ak_live`) are not secrets and stay.
+pub(crate) fn scrub_credential(text: &str, credential: &str) -> String {
+    let parts: Vec<String> = credential
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| p.len() >= CREDENTIAL_PIECE)
+        .map(str::to_ascii_lowercase)
+        .collect();
+    if credential.is_empty() {
+        return text.to_owned();
+    }
+    // The exact spelling goes whole; then the traces of its random parts in any other spelling.
+    let text = text.replace(credential, "[redacted]");
+    if parts.is_empty() {
+        return text;
+    }
+    // ASCII lowercasing keeps every byte where it was.
+    let lower = text.to_ascii_lowercase();
+    let mut masked = vec![false; text.len()];
+    for part in &parts {
+        for start in 0..=part.len() - CREDENTIAL_PIECE {
+            let piece = &part[start..start + CREDENTIAL_PIECE];
+            for (at, _) in lower.match_indices(piece) {
+                masked[at..at + CREDENTIAL_PIECE].fill(true);
+            }
+        }
+    }
+    if !masked.contains(&true) {
+        return text;
+    }
+    // Masked bytes are ASCII letters and digits: each range starts and ends on a character boundary.
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        if masked[i] {
+            while i < text.len() && masked[i] {
+                i += 1;
+            }
+            out.push_str("[redacted]");
+        } else {
+            let next = (i + 1..=text.len())
+                .find(|&j| text.is_char_boundary(j))
+                .unwrap_or(text.len());
+            out.push_str(&text[i..next]);
+            i = next;
+        }
+    }
+    out
+}
+
 impl Secret {
     /// Wraps a value.
     pub fn new(value: impl Into<String>) -> Self {
@@ -527,5 +582,46 @@ impl fmt::Debug for RedactedMap<'_> {
 impl crate::json_out::WriteJson for Secret {
     fn write_json(&self, out: &mut String) {
         crate::json_out::write_str(self.expose_secret(), out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scrub_credential;
+
+    #[test]
+    fn a_credential_is_scrubbed_in_any_spelling() {
+        let pat = "rgo-pat-7Hq2LmZx9Wc4VbN1";
+        let cases = [
+            (
+                "key rgo-pat-7Hq2LmZx9Wc4VbN1 echoed",
+                "key [redacted] echoed",
+            ),
+            ("KEY RGO-PAT-7HQ2LMZX9WC4VBN1", "KEY RGO-PAT-[redacted]"),
+            (
+                r"rgo\u002dpat\u002d7Hq2LmZx9Wc4VbN1",
+                r"rgo\u002dpat\u002d[redacted]",
+            ),
+            ("cut rgo-pat-7Hq2LmZx...", "cut rgo-pat-[redacted]..."),
+            (r"split 7Hq2L\/mZx9Wc4VbN1", r"split 7Hq2L\/[redacted]"),
+            ("short 7Hq2LmZ stays", "short 7Hq2LmZ stays"),
+            (
+                "ünïcödé around 7hq2lmzx9wc4vbn1 ✓",
+                "ünïcödé around [redacted] ✓",
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(scrub_credential(text, pat), want, "{text}");
+        }
+        let ak = "ak_live:0b8e6a8e-1c2d-4e5f-8a9b-0c1d2e3f4a5b:Sk9vQ3rT6yU1iO4pA7sD";
+        assert_eq!(
+            scrub_credential("secret Sk9vQ3rT6yU1iO4pA7sD only", ak),
+            "secret [redacted] only"
+        );
+        assert_eq!(scrub_credential("nothing here", ""), "nothing here");
+        assert_eq!(
+            scrub_credential("a short-key echoed", "short-key"),
+            "a [redacted] echoed"
+        );
     }
 }

@@ -150,6 +150,26 @@ impl ApiError {
         }
     }
 
+    /// Passes every text taken from the answer (the decoded `message`, `error`, `errors`, `code`, `feature`, and the
+    /// body) through `f`: the token is scrubbed from what JSON decoding produced, not only from the raw bytes.
+    pub(crate) fn scrub_texts(&mut self, f: impl Fn(&str) -> String) {
+        let g = |t: &mut String| *t = f(t);
+        match &mut self.message {
+            Some(ErrorMessage::Text(t)) => g(t),
+            Some(ErrorMessage::List(list)) => list.iter_mut().for_each(g),
+            None => {}
+        }
+        for e in &mut self.errors {
+            e.field.iter_mut().chain(e.message.iter_mut()).for_each(g);
+        }
+        self.error
+            .iter_mut()
+            .chain(self.code.iter_mut())
+            .chain(self.feature.iter_mut())
+            .for_each(g);
+        g(&mut self.body);
+    }
+
     /// The message(s) meetergo sent, as a list (empty when the body had none).
     pub fn messages(&self) -> Vec<String> {
         self.message

@@ -1804,6 +1804,63 @@ async fn error_bodies_echoing_the_token_are_scrubbed() {
     }
 }
 
+/// Whether `text` holds 8 or more characters in a row of a token's random part, in any case.
+fn leaks_token(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    ["7Hq2LmZx9Wc4VbN1", AK_SECRET, "0c1d2e3f4a5b"]
+        .iter()
+        .any(|part| {
+            let part = part.to_ascii_lowercase();
+            (0..=part.len() - 8).any(|i| lower.contains(&part[i..i + 8]))
+        })
+}
+
+/// A server that echoes the token in another spelling: JSON escapes (in the raw body and decoded), another case, cut
+/// short, split by an escaped slash, every character escaped. Nothing of it reaches the error, its `Display`, `Debug`,
+/// message fields or kept body.
+#[tokio::test]
+async fn echoes_of_the_token_in_any_spelling_are_scrubbed() {
+    for token in [PAT, AK] {
+        let escaped_dash = token.replace('-', "\\u002d").replace(':', "\\u003a");
+        let every_char: String = token
+            .chars()
+            .map(|c| format!("\\u{:04x}", u32::from(c)))
+            .collect();
+        let cut = &token[..token.len() - 6];
+        let split = format!(
+            "{}\\/{}",
+            &token[..token.len() - 10],
+            &token[token.len() - 10..]
+        );
+        let body = format!(
+            r#"{{"statusCode":401,"message":["escaped {escaped_dash}","upper {upper}","cut {cut}","split {split}"],"error":"{every_char}","errors":[{{"field":"{upper}","message":"{escaped_dash}"}}],"code":"{cut}","feature":"{every_char}"}}"#,
+            upper = token.to_ascii_uppercase(),
+        );
+        let server = TestServer::start([Canned::text(401, "application/json", &body)]).await;
+        let client = server.client_with(token).user_id("u1").build().unwrap();
+        let e = client.webhooks().list().await.unwrap_err();
+        assert_eq!(api_status(&e), 401);
+        let api = e.api_error().unwrap();
+        for shown in [
+            e.to_string(),
+            format!("{e:?}"),
+            api.body.clone(),
+            api.messages().join(" | "),
+            format!(
+                "{:?} {:?} {:?} {:?}",
+                api.error, api.errors, api.code, api.feature
+            ),
+        ] {
+            assert!(!leaks_token(&shown), "token leaked in {shown}");
+        }
+        assert!(
+            api.messages()[1].starts_with("upper "),
+            "{:?}",
+            api.messages()
+        );
+    }
+}
+
 #[tokio::test]
 async fn success_bodies_echoing_the_token_are_scrubbed() {
     // A base URL pointing at an echo service (or a proxy's page) answers 200 with the request headers.
