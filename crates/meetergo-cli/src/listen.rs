@@ -612,12 +612,21 @@ async fn handle(
     }
     let body = match to_bytes(body, MAX_REQUEST_BYTES).await {
         Ok(b) => b,
-        Err(_) => {
+        Err(e) if is_length_limit(&e) => {
             shared.notify(Notice::Problem(format!(
                 "refused a request to {} larger than {MAX_REQUEST_BYTES} bytes (413)",
                 uri.path()
             )));
             return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        }
+        Err(_) => {
+            // A body that cannot be read (a malformed chunk size, a connection cut mid-body) is a bad request, not
+            // a large one.
+            shared.notify(Notice::Problem(format!(
+                "refused a request to {} whose body could not be read (400)",
+                uri.path()
+            )));
+            return StatusCode::BAD_REQUEST.into_response();
         }
     };
     let seq = shared.seq.fetch_add(1, Ordering::Relaxed) + 1;
@@ -717,6 +726,18 @@ async fn handle(
         });
     }
     (StatusCode::OK, "OK").into_response()
+}
+
+/// Whether a body error is the length limit (somewhere in its chain of causes).
+fn is_length_limit(error: &axum::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// The idempotency key as a header value: visible ASCII as it is, anything else percent-encoded (a key holds the

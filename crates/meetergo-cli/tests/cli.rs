@@ -2108,3 +2108,46 @@ async fn problems(listener: &mut Listener) -> Vec<String> {
     }
     problems
 }
+
+/// A body that cannot be read is a bad request (400), not a large one: a malformed chunk size used to answer 413
+/// ("larger than 4194304 bytes"). A body over the limit still answers 413.
+#[tokio::test(flavor = "multi_thread")]
+async fn listen_answers_400_for_a_malformed_chunk_and_413_for_a_large_body() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let mut listener = Listener::start(ListenOptions::new(0)).await.unwrap();
+    let raw = |request: &'static [u8]| {
+        let addr = listener.addr();
+        async move {
+            let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+            stream.write_all(request).await.unwrap();
+            let mut answer = vec![0u8; 64];
+            let n = tokio::time::timeout(WAIT, stream.read(&mut answer))
+                .await
+                .unwrap()
+                .unwrap();
+            String::from_utf8_lossy(&answer[..n]).into_owned()
+        }
+    };
+    let malformed = raw(
+        b"POST /hooks HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n",
+    )
+    .await;
+    assert!(malformed.starts_with("HTTP/1.1 400"), "{malformed}");
+    let client = meetergo_cli::trigger::delivery_client(Duration::from_secs(10)).unwrap();
+    let large = client
+        .post(listener.url())
+        .body(vec![b' '; 5 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(large.status(), 413);
+    let problems = problems(&mut listener).await;
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("could not be read (400)")),
+        "{problems:?}"
+    );
+    listener.shutdown().await;
+}
