@@ -22,12 +22,14 @@ impl<'de> Deserialize<'de> for Secret {
 }
 
 /// The shortest piece of a credential's random part that is masked wherever it appears.
+#[cfg(any(feature = "http", test))]
 const CREDENTIAL_PIECE: usize = 8;
 
 /// `text` with every trace of `credential` masked as `[redacted]`: any run of [`CREDENTIAL_PIECE`] or more characters
 /// of its letters-and-digits parts, in any ASCII case. So an echo is caught however a server spelt it — JSON escapes
 /// around or inside it (`rgo\u002d…`, `\/`), another case, cut short, or only the secret part of an `ak_live:` key —
 /// before and after JSON decoding alike. Parts shorter than that (`rgo`, `ak_live`) are not secrets and stay.
+#[cfg(any(feature = "http", test))]
 pub(crate) fn scrub_credential(text: &str, credential: &str) -> String {
     let parts: Vec<String> = credential
         .split(|c: char| !c.is_ascii_alphanumeric())

@@ -152,6 +152,7 @@ impl ApiError {
 
     /// Passes every text taken from the answer (the decoded `message`, `error`, `errors`, `code`, `feature`, and the
     /// body) through `f`: the token is scrubbed from what JSON decoding produced, not only from the raw bytes.
+    #[cfg(feature = "http")]
     pub(crate) fn scrub_texts(&mut self, f: impl Fn(&str) -> String) {
         let g = |t: &mut String| *t = f(t);
         match &mut self.message {
