@@ -59,7 +59,7 @@ async function run(start, signal, keepNull = false, mayHaveHappened = false) {
 
 /** The error of a create aborted after it was sent: `MEETERGO_ABORTED`, `outcomeUnknown`, the signal's reason as cause. */
 function abortedAfterSending(signal) {
-  const error = new shared.errors.MeetergoError('the call was aborted after it was sent; meetergo may have processed the request', {
+  const error = new shared.errors.MeetergoError('the create was aborted; meetergo may have processed it (reconcile before retrying)', {
     cause: abortReason(signal),
   });
   error.code = 'MEETERGO_ABORTED';

@@ -50,8 +50,8 @@ pub(crate) fn backoff(
 }
 
 /// Parses `Retry-After`: delay-seconds or an HTTP date, relative to `now`. `None` when unreadable. A number of
-/// seconds too large for a `Duration` (`99999999999999999999`) is `Duration::MAX`: a wait past every cap, so the
-/// call is not retried (as for any wait past the cap), never read as "no header" and retried at once.
+/// seconds too large for a `Duration` (`99999999999999999999`, `1e400`) is `Duration::MAX`: a wait past every cap,
+/// so the call is not retried (as for any wait past the cap), never read as "no header" and retried after a backoff.
 pub(crate) fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<u64>() {
@@ -61,7 +61,7 @@ pub(crate) fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Durat
         return Some(Duration::MAX);
     }
     if let Ok(secs) = value.parse::<f64>()
-        && secs.is_finite()
+        && !secs.is_nan()
         && secs >= 0.0
     {
         return Some(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX));
@@ -110,7 +110,7 @@ mod tests {
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-1", now), None);
         assert_eq!(parse_retry_after("NaN", now), None);
-        assert_eq!(parse_retry_after("1e400", now), None);
+        assert_eq!(parse_retry_after("1e400", now), Some(Duration::MAX));
         // Too large for a Duration: a wait past every cap (not retried), not an absent header (retried at once).
         assert_eq!(
             parse_retry_after("99999999999999999999", now),

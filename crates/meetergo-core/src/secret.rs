@@ -25,57 +25,100 @@ impl<'de> Deserialize<'de> for Secret {
 #[cfg(any(feature = "http", test))]
 const CREDENTIAL_PIECE: usize = 8;
 
-/// `text` with every trace of `credential` masked as `[redacted]`: any run of [`CREDENTIAL_PIECE`] or more characters
-/// of its letters-and-digits parts, in any ASCII case. So an echo is caught however a server spelt it — JSON escapes
-/// around or inside it (`rgo\u002d…`, `\/`), another case, cut short, or only the secret part of an `ak_live:` key —
-/// before and after JSON decoding alike. Parts shorter than that (`rgo`, `ak_live`) are not secrets and stay.
+/// `text` with every trace of `credential` masked as `[redacted]`: any run of [`CREDENTIAL_PIECE`] or more of its
+/// letters and digits, in any ASCII case, wherever other characters stand between them (its own `-` or `:`, JSON
+/// escapes such as `\u002d` or `\/`, spaces). So an echo is caught however a server spelt it — escaped, in another
+/// case, cut short, or only the secret part of an `ak_live:` key — before and after JSON decoding alike.
 #[cfg(any(feature = "http", test))]
 pub(crate) fn scrub_credential(text: &str, credential: &str) -> String {
-    let parts: Vec<String> = credential
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|p| p.len() >= CREDENTIAL_PIECE)
-        .map(str::to_ascii_lowercase)
-        .collect();
     if credential.is_empty() {
         return text.to_owned();
     }
-    // The exact spelling goes whole; then the traces of its random parts in any other spelling.
+    // The exact spelling goes whole; then the traces of it in any other spelling.
     let text = text.replace(credential, "[redacted]");
-    if parts.is_empty() {
+    let wanted: Vec<u8> = credential
+        .bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    if wanted.len() < CREDENTIAL_PIECE {
         return text;
     }
-    // ASCII lowercasing keeps every byte where it was.
-    let lower = text.to_ascii_lowercase();
-    let mut masked = vec![false; text.len()];
-    for part in &parts {
-        for start in 0..=part.len() - CREDENTIAL_PIECE {
-            let piece = &part[start..start + CREDENTIAL_PIECE];
-            for (at, _) in lower.match_indices(piece) {
-                masked[at..at + CREDENTIAL_PIECE].fill(true);
+    // The text's letters and digits (lowercased), each with the bytes it stands on: a JSON escape of one
+    // (`\u0037`) is read as it, any other escape (`\/`, `\u002d`) and any other character separates.
+    let bytes = text.as_bytes();
+    let (mut view, mut at) = (Vec::new(), Vec::new());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if bytes.get(i + 1) == Some(&b'u') => {
+                let escaped = bytes
+                    .get(i + 2..i + 6)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                    .filter(u8::is_ascii_alphanumeric);
+                if let Some(b) = escaped {
+                    view.push(b.to_ascii_lowercase());
+                    at.push((i, i + 5));
+                }
+                i += 6;
             }
+            b'\\' => i += 2,
+            b if b.is_ascii_alphanumeric() => {
+                view.push(b.to_ascii_lowercase());
+                at.push((i, i));
+                i += 1;
+            }
+            // Whitespace and quotes end a spelling of the token (nothing around it is taken in).
+            b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' => {
+                view.push(0);
+                at.push((i, i));
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    let mut masked = vec![false; bytes.len()];
+    for piece in wanted.windows(CREDENTIAL_PIECE) {
+        let mut from = 0;
+        while let Some(found) = find(&view[from..], piece) {
+            let start = from + found;
+            let end = start + CREDENTIAL_PIECE - 1;
+            // From the piece's first character to its last, with what stands between them.
+            let last = at[end].1.min(bytes.len() - 1);
+            masked[at[start].0..=last].fill(true);
+            from = start + 1;
         }
     }
     if !masked.contains(&true) {
         return text;
     }
-    // Masked bytes are ASCII letters and digits: each range starts and ends on a character boundary.
+    // Masked ranges start on an ASCII letter, digit or `\\` and end on an ASCII letter or digit (or the end of an
+    // escape, all ASCII): on character boundaries. Bytes between them may be non-ASCII (a separator the server
+    // wrote); they are masked whole, so each range is still whole characters.
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
-    while i < text.len() {
+    while i < bytes.len() {
         if masked[i] {
-            while i < text.len() && masked[i] {
+            while i < bytes.len() && masked[i] {
                 i += 1;
             }
             out.push_str("[redacted]");
         } else {
-            let next = (i + 1..=text.len())
+            let next = (i + 1..=bytes.len())
                 .find(|&j| text.is_char_boundary(j))
-                .unwrap_or(text.len());
+                .unwrap_or(bytes.len());
             out.push_str(&text[i..next]);
             i = next;
         }
     }
     out
+}
+
+/// Where `needle` first stands in `haystack`.
+#[cfg(any(feature = "http", test))]
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 impl Secret {
@@ -599,13 +642,10 @@ mod tests {
                 "key rgo-pat-7Hq2LmZx9Wc4VbN1 echoed",
                 "key [redacted] echoed",
             ),
-            ("KEY RGO-PAT-7HQ2LMZX9WC4VBN1", "KEY RGO-PAT-[redacted]"),
-            (
-                r"rgo\u002dpat\u002d7Hq2LmZx9Wc4VbN1",
-                r"rgo\u002dpat\u002d[redacted]",
-            ),
-            ("cut rgo-pat-7Hq2LmZx...", "cut rgo-pat-[redacted]..."),
-            (r"split 7Hq2L\/mZx9Wc4VbN1", r"split 7Hq2L\/[redacted]"),
+            ("KEY RGO-PAT-7HQ2LMZX9WC4VBN1", "KEY [redacted]"),
+            (r"rgo\u002dpat\u002d7Hq2LmZx9Wc4VbN1", "[redacted]"),
+            ("cut rgo-pat-7Hq2LmZx...", "cut [redacted]..."),
+            (r"split 7Hq2L\/mZx9Wc4VbN1", "split [redacted]"),
             ("short 7Hq2LmZ stays", "short 7Hq2LmZ stays"),
             (
                 "ünïcödé around 7hq2lmzx9wc4vbn1 ✓",
@@ -615,6 +655,24 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(scrub_credential(text, pat), want, "{text}");
         }
+        // A token whose random part is a UUID: its short groups are caught across the separators, escaped or not.
+        let uuid = "rgo-0b8e6a8e-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
+        assert_eq!(
+            scrub_credential(
+                r"echo RGO\u002d0B8E6A8E\u002d1C2D\u002d4E5F\u002d8A9B\u002d0C1D2E3F4A5B!",
+                uuid
+            ),
+            "echo [redacted]!"
+        );
+        // Every character escaped (as a JSON writer may): still recognised in the raw text.
+        let escaped: String = pat
+            .chars()
+            .map(|c| format!("\\u{:04x}", u32::from(c)))
+            .collect();
+        assert_eq!(
+            scrub_credential(&format!("x {escaped} y"), pat),
+            "x [redacted] y"
+        );
         let ak = "ak_live:0b8e6a8e-1c2d-4e5f-8a9b-0c1d2e3f4a5b:Sk9vQ3rT6yU1iO4pA7sD";
         assert_eq!(
             scrub_credential("secret Sk9vQ3rT6yU1iO4pA7sD only", ak),

@@ -180,7 +180,11 @@ fn decode<T>(
             method: method.as_str().into(),
             path: path.to_owned(),
             status: response.status,
-            message: transport.scrub(&format!("at `{at}`: {e}")),
+            // serde_json quotes the offending value in full: capped like every text from the server.
+            message: crate::error::capped(
+                transport.scrub(&format!("at `{at}`: {e}")),
+                crate::error::ApiError::MAX_TEXT_CHARS,
+            ),
             body: body
                 .chars()
                 .take(crate::error::ApiError::MAX_BODY_CHARS)

@@ -86,7 +86,7 @@ struct WireError {
 }
 
 /// `text` cut to `max` characters, marked when cut.
-fn capped(text: String, max: usize) -> String {
+pub(crate) fn capped(text: String, max: usize) -> String {
     match text.char_indices().nth(max) {
         Some((end, _)) => format!("{}…[truncated]", &text[..end]),
         None => text,

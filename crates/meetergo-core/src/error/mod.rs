@@ -6,6 +6,8 @@
 use std::time::Duration;
 
 mod api;
+#[cfg(feature = "http")]
+pub(crate) use api::capped;
 mod payload;
 mod validation;
 
