@@ -214,19 +214,8 @@ impl Inbox {
     pub fn receive(&self, body: Either<&[u8], String>, headers: Vec<String>) -> AsyncTask<Call> {
         let (inbox, body) = (Arc::clone(&self.inner), bytes(body));
         call(move || {
-            Ok(match inbox.accept(&body, &pairs(&headers)) {
-                Ok(a) => {
-                    let mut answer = accepted_json(&a);
-                    if let Some(o) = answer.as_object_mut() {
-                        o.remove("error");
-                    }
-                    json!({ "status": 200, "body": answer })
-                }
-                Err(e) => json!({
-                    "status": meetergo_bind::inbox::http_status(&e),
-                    "body": { "error": e.to_string() },
-                }),
-            })
+            let (status, answer) = inbox.receive(&body, &pairs(&headers));
+            Ok(json!({ "status": status, "body": answer }))
         })
     }
 

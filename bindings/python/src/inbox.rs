@@ -138,24 +138,13 @@ fn accept_pairs(
     inbox.accept(body, &pairs)
 }
 
-/// What a receiver answers meetergo: 200 with `{"status", "key"}`, or 413/503 with `{"error"}`.
+/// The core's answer to meetergo ([`inbox::Inbox::answer`]) as Python values.
 fn received<'py>(
     py: Python<'py>,
     outcome: Result<inbox::Accepted, inbox::InboxError>,
-) -> PyResult<(u16, Bound<'py, PyDict>)> {
-    let answer = PyDict::new(py);
-    match outcome {
-        Ok(accepted) => {
-            answer.set_item("status", accepted.status())?;
-            answer.set_item("key", accepted.key())?;
-            Ok((200, answer))
-        }
-        Err(e) => {
-            log::warn!(target: "meetergo::inbox", "delivery refused: {e}");
-            answer.set_item("error", e.to_string())?;
-            Ok((meetergo_bind::inbox::http_status(&e), answer))
-        }
-    }
+) -> PyResult<(u16, Bound<'py, PyAny>)> {
+    let (status, answer) = inbox::Inbox::answer(outcome);
+    Ok((status, crate::convert::value(py, &answer)?))
 }
 
 impl Inbox {
@@ -248,7 +237,7 @@ impl Inbox {
         py: Python<'py>,
         body: &Bound<'_, PyAny>,
         headers: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<(u16, Bound<'py, PyDict>)> {
+    ) -> PyResult<(u16, Bound<'py, PyAny>)> {
         let bytes = crate::events::body_bytes(body, "receive()")?.into_owned();
         let headers = header_pairs(headers)?;
         let inner = &self.inner;

@@ -1,8 +1,8 @@
 //! The durable inbox as the bindings offer it: options from loosely typed numbers (seconds in Python, milliseconds
-//! in JavaScript), what an accepted body is called, and which HTTP status a receiver answers for each outcome.
+//! in JavaScript), and what an accepted body is called. What a receiver answers is the core's (`Inbox::answer`).
 
 use meetergo_core::ValidationError;
-use meetergo_core::inbox::{Accepted, InboxError, InboxOptions};
+use meetergo_core::inbox::{Accepted, InboxOptions};
 
 use crate::Runtime;
 use crate::numbers::whole_number;
@@ -91,10 +91,4 @@ pub fn accepted(a: &Accepted) -> (&'static str, &str, Option<&str>) {
         _ => None,
     };
     (a.status(), a.key(), error)
-}
-
-/// The status a receiver answers meetergo for an inbox failure: 413 for a body over the limit, 503 for a store that
-/// failed (meetergo's log then shows a failed delivery), 500 otherwise. Every accepted body is answered 200.
-pub fn http_status(e: &InboxError) -> u16 {
-    e.http_status()
 }

@@ -55,7 +55,7 @@ pub async fn receive(State(inbox): State<Arc<Inbox>>, headers: HeaderMap, body: 
             Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
         })
         .collect();
-    let stored = tokio::task::spawn_blocking(move || {
+    let outcome = tokio::task::spawn_blocking(move || {
         let refs: Vec<(&str, &str)> = pairs
             .iter()
             .map(|(n, v)| (n.as_str(), v.as_str()))
@@ -64,19 +64,9 @@ pub async fn receive(State(inbox): State<Arc<Inbox>>, headers: HeaderMap, body: 
     })
     .await
     .unwrap_or_else(|e| Err(InboxError::Storage(format!("the inbox task failed: {e}"))));
-    match stored {
-        Ok(accepted) => (
-            StatusCode::OK,
-            Json(serde_json::json!({ "status": accepted.status(), "key": accepted.key() })),
-        )
-            .into_response(),
-        Err(e) => {
-            log::warn!(target: "meetergo::inbox", "delivery refused: {e}");
-            let status =
-                StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-            (status, Json(serde_json::json!({ "error": e.to_string() }))).into_response()
-        }
-    }
+    let (status, answer) = Inbox::answer(outcome);
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    (status, Json(answer)).into_response()
 }
 
 /// How [`spawn_worker`] works.

@@ -472,6 +472,30 @@ impl Inbox {
         }
     }
 
+    /// [`Inbox::accept`] for an HTTP handler: the status and JSON body to answer meetergo with ([`Inbox::answer`]).
+    pub fn receive(&self, body: &[u8], headers: &[(&str, &str)]) -> (u16, serde_json::Value) {
+        Inbox::answer(self.accept(body, headers))
+    }
+
+    /// What a receiver answers meetergo for an outcome of [`Inbox::accept`]: 200 with `{"status", "key"}` once the
+    /// delivery is durably handled, else [`InboxError::http_status`] (413, 503) with `{"error"}` — never 200
+    /// without storing. A refusal is logged (target `meetergo::inbox`).
+    pub fn answer(outcome: Result<Accepted, InboxError>) -> (u16, serde_json::Value) {
+        match outcome {
+            Ok(accepted) => (
+                200,
+                serde_json::json!({ "status": accepted.status(), "key": accepted.key() }),
+            ),
+            Err(e) => {
+                log::warn!(target: "meetergo::inbox", "delivery refused: {e}");
+                (
+                    e.http_status(),
+                    serde_json::json!({ "error": e.to_string() }),
+                )
+            }
+        }
+    }
+
     /// Claims the oldest delivery that is due (pending and past its retry time, or running with an expired lease)
     /// for `worker`; `None` when there is none. A delivery whose lease expired after its last allowed attempt is
     /// dead-lettered instead.
