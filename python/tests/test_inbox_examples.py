@@ -126,8 +126,15 @@ def serve_asgi() -> Iterator[Callable[[Any], str]]:
 
 
 def test_fastapi_receiver_handles_each_event_once_and_refuses_what_it_cannot_store(
-    store: str, meetergo_bin: pathlib.Path, serve_asgi: Callable[[Any], str], tmp_path: pathlib.Path
+    store: str,
+    meetergo_bin: pathlib.Path,
+    serve_asgi: Callable[[Any], str],
+    tmp_path: pathlib.Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # The module's own `app` (for `uvicorn examples.fastapi_inbox:app`) opens MEETERGO_INBOX when imported: keep it in
+    # the test's directory, not the working directory.
+    monkeypatch.setenv("MEETERGO_INBOX", f"sqlite:{tmp_path / 'module.db'}")
     module = load("fastapi_inbox")
     handled: Counter[str] = Counter()
 
