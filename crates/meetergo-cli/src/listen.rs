@@ -26,7 +26,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::{Body, Bytes, to_bytes};
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -34,8 +34,9 @@ use base64::Engine as _;
 use chrono::{DateTime, SecondsFormat, Utc};
 use meetergo_core::inbox::{Accepted, Claim, Inbox, InboxError, InboxOptions};
 use meetergo_core::{Deduplicator, Event, EventData, LogBody, PayloadError};
+use meetergo_mock::serve::{self, Limits};
 use serde_json::{Map, Value, json};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
 use url::Url;
 
 use crate::CliError;
@@ -49,8 +50,14 @@ pub const DEDUP_TTL: Duration = Duration::from_secs(24 * 3600);
 pub const DEDUP_CAPACITY: usize = 100_000;
 /// Largest body read; larger requests get 413. (The core rejects bodies over 1 MiB with a typed error.)
 pub const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
-/// Notices buffered for a slow reader; past that they are dropped (the log file still gets every request).
+/// Notices buffered for a slow reader. A delivery that would not fit is refused with 503 (so that meetergo shows a
+/// failure) rather than answered 200 and dropped; other notices past it are dropped.
 const CHANNEL_CAPACITY: usize = 4096;
+/// The most body bytes a listener holds at once (bodies being read, waiting to be printed, being forwarded) by
+/// default; past it, requests are answered 503. See [`ListenOptions::max_held_bytes`].
+pub const MAX_HELD_BYTES: usize = 64 * 1024 * 1024;
+/// How long a request waits for room within [`ListenOptions::max_held_bytes`] before it is answered 503.
+const HELD_WAIT: Duration = Duration::from_secs(1);
 /// Timeout of a forward.
 const FORWARD_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -77,6 +84,13 @@ pub struct ListenOptions {
     pub max_store_bytes: Option<u64>,
     /// With a store: a shell command run once per stored event as the inbox's handler (see [`ListenOptions::exec`]).
     pub exec: Option<String>,
+    /// The most body bytes held at once: bodies being read, waiting for [`Listener::next`] (a `meetergo listen`
+    /// whose output nobody reads), or being forwarded. A request that finds no room within a second is answered 503,
+    /// so that meetergo's log shows a failure instead of a 200 for a body the listener could not keep. Default:
+    /// [`MAX_HELD_BYTES`]; never less than [`MAX_REQUEST_BYTES`].
+    pub max_held_bytes: usize,
+    /// Timeouts and the connection limit (see [`Limits`]). Default: [`Limits::default`].
+    pub limits: Limits,
 }
 
 impl ListenOptions {
@@ -91,7 +105,23 @@ impl ListenOptions {
             lease: Duration::from_secs(60),
             max_store_bytes: None,
             exec: None,
+            max_held_bytes: MAX_HELD_BYTES,
+            limits: Limits::default(),
         }
+    }
+
+    /// Holds at most `bytes` of bodies at once (see [`ListenOptions::max_held_bytes`]).
+    #[must_use]
+    pub fn max_held_bytes(mut self, bytes: usize) -> Self {
+        self.max_held_bytes = bytes;
+        self
+    }
+
+    /// Serves within `limits` (timeouts, connection limit).
+    #[must_use]
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// With a store: runs `command` (`sh -c`) once per stored event, the body on its standard input and
@@ -381,13 +411,26 @@ struct Shared {
     log: Option<Mutex<File>>,
     log_secrets: bool,
     forward: Option<(Url, reqwest::Client)>,
-    notices: mpsc::Sender<Notice>,
+    notices: mpsc::Sender<Held>,
+    /// One permit per body byte the listener may hold ([`ListenOptions::max_held_bytes`]).
+    room: Arc<Semaphore>,
+    room_bytes: usize,
+}
+
+/// A notice with the room its body takes, given back when the notice is taken (and any forward is done).
+struct Held {
+    notice: Notice,
+    _room: Option<Arc<OwnedSemaphorePermit>>,
 }
 
 impl Shared {
     fn notify(&self, notice: Notice) {
-        // Never wait on a slow reader: the sender gets its 200 at once.
-        let _ = self.notices.try_send(notice);
+        // Never wait on a slow reader. Deliveries reserve their place before they are answered (`handle`); a
+        // problem report that finds the queue full is dropped.
+        let _ = self.notices.try_send(Held {
+            notice,
+            _room: None,
+        });
     }
 }
 
@@ -395,7 +438,7 @@ impl Shared {
 #[derive(Debug)]
 pub struct Listener {
     addr: SocketAddr,
-    notices: mpsc::Receiver<Notice>,
+    notices: mpsc::Receiver<Held>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -462,6 +505,10 @@ impl Listener {
             log_secrets: options.log_secrets,
             forward,
             notices: tx,
+            room: Arc::new(Semaphore::new(
+                options.max_held_bytes.max(MAX_REQUEST_BYTES),
+            )),
+            room_bytes: options.max_held_bytes.max(MAX_REQUEST_BYTES),
         });
         if let Some(warning) = shared.inbox.as_deref().and_then(Inbox::durability_warning) {
             shared.notify(Notice::Problem(format!("warning: {warning}")));
@@ -484,12 +531,12 @@ impl Listener {
             _ => None,
         };
         let app = Router::new().fallback(handle).with_state(shared);
+        let limits = options.limits;
         let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
+            serve::serve(listener, app, limits, async {
+                let _ = stopped.await;
+            })
+            .await;
             if let Some(worker) = worker {
                 worker.abort();
             }
@@ -514,14 +561,14 @@ impl Listener {
 
     /// The next notice (`None` once the listener has stopped).
     pub async fn next(&mut self) -> Option<Notice> {
-        self.notices.recv().await
+        self.notices.recv().await.map(|held| held.notice)
     }
 
     /// The next delivery, skipping other notices, waiting at most `timeout`.
     pub async fn next_delivery(&mut self, timeout: Duration) -> Option<Delivery> {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
-            match tokio::time::timeout_at(deadline, self.notices.recv()).await {
+            match tokio::time::timeout_at(deadline, self.next()).await {
                 Ok(Some(Notice::Delivery(d))) => return Some(*d),
                 Ok(Some(_)) => {}
                 Ok(None) | Err(_) => return None,
@@ -610,25 +657,31 @@ async fn handle(
         )
             .into_response();
     }
-    let body = match to_bytes(body, MAX_REQUEST_BYTES).await {
-        Ok(b) => b,
-        Err(e) if is_length_limit(&e) => {
+    let (body, room) = match read_body(&shared, body).await {
+        Ok(read) => read,
+        Err(refusal) => {
             shared.notify(Notice::Problem(format!(
-                "refused a request to {} larger than {MAX_REQUEST_BYTES} bytes (413)",
-                uri.path()
+                "refused a request to {}: {} ({})",
+                uri.path(),
+                refusal.reason(shared.room_bytes),
+                refusal.status().as_u16()
             )));
-            return StatusCode::PAYLOAD_TOO_LARGE.into_response();
-        }
-        Err(_) => {
-            // A body that cannot be read (a malformed chunk size, a connection cut mid-body) is a bad request, not
-            // a large one.
-            shared.notify(Notice::Problem(format!(
-                "refused a request to {} whose body could not be read (400)",
-                uri.path()
-            )));
-            return StatusCode::BAD_REQUEST.into_response();
+            return refusal.into_response();
         }
     };
+    // The delivery's place in the queue, taken before anything is stored or answered: a listener whose output is
+    // not read answers 503 rather than 200 for a delivery it would drop.
+    let Ok(place) = shared.notices.try_reserve() else {
+        let refusal = Refusal::Full;
+        shared.notify(Notice::Problem(format!(
+            "refused a request to {}: {} ({})",
+            uri.path(),
+            refusal.reason(shared.room_bytes),
+            refusal.status().as_u16()
+        )));
+        return refusal.into_response();
+    };
+    let room = Arc::new(room);
     let seq = shared.seq.fetch_add(1, Ordering::Relaxed) + 1;
     // With an inbox, the body is on disk before the answer, and the inbox says what is a duplicate.
     let stored = match &shared.inbox {
@@ -697,7 +750,10 @@ async fn handle(
             shared.notify(Notice::Problem(format!("cannot write the log file: {e}")));
         }
     }
-    shared.notify(Notice::Delivery(Box::new(delivery)));
+    place.send(Held {
+        notice: Notice::Delivery(Box::new(delivery)),
+        _room: Some(Arc::clone(&room)),
+    });
     // With an inbox, the forward is the inbox's worker (`forward_worker`), not a fire-and-forget task.
     if let (None, Some((url, client))) = (&shared.inbox, &shared.forward) {
         let (url, client, shared) = (url.clone(), client.clone(), Arc::clone(&shared));
@@ -706,6 +762,7 @@ async fn handle(
             .cloned()
             .unwrap_or(header::HeaderValue::from_static("application/json"));
         tokio::spawn(async move {
+            let _room = room;
             let started = Instant::now();
             let result = client
                 .post(url)
@@ -728,16 +785,110 @@ async fn handle(
     (StatusCode::OK, "OK").into_response()
 }
 
-/// Whether a body error is the length limit (somewhere in its chain of causes).
-fn is_length_limit(error: &axum::Error) -> bool {
-    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(e) = cause {
-        if e.is::<http_body_util::LengthLimitError>() {
-            return true;
+/// Why a request's body was not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    /// Over [`MAX_REQUEST_BYTES`]: 413.
+    TooLarge,
+    /// Not readable (a malformed chunk size, a connection cut mid-body): 400.
+    Unreadable,
+    /// Not received within the body timeout: 408.
+    Late,
+    /// No room within [`ListenOptions::max_held_bytes`], or the queue of notices is full: 503.
+    Full,
+}
+
+impl Refusal {
+    fn status(self) -> StatusCode {
+        match self {
+            Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Refusal::Unreadable => StatusCode::BAD_REQUEST,
+            Refusal::Late => StatusCode::REQUEST_TIMEOUT,
+            Refusal::Full => StatusCode::SERVICE_UNAVAILABLE,
         }
-        cause = e.source();
     }
-    false
+
+    fn reason(self, room_bytes: usize) -> String {
+        match self {
+            Refusal::TooLarge => format!("larger than {MAX_REQUEST_BYTES} bytes"),
+            Refusal::Unreadable => "its body could not be read".to_owned(),
+            Refusal::Late => "its body did not arrive in time".to_owned(),
+            Refusal::Full => format!(
+                "the listener already holds {room_bytes} bytes or {CHANNEL_CAPACITY} deliveries not yet printed or \
+                 forwarded (is its output being read?)"
+            ),
+        }
+    }
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if self == Refusal::Full {
+            let mut response = (
+                status,
+                "meetergo listen cannot hold more deliveries now; try again later\n",
+            )
+                .into_response();
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+            return response;
+        }
+        status.into_response()
+    }
+}
+
+/// Reads a body of at most [`MAX_REQUEST_BYTES`], taking room for each byte from the listener's budget as it
+/// arrives (so that neither a slow reader of the output nor many large bodies at once can grow memory unbounded).
+async fn read_body(shared: &Shared, body: Body) -> Result<(Bytes, OwnedSemaphorePermit), Refusal> {
+    use http_body::Body as _;
+    use http_body_util::BodyExt as _;
+    let mut body = body;
+    // Read up to the limit even when the announced length is over it: a client still sending when the answer
+    // comes sees a reset connection, not the 413.
+    let announced = body.size_hint().lower().min(MAX_REQUEST_BYTES as u64);
+    let mut room: Option<OwnedSemaphorePermit> = None;
+    let mut bytes = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| {
+            if serve::is_body_timeout(&e) {
+                Refusal::Late
+            } else {
+                Refusal::Unreadable
+            }
+        })?;
+        let Ok(data) = frame.into_data() else {
+            continue; // trailers
+        };
+        if bytes.len() + data.len() > MAX_REQUEST_BYTES {
+            return Err(Refusal::TooLarge);
+        }
+        let wanted = u32::try_from(data.len()).map_err(|_| Refusal::TooLarge)?;
+        if wanted > 0 {
+            let taken = tokio::time::timeout(
+                HELD_WAIT,
+                Arc::clone(&shared.room).acquire_many_owned(wanted),
+            )
+            .await;
+            let Ok(Ok(taken)) = taken else {
+                return Err(Refusal::Full);
+            };
+            match &mut room {
+                Some(room) => room.merge(taken),
+                None => room = Some(taken),
+            }
+        }
+        bytes.extend_from_slice(&data);
+    }
+    let room = match room {
+        Some(room) => room,
+        // An empty body holds no room; an empty permit stands for it.
+        None => Arc::clone(&shared.room)
+            .try_acquire_many_owned(0)
+            .map_err(|_| Refusal::Full)?,
+    };
+    Ok((Bytes::from(bytes), room))
 }
 
 /// The idempotency key as a header value: visible ASCII as it is, anything else percent-encoded (a key holds the
@@ -1071,18 +1222,38 @@ pub async fn run_cli(args: ListenArgs) -> Result<(), CliError> {
         "try: meetergo trigger booking_created --to {}/webhooks/meetergo --repeat 2 (stop with Ctrl-C)",
         listener.url()
     );
+    // The lines are written by a thread of their own: a standard output nobody reads blocks that thread, not the
+    // server, and the listener's bounded queue then answers 503 (see `ListenOptions::max_held_bytes`).
+    let (lines, mut to_print) = mpsc::channel::<String>(1);
+    let printer = std::thread::spawn(move || {
+        while let Some(line) = to_print.blocking_recv() {
+            say!("{line}");
+        }
+    });
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
     loop {
         tokio::select! {
             notice = listener.next() => match notice {
-                Some(n) => say!("{}", n.line()),
+                Some(n) => {
+                    tokio::select! {
+                        sent = lines.send(n.line()) => if sent.is_err() { break },
+                        _ = &mut ctrl_c => break,
+                    }
+                }
                 None => break,
             },
             _ = &mut ctrl_c => break,
         }
     }
     listener.shutdown().await;
+    // The lines already taken are printed, unless standard output stays blocked.
+    drop(lines);
+    let _ = tokio::time::timeout(
+        Duration::from_secs(1),
+        tokio::task::spawn_blocking(move || printer.join()),
+    )
+    .await;
     Ok(())
 }
 

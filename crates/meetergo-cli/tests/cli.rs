@@ -2151,3 +2151,142 @@ async fn listen_answers_400_for_a_malformed_chunk_and_413_for_a_large_body() {
     );
     listener.shutdown().await;
 }
+
+/// A listener whose notices nobody takes holds at most its byte budget, then answers 503 (with `Retry-After`), so
+/// that meetergo's log shows a failure instead of a 200 for a body it would drop; once the notices are taken it
+/// answers 200 again.
+#[tokio::test(flavor = "multi_thread")]
+async fn listen_holds_at_most_its_byte_budget_then_answers_503() {
+    let mut listener = Listener::start(ListenOptions::new(0).max_held_bytes(10 * 1024 * 1024))
+        .await
+        .unwrap();
+    let client = meetergo_cli::trigger::delivery_client(Duration::from_secs(10)).unwrap();
+    let body = vec![b' '; 3 * 1024 * 1024];
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let answer = client
+            .post(listener.url())
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        if answer.status() == 503 {
+            assert_eq!(answer.headers()["retry-after"], "1");
+        }
+        statuses.push(answer.status().as_u16());
+    }
+    assert_eq!(statuses, [200, 200, 200, 503]);
+    // Taking the notices gives their room back.
+    let mut taken = 0;
+    while let Ok(Some(notice)) =
+        tokio::time::timeout(Duration::from_millis(200), listener.next()).await
+    {
+        match notice {
+            meetergo_cli::listen::Notice::Delivery(_) => taken += 1,
+            meetergo_cli::listen::Notice::Problem(p) => {
+                assert!(p.contains("is its output being read?"), "{p}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(taken, 3);
+    let answer = client
+        .post(listener.url())
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    listener.shutdown().await;
+}
+
+/// `meetergo listen | (nobody reads)`: once its standard output is full, the process stops taking bodies (503)
+/// instead of growing without bound (1 GB after 250 posts of 4 MiB before), and it still answers `GET /`.
+#[tokio::test(flavor = "multi_thread")]
+async fn listen_with_unread_output_refuses_instead_of_growing() {
+    let mut listener = Running::spawn(&["listen", "--port", "0"]).await;
+    let url = listener.url("listening on ").await;
+    let pid = listener.child.id().unwrap();
+    let client = meetergo_cli::trigger::delivery_client(Duration::from_secs(10)).unwrap();
+    // Fill the pipe with lines nobody reads.
+    let mut refused = 0;
+    for _ in 0..3000 {
+        let status = client.post(&url).body("{}").send().await.unwrap().status();
+        if status == 503 {
+            refused += 1;
+            break;
+        }
+    }
+    let big = vec![b' '; 4 * 1024 * 1024];
+    for _ in 0..20 {
+        let status = client
+            .post(&url)
+            .body(big.clone())
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert!(status == 200 || status == 503, "{status}");
+        if status == 503 {
+            refused += 1;
+        }
+    }
+    assert!(refused >= 3, "only {refused} refusals");
+    let rss_kib: u64 = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    assert!(rss_kib < 200 * 1024, "RSS {rss_kib} KiB");
+    let alive = client.get(&url).send().await.unwrap();
+    assert_eq!(alive.status(), 200);
+    // Reading the output again lets deliveries in.
+    let reader = tokio::spawn(async move {
+        while let Ok(Some(_)) = listener.lines.next_line().await {}
+        listener
+    });
+    let mut accepted = false;
+    for _ in 0..50 {
+        if client.post(&url).body("{}").send().await.unwrap().status() == 200 {
+            accepted = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(accepted, "still refusing once the output is read");
+    reader.abort();
+}
+
+/// A body that stops short is answered 408 after the body timeout, and the listener says why.
+#[tokio::test(flavor = "multi_thread")]
+async fn listen_answers_408_for_a_body_that_stops_short() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let limits = meetergo_mock::serve::Limits::default().body_timeout(Duration::from_millis(500));
+    let mut listener = Listener::start(ListenOptions::new(0).limits(limits))
+        .await
+        .unwrap();
+    let mut stream = tokio::net::TcpStream::connect(listener.addr())
+        .await
+        .unwrap();
+    stream
+        .write_all(b"POST /hooks HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"id\":")
+        .await
+        .unwrap();
+    let mut answer = vec![0u8; 64];
+    let n = tokio::time::timeout(WAIT, stream.read(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]).into_owned();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    let problems = problems(&mut listener).await;
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("did not arrive in time (408)")),
+        "{problems:?}"
+    );
+    listener.shutdown().await;
+}

@@ -19,6 +19,7 @@ mod deliver;
 mod faults;
 mod is_url;
 pub mod samples;
+pub mod serve;
 pub mod services;
 mod state;
 
@@ -51,6 +52,8 @@ pub struct MockConfig {
     /// which meetergo's URL check refuses: for local development. IP addresses pass that check either way.
     /// Default: `false`.
     pub allow_local_endpoints: bool,
+    /// Header and body timeouts and the connection limit (see [`serve::Limits`]). Default: [`serve::Limits::default`].
+    pub limits: serve::Limits,
 }
 
 impl Default for MockConfig {
@@ -63,6 +66,7 @@ impl Default for MockConfig {
             max_webhooks: meetergo_core::MAX_WEBHOOKS_PER_COMPANY,
             numeric_ids: false,
             allow_local_endpoints: false,
+            limits: serve::Limits::default(),
         }
     }
 }
@@ -157,16 +161,15 @@ impl MockServer {
             addr: config.bind,
             source,
         })?;
+        let config_limits = config.limits;
         let state = Arc::new(state::State::new(config).map_err(MockError::Client)?);
         let app = api::router(Arc::clone(&state));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+            serve::serve(listener, app, config_limits, async {
                 let _ = rx.await;
-            });
-            if let Err(e) = serve.await {
-                log::error!(target: "meetergo_mock", "server stopped: {e}");
-            }
+            })
+            .await;
         });
         log::info!(target: "meetergo_mock", "listening on http://{addr}");
         Ok(MockServer {

@@ -905,3 +905,102 @@ async fn processed_faults_take_effect_and_garbage_can_carry_a_status() {
         );
     }
 }
+
+/// Reads from `stream` until the server closes it (or 10 s pass); returns what was read and how long it took.
+async fn read_until_closed(stream: &mut tokio::net::TcpStream) -> (String, Duration) {
+    use tokio::io::AsyncReadExt as _;
+    let started = std::time::Instant::now();
+    let mut read = Vec::new();
+    let mut buf = [0u8; 1024];
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buf)).await {
+            Ok(Ok(0) | Err(_)) => break,
+            Ok(Ok(n)) => read.extend_from_slice(&buf[..n]),
+            Err(_) => panic!("the server kept a slow connection open for 10 s"),
+        }
+    }
+    (
+        String::from_utf8_lossy(&read).into_owned(),
+        started.elapsed(),
+    )
+}
+
+/// Slowloris: half-sent headers, a body that never completes and idle connections are closed after the timeouts,
+/// more connections than the limit wait their turn instead of each taking memory, and the stand-in answers
+/// throughout. (`axum::serve` kept 2,000 half-sent requests open for as long as their senders liked.)
+#[tokio::test(flavor = "multi_thread")]
+async fn slow_clients_are_cut_off_and_the_server_keeps_answering() {
+    use meetergo_mock::serve::Limits;
+    use tokio::io::AsyncWriteExt as _;
+
+    let limits = Limits::default()
+        .header_timeout(Duration::from_millis(600))
+        .body_timeout(Duration::from_millis(600))
+        .max_connections(8);
+    let mut config = MockConfig::default();
+    config.limits = limits;
+    let mock = MockServer::start(config).await.unwrap();
+    let addr = mock.addr();
+    // Eight half-sent heads take every slot.
+    let mut slow = Vec::new();
+    for _ in 0..8 {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        stream
+            .write_all(b"POST /v4/webhooks HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .await
+            .unwrap();
+        slow.push(stream);
+    }
+    // A ninth client is served once the slow ones are cut off.
+    let probe = tokio::spawn(async move {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        stream
+            .write_all(b"GET /_mock/deliveries HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        read_until_closed(&mut stream).await
+    });
+    for stream in &mut slow {
+        let (answer, took) = read_until_closed(stream).await;
+        assert!(took < Duration::from_secs(5), "closed after {took:?}");
+        assert!(!answer.starts_with("HTTP/1.1 200"), "{answer}");
+    }
+    let (answer, _) = probe.await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    // A body that stops short is cut off after the body timeout.
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(b"POST /_mock/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":")
+        .await
+        .unwrap();
+    let (answer, took) = read_until_closed(&mut stream).await;
+    assert!(
+        took < Duration::from_secs(5),
+        "closed after {took:?}: {answer}"
+    );
+    assert!(!answer.starts_with("HTTP/1.1 2"), "{answer}");
+
+    // An idle keep-alive connection is closed too.
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(b"GET /_mock/deliveries HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let (answer, took) = read_until_closed(&mut stream).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(
+        took < Duration::from_secs(5),
+        "idle connection closed after {took:?}"
+    );
+
+    // A head larger than the limit is refused with 431.
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut head = b"GET /_mock/deliveries HTTP/1.1\r\nHost: x\r\nX-Big: ".to_vec();
+    head.extend(std::iter::repeat_n(b'a', 100 * 1024));
+    head.extend_from_slice(b"\r\n\r\n");
+    let _ = stream.write_all(&head).await;
+    let (answer, _) = read_until_closed(&mut stream).await;
+    assert!(answer.starts_with("HTTP/1.1 431"), "{answer}");
+    mock.shutdown().await;
+}
