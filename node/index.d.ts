@@ -529,6 +529,28 @@ export declare class Deduplicator {
   readonly size: number;
 }
 
+/**
+ * An unguessable path segment in a webhook's endpoint (`mps_` and 256 random bits): meetergo does not sign
+ * deliveries, so a receiver that answers only on a path holding it refuses forged ones. Printing it never shows it;
+ * `reveal()` does.
+ */
+export declare class PathSecret {
+  /** A secret stored earlier (what `reveal()` gave); throws `ValidationError` unless it has the shape `mps_…`. */
+  constructor(secret: string);
+  /** A new secret from the operating system's random source. */
+  static generate(): PathSecret;
+  /** The secret itself, to keep where the receiver reads it. */
+  reveal(): string;
+  /** `endpoint` with the secret appended as its last path segment (before any query). */
+  endpoint(endpoint: string): string;
+  /** Whether `segment` is this secret (compared in constant time). */
+  matches(segment: string): boolean;
+  /** Whether a request path (a query is ignored) holds this secret as a segment (compared in constant time). */
+  matchesPath(path: string): boolean;
+  toString(): string;
+  toJSON(): string;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The durable inbox
 

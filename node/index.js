@@ -233,6 +233,66 @@ class Deduplicator {
   }
 }
 
+/**
+ * An unguessable path segment in a webhook's endpoint (`mps_` and 256 random bits): meetergo does not sign
+ * deliveries, so a receiver that answers only on a path holding it refuses forged ones. Printing it (`inspect`,
+ * `String()`, `JSON.stringify`) never shows it; `reveal()` does.
+ */
+class PathSecret {
+  #native;
+
+  /** A secret stored earlier (what `reveal()` gave); `ValidationError` unless it has the shape `mps_…`. */
+  constructor(secret) {
+    if (secret === PathSecret.#generating) {
+      this.#native = callNative(() => native.PathSecret.generate());
+    } else {
+      if (typeof secret !== 'string') throw new TypeError('secret must be a string');
+      this.#native = callNative(() => new native.PathSecret(secret));
+    }
+    Object.freeze(this);
+  }
+
+  static #generating = Symbol('generate');
+
+  /** A new secret from the operating system's random source. */
+  static generate() {
+    return new PathSecret(PathSecret.#generating);
+  }
+
+  /** The secret itself, to keep where the receiver reads it (an environment variable, a secret manager). */
+  reveal() {
+    return this.#native.reveal();
+  }
+
+  /** `endpoint` with the secret appended as its last path segment (before any query). */
+  endpoint(endpoint) {
+    if (typeof endpoint !== 'string') throw new TypeError('endpoint must be a string');
+    return callNative(() => this.#native.endpoint(endpoint));
+  }
+
+  /** Whether `segment` is this secret (compared in constant time). */
+  matches(segment) {
+    return typeof segment === 'string' && this.#native.matches(segment);
+  }
+
+  /** Whether a request path (`req.path`, `new URL(req.url).pathname`; a query is ignored) holds this secret. */
+  matchesPath(path) {
+    return typeof path === 'string' && this.#native.matchesPath(path);
+  }
+
+  toString() {
+    return 'PathSecret([redacted])';
+  }
+
+  toJSON() {
+    return '[redacted]';
+  }
+
+  [inspect.custom]() {
+    return 'PathSecret([redacted])';
+  }
+}
+
 const { Inbox } = createInbox({ native, fromNative, parseEvent: shared.parseEvent, number, object });
 
 module.exports = {
@@ -245,6 +305,7 @@ module.exports = {
   validateWebhook: shared.validateWebhook,
   Deduplicator,
   Inbox,
+  PathSecret,
   EventType: shared.EventType,
   MAX_WEBHOOKS_PER_COMPANY: native.MAX_WEBHOOKS_PER_COMPANY,
   CORE_VERSION: shared.CORE_VERSION,

@@ -12,6 +12,7 @@ export const {
   validateWebhook,
   Deduplicator,
   Inbox,
+  PathSecret,
   EventType,
   MAX_WEBHOOKS_PER_COMPANY,
   CORE_VERSION,

@@ -4,6 +4,7 @@ import {
   Client,
   Deduplicator,
   EventType,
+  PathSecret,
   MeetergoError,
   NotFoundError,
   PayloadError,
@@ -117,6 +118,11 @@ function handle(body: Buffer): string {
     }
   }
 }
+
+const pathSecret: PathSecret = PathSecret.generate();
+const endpointWithSecret: string = pathSecret.endpoint('https://example.com/hooks');
+const secretHeld: boolean = pathSecret.matchesPath('/hooks/x') || new PathSecret(pathSecret.reveal()).matches('x');
+void [endpointWithSecret, secretHeld];
 
 const seen = new Deduplicator({ ttlMs: 86_400_000, maxEntries: 100_000 });
 const first: boolean = seen.firstSeen('k');

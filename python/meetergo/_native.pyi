@@ -30,6 +30,7 @@ __all__ = [
     "MeetingType",
     "MeetingTypeInfo",
     "NewEmployee",
+    "PathSecret",
     "SyncAction",
     "UnknownEvent",
     "Webhook",
@@ -275,6 +276,22 @@ class Deduplicator:
     def first_seen(self, key: str) -> bool: ...
     def forget(self, key: str) -> bool: ...
     def __len__(self) -> int: ...
+
+@final
+class PathSecret:
+    """An unguessable path segment in a webhook's endpoint (``mps_`` and 256 random bits).
+
+    meetergo does not sign deliveries: a receiver that answers only on a path holding this secret refuses forged
+    ones. ``repr`` never shows the secret; ``reveal()`` does.
+    """
+
+    def __new__(cls, secret: str) -> PathSecret: ...
+    @staticmethod
+    def generate() -> PathSecret: ...
+    def reveal(self) -> str: ...
+    def endpoint(self, endpoint: str) -> str: ...
+    def matches(self, segment: str) -> bool: ...
+    def matches_path(self, path: str) -> bool: ...
 
 class _Delivery(TypedDict):
     id: int

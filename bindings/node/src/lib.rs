@@ -342,6 +342,53 @@ pub fn core_version() -> &'static str {
     core::VERSION
 }
 
+/// `new PathSecret(secret)` / `PathSecret.generate()`: an unguessable path segment of an endpoint.
+#[napi]
+pub struct PathSecret {
+    inner: core::PathSecret,
+}
+
+#[napi]
+impl PathSecret {
+    /// A secret stored earlier (what `reveal()` gave).
+    #[napi(constructor)]
+    pub fn new(secret: String) -> Result<Self> {
+        let inner = core::PathSecret::parse(&secret).map_err(|e| validation(&e))?;
+        Ok(Self { inner })
+    }
+
+    /// A new secret from the operating system's random source.
+    #[napi(factory)]
+    pub fn generate() -> Result<Self> {
+        let inner = core::PathSecret::generate().map_err(|e| validation(&e))?;
+        Ok(Self { inner })
+    }
+
+    /// The secret itself.
+    #[napi]
+    pub fn reveal(&self) -> String {
+        self.inner.reveal().to_owned()
+    }
+
+    /// `endpoint` with the secret appended as its last path segment.
+    #[napi]
+    pub fn endpoint(&self, endpoint: String) -> Result<String> {
+        self.inner.endpoint(&endpoint).map_err(|e| validation(&e))
+    }
+
+    /// Whether `segment` is this secret (constant time).
+    #[napi]
+    pub fn matches(&self, segment: String) -> bool {
+        self.inner.matches(&segment)
+    }
+
+    /// Whether a request path holds this secret as a segment (constant time).
+    #[napi]
+    pub fn matches_path(&self, path: String) -> bool {
+        self.inner.matches_path(&path)
+    }
+}
+
 /// `new Deduplicator({ ttlMs, maxEntries })`: remembers idempotency keys, thread-safe, bounded.
 #[napi]
 pub struct Deduplicator {

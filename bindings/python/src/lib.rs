@@ -7,6 +7,7 @@ mod dedup;
 mod error;
 mod events;
 mod inbox;
+mod path_secret;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -70,6 +71,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<events::MeetingTypeInfo>()?;
     m.add_class::<events::Cancellation>()?;
     m.add_class::<dedup::Deduplicator>()?;
+    m.add_class::<path_secret::PathSecret>()?;
     m.add_class::<inbox::Inbox>()?;
     m.add_class::<inbox::Accepted>()?;
     m.add_class::<inbox::Claim>()?;

@@ -152,7 +152,7 @@ fn js_errors() -> String {
 /// The npm package's values besides the error classes, in export order, and whether the browser build
 /// (`meetergo/web`) has them too. The CommonJS entry (`index.js`) defines them; the ES module entries and the browser
 /// build's types list them, written from here.
-const JS_VALUES: [(&str, bool); 12] = [
+const JS_VALUES: [(&str, bool); 13] = [
     ("Client", false),
     ("Webhooks", false),
     ("parseEvent", true),
@@ -162,6 +162,7 @@ const JS_VALUES: [(&str, bool); 12] = [
     ("validateWebhook", true),
     ("Deduplicator", false),
     ("Inbox", false),
+    ("PathSecret", false),
     ("EventType", true),
     ("MAX_WEBHOOKS_PER_COMPANY", true),
     ("CORE_VERSION", true),
@@ -241,7 +242,7 @@ fn web_dts_exports() -> String {
 }
 
 /// The Python package's names besides the error classes, the event classes and the payload models (`__all__`).
-const PY_NAMES: [&str; 21] = [
+const PY_NAMES: [&str; 22] = [
     "MAX_WEBHOOKS_PER_COMPANY",
     "Accepted",
     "AsyncClient",
@@ -253,6 +254,7 @@ const PY_NAMES: [&str; 21] = [
     "Inbox",
     "InboxWorker",
     "Event",
+    "PathSecret",
     "EventType",
     "HostList",
     "RateLimit",

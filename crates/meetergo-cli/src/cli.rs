@@ -175,6 +175,11 @@ pub enum WebhooksCommand {
         /// Human-readable description.
         #[arg(long)]
         description: Option<String>,
+        /// Append an unguessable path segment (`mps_` and 256 random bits) to the endpoint, so that your receiver
+        /// can refuse deliveries that do not come from meetergo (which does not sign them). The secret is printed
+        /// once: keep it in MEETERGO_PATH_SECRET for `meetergo listen` or your receiver's `PathSecret` check.
+        #[arg(long)]
+        secret_path: bool,
     },
     /// Change a webhook: only the options given are changed; --event-type replaces the whole list.
     Update {
@@ -189,6 +194,9 @@ pub enum WebhooksCommand {
         /// New description.
         #[arg(long)]
         description: Option<String>,
+        /// Append a new path secret to the new --endpoint (to rotate one: give the endpoint without the old one).
+        #[arg(long, requires = "endpoint")]
+        secret_path: bool,
     },
     /// Delete a webhook.
     Delete {
@@ -288,6 +296,16 @@ pub struct ListenArgs {
     /// With --store: refuse new deliveries (503) once the inbox holds this many bytes, instead of filling the disk.
     #[arg(long, value_name = "BYTES", requires = "store")]
     pub max_store_bytes: Option<u64>,
+    /// Answer 404 to requests whose path does not hold this path secret (`webhooks create --secret-path` makes
+    /// one). Give it in the environment rather than on the command line, where other users of the machine can
+    /// read it.
+    #[arg(
+        long,
+        value_name = "SECRET",
+        env = "MEETERGO_PATH_SECRET",
+        hide_env_values = true
+    )]
+    pub path_secret: Option<String>,
 }
 
 /// `meetergo mock ...`.

@@ -1,6 +1,8 @@
 //! `meetergo webhooks ...` and `meetergo mock`: flags in, SDK calls, output out.
 
-use meetergo_core::{Client, ClientOptions, EventType, NewWebhook, Webhook, WebhookPatch};
+use meetergo_core::{
+    Client, ClientOptions, EventType, NewWebhook, PathSecret, Webhook, WebhookPatch,
+};
 use meetergo_mock::{MockConfig, MockError, MockServer};
 
 use crate::CliError;
@@ -60,13 +62,44 @@ fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
     Ok(())
 }
 
-fn print_one(verb: &str, hook: &Webhook, as_json: bool) -> Result<(), CliError> {
+fn print_one(
+    verb: &str,
+    hook: &Webhook,
+    secret: Option<&PathSecret>,
+    as_json: bool,
+) -> Result<(), CliError> {
     if as_json {
-        return json(hook);
+        let mut value = serde_json::to_value(hook).map_err(|e| CliError::msg(e.to_string()))?;
+        if let (Some(secret), Some(object)) = (secret, value.as_object_mut()) {
+            object.insert("pathSecret".to_owned(), secret.reveal().into());
+        }
+        return json(&value);
     }
     say!("{verb} webhook {}", table::clean(&hook.id));
     say!("{}", table::webhooks(std::slice::from_ref(hook)));
+    if let Some(secret) = secret {
+        say!(
+            "path secret: {}\n  shown this once: keep it where your receiver reads it (MEETERGO_PATH_SECRET for \
+             `meetergo listen`, `PathSecret` in the SDKs); lists show it as [redacted]",
+            secret.reveal()
+        );
+    }
     Ok(())
+}
+
+/// The endpoint with a new path secret appended, when asked.
+fn with_path_secret(
+    endpoint: String,
+    asked: bool,
+) -> Result<(String, Option<PathSecret>), CliError> {
+    if !asked {
+        return Ok((endpoint, None));
+    }
+    let secret = PathSecret::generate().map_err(meetergo_core::Error::from)?;
+    let endpoint = secret
+        .endpoint(&endpoint)
+        .map_err(meetergo_core::Error::from)?;
+    Ok((endpoint, Some(secret)))
 }
 
 /// `meetergo webhooks list|create|update|delete|sync`.
@@ -90,26 +123,32 @@ pub async fn webhooks(args: WebhooksArgs) -> Result<(), CliError> {
             endpoint,
             event_types,
             description,
+            secret_path,
         } => {
             let client = client(api)?;
             warn_unknown(&event_types);
+            let (endpoint, secret) = with_path_secret(endpoint, secret_path)?;
             let mut new = NewWebhook::new(endpoint, event_types);
             if let Some(d) = description {
                 new = new.description(d);
             }
             let hook = client.webhooks().create(new).await?;
-            print_one("created", &hook, api.json)
+            print_one("created", &hook, secret.as_ref(), api.json)
         }
         WebhooksCommand::Update {
             id,
             endpoint,
             event_types,
             description,
+            secret_path,
         } => {
             let client = client(api)?;
             let mut patch = WebhookPatch::new();
+            let mut secret = None;
             if let Some(e) = endpoint {
+                let (e, s) = with_path_secret(e, secret_path)?;
                 patch = patch.endpoint(e);
+                secret = s;
             }
             if !event_types.is_empty() {
                 warn_unknown(&event_types);
@@ -119,7 +158,7 @@ pub async fn webhooks(args: WebhooksArgs) -> Result<(), CliError> {
                 patch = patch.description(d);
             }
             let hook = client.webhooks().update(&id, patch).await?;
-            print_one("updated", &hook, api.json)
+            print_one("updated", &hook, secret.as_ref(), api.json)
         }
         WebhooksCommand::Delete { id } => {
             let client = client(api)?;

@@ -33,7 +33,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use chrono::{DateTime, SecondsFormat, Utc};
 use meetergo_core::inbox::{Accepted, Claim, Inbox, InboxError, InboxOptions};
-use meetergo_core::{Deduplicator, Event, EventData, LogBody, PayloadError};
+use meetergo_core::{Deduplicator, Event, EventData, LogBody, PathSecret, PayloadError};
 use meetergo_mock::serve::{self, Limits};
 use serde_json::{Map, Value, json};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
@@ -91,6 +91,9 @@ pub struct ListenOptions {
     pub max_held_bytes: usize,
     /// Timeouts and the connection limit (see [`Limits`]). Default: [`Limits::default`].
     pub limits: Limits,
+    /// Requests whose path does not hold this secret as a segment are answered 404 before their body is read.
+    /// Default: none (every path is taken).
+    pub path_secret: Option<PathSecret>,
 }
 
 impl ListenOptions {
@@ -107,7 +110,15 @@ impl ListenOptions {
             exec: None,
             max_held_bytes: MAX_HELD_BYTES,
             limits: Limits::default(),
+            path_secret: None,
         }
+    }
+
+    /// Answers 404 to requests whose path does not hold `secret` (see [`ListenOptions::path_secret`]).
+    #[must_use]
+    pub fn path_secret(mut self, secret: PathSecret) -> Self {
+        self.path_secret = Some(secret);
+        self
     }
 
     /// Holds at most `bytes` of bodies at once (see [`ListenOptions::max_held_bytes`]).
@@ -415,6 +426,7 @@ struct Shared {
     /// One permit per body byte the listener may hold ([`ListenOptions::max_held_bytes`]).
     room: Arc<Semaphore>,
     room_bytes: usize,
+    path_secret: Option<PathSecret>,
 }
 
 /// A notice with the room its body takes, given back when the notice is taken (and any forward is done).
@@ -509,6 +521,7 @@ impl Listener {
                 options.max_held_bytes.max(MAX_REQUEST_BYTES),
             )),
             room_bytes: options.max_held_bytes.max(MAX_REQUEST_BYTES),
+            path_secret: options.path_secret.clone(),
         });
         if let Some(warning) = shared.inbox.as_deref().and_then(Inbox::durability_warning) {
             shared.notify(Notice::Problem(format!("warning: {warning}")));
@@ -657,12 +670,21 @@ async fn handle(
         )
             .into_response();
     }
+    // The path as printed and logged: path secrets masked.
+    let path = shown_path(uri.path());
+    if let Some(secret) = &shared.path_secret
+        && !secret.matches_path(uri.path())
+    {
+        shared.notify(Notice::Problem(format!(
+            "refused a request to {path}: it does not hold the path secret (404)"
+        )));
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let (body, room) = match read_body(&shared, body).await {
         Ok(read) => read,
         Err(refusal) => {
             shared.notify(Notice::Problem(format!(
-                "refused a request to {}: {} ({})",
-                uri.path(),
+                "refused a request to {path}: {} ({})",
                 refusal.reason(shared.room_bytes),
                 refusal.status().as_u16()
             )));
@@ -674,8 +696,7 @@ async fn handle(
     let Ok(place) = shared.notices.try_reserve() else {
         let refusal = Refusal::Full;
         shared.notify(Notice::Problem(format!(
-            "refused a request to {}: {} ({})",
-            uri.path(),
+            "refused a request to {path}: {} ({})",
             refusal.reason(shared.room_bytes),
             refusal.status().as_u16()
         )));
@@ -734,7 +755,7 @@ async fn handle(
     let delivery = Delivery {
         seq,
         received_at: DateTime::<Utc>::from(std::time::SystemTime::now()),
-        path: uri.path().to_owned(),
+        path,
         headers: headers_without_secrets(&headers),
         body: body.clone(),
         parsed,
@@ -783,6 +804,20 @@ async fn handle(
         });
     }
     (StatusCode::OK, "OK").into_response()
+}
+
+/// A request path fit for printing and logging: its path secrets (segments `mps_…`) masked.
+fn shown_path(path: &str) -> String {
+    path.split('/')
+        .map(|segment| {
+            if meetergo_core::is_path_secret(segment) {
+                "[redacted]"
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Why a request's body was not taken.
@@ -1188,6 +1223,15 @@ pub async fn run_cli(args: ListenArgs) -> Result<(), CliError> {
     if let Some(command) = args.exec.clone() {
         options = options.exec(command);
     }
+    if let Some(secret) = &args.path_secret {
+        let secret = PathSecret::parse(secret).map_err(|e| {
+            CliError::msg(format!(
+                "--path-secret (or MEETERGO_PATH_SECRET): {}",
+                e.reason
+            ))
+        })?;
+        options = options.path_secret(secret);
+    }
     let mut listener = Listener::start(options).await?;
     say!("listening on {}", listener.url());
     if let Some(store) = &args.store {
@@ -1218,10 +1262,19 @@ pub async fn run_cli(args: ListenArgs) -> Result<(), CliError> {
             },
         );
     }
-    say!(
-        "try: meetergo trigger booking_created --to {}/webhooks/meetergo --repeat 2 (stop with Ctrl-C)",
-        listener.url()
-    );
+    if args.path_secret.is_some() {
+        say!("answering 404 to requests whose path does not hold the path secret");
+        say!(
+            "try: meetergo trigger booking_created --to \"{}/webhooks/meetergo/$MEETERGO_PATH_SECRET\" --repeat 2 \
+             (stop with Ctrl-C)",
+            listener.url()
+        );
+    } else {
+        say!(
+            "try: meetergo trigger booking_created --to {}/webhooks/meetergo --repeat 2 (stop with Ctrl-C)",
+            listener.url()
+        );
+    }
     // The lines are written by a thread of their own: a standard output nobody reads blocks that thread, not the
     // server, and the listener's bounded queue then answers 503 (see `ListenOptions::max_held_bytes`).
     let (lines, mut to_print) = mpsc::channel::<String>(1);

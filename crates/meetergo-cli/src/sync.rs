@@ -98,8 +98,10 @@ pub fn validate(
 
 /// One line of the human plan.
 pub fn describe(action: &SyncAction) -> String {
+    // Endpoints as printable: path secrets and credentials masked.
+    let shown = |endpoint: &str| meetergo_core::redact_url(endpoint).into_owned();
     let line = match action {
-        SyncAction::Delete { id, endpoint } => format!("- delete     {id}  {endpoint}"),
+        SyncAction::Delete { id, endpoint } => format!("- delete     {id}  {}", shown(endpoint)),
         SyncAction::Update {
             id,
             endpoint,
@@ -113,12 +115,22 @@ pub fn describe(action: &SyncAction) -> String {
             if let Some(d) = &patch.description {
                 changes.push(format!("description -> {d:?}"));
             }
-            format!("~ update     {id}  {endpoint}  ({})", changes.join("; "))
+            format!(
+                "~ update     {id}  {}  ({})",
+                shown(endpoint),
+                changes.join("; ")
+            )
         }
         SyncAction::Create { endpoint, webhook } => {
-            format!("+ create     {endpoint}  [{}]", join(&webhook.event_types))
+            format!(
+                "+ create     {}  [{}]",
+                shown(endpoint),
+                join(&webhook.event_types)
+            )
         }
-        SyncAction::Unchanged { id, endpoint } => format!("= unchanged  {id}  {endpoint}"),
+        SyncAction::Unchanged { id, endpoint } => {
+            format!("= unchanged  {id}  {}", shown(endpoint))
+        }
         _ => format!("? {}", action.kind()),
     };
     table::clean(&line)

@@ -69,7 +69,8 @@ pub fn webhooks(hooks: &[Webhook]) -> String {
         .map(|h| {
             vec![
                 h.id.clone(),
-                h.endpoint.clone(),
+                // Path secrets and credentials are not shown (`--json` prints the endpoint as stored).
+                meetergo_core::redact_url(&h.endpoint).into_owned(),
                 event_types(h),
                 h.description.clone().unwrap_or_default(),
                 h.created_at.map(|t| t.to_rfc3339()).unwrap_or_default(),

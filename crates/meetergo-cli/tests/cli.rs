@@ -2290,3 +2290,104 @@ async fn listen_answers_408_for_a_body_that_stops_short() {
     );
     listener.shutdown().await;
 }
+
+/// `webhooks create --secret-path` appends a fresh secret to the endpoint and prints it once; lists show it masked;
+/// `listen` with MEETERGO_PATH_SECRET answers 404 to any path without it (before reading the body) and never prints
+/// it.
+#[tokio::test(flavor = "multi_thread")]
+async fn secret_paths_are_made_once_checked_by_listen_and_never_printed() {
+    let mock = mock().await;
+    let created = webhooks(
+        &mock,
+        &[
+            "create",
+            "--endpoint",
+            "https://example.com/webhooks/meetergo?tenant=7",
+            "--event-type",
+            "booking_created",
+            "--secret-path",
+            "--json",
+        ],
+    )
+    .await;
+    assert_exit(&created, 0);
+    let hook = json(&created);
+    let secret = hook["pathSecret"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("mps_") && secret.len() == 47, "{secret}");
+    assert_eq!(
+        hook["endpoint"],
+        format!("https://example.com/webhooks/meetergo/{secret}?tenant=7")
+    );
+    let other = webhooks(
+        &mock,
+        &[
+            "create",
+            "--endpoint",
+            "https://example.com/b",
+            "--event-type",
+            "booking_created",
+            "--secret-path",
+        ],
+    )
+    .await;
+    assert_exit(&other, 0);
+    let text = stdout(&other);
+    assert!(text.contains("path secret: mps_"), "{text}");
+    assert_eq!(text.matches("mps_").count(), 1, "{text}");
+    assert!(text.contains("https://example.com/b/[redacted]"), "{text}");
+    let listed = webhooks(&mock, &["list"]).await;
+    let listed = stdout(&listed);
+    assert!(!listed.contains("mps_"), "{listed}");
+    assert_eq!(listed.matches("[redacted]").count(), 2, "{listed}");
+    // A malformed secret is refused without being echoed.
+    let bad = run(
+        &["listen", "--port", "0"],
+        &[("MEETERGO_PATH_SECRET", "mps_tooshort")],
+    )
+    .await;
+    assert_exit(&bad, 1);
+    assert!(!stderr(&bad).contains("tooshort"), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("MEETERGO_PATH_SECRET"),
+        "{}",
+        stderr(&bad)
+    );
+
+    let mut child = command(&["listen", "--port", "0"])
+        .env("MEETERGO_PATH_SECRET", &secret)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut listener = Running { child, lines };
+    let url = listener.url("listening on ").await;
+    let client = meetergo_cli::trigger::delivery_client(Duration::from_secs(10)).unwrap();
+    let body = std::fs::read(fixture("booking_created_full.json")).unwrap();
+    let good = format!("{url}/webhooks/meetergo/{secret}");
+    for (target, status) in [
+        (format!("{url}/webhooks/meetergo"), 404),
+        (format!("{url}/webhooks/meetergo/{}", &secret[..46]), 404),
+        (format!("{url}/webhooks/meetergo/{secret}x"), 404),
+        (good.clone(), 200),
+    ] {
+        let answer = client
+            .post(&target)
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), status, "{target}");
+    }
+    let o = run(&["trigger", "booking_created", "--to", &good], &[]).await;
+    assert_exit(&o, 0);
+    assert!(!stdout(&o).contains(&secret), "{}", stdout(&o));
+    let seen = listener.until("#2 ").await;
+    let seen = seen.join("\n");
+    assert!(!seen.contains(&secret[4..]), "{seen}");
+    assert!(
+        seen.contains("does not hold the path secret (404)"),
+        "{seen}"
+    );
+    listener.stop().await;
+}

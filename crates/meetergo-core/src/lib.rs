@@ -68,6 +68,7 @@ pub mod inbox;
 mod json_out;
 mod models;
 mod open_struct;
+mod path_secret;
 mod secret;
 mod sync;
 mod text;
@@ -105,6 +106,7 @@ pub use event::{
 pub use event_type::EventType;
 pub use idempotency::{canonical_digest, sha256_hex};
 pub use models::{MAX_WEBHOOKS_PER_COMPANY, NewWebhook, Webhook, WebhookPatch};
+pub use path_secret::{PATH_SECRET_PREFIX, PathSecret, is_path_secret};
 pub use secret::{
     LogBody, MaskedBody, Secret, is_secret_key, log_body, mask_secrets, redact_body, redact_json,
     redact_url,

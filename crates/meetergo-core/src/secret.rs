@@ -508,9 +508,10 @@ fn redact_params(params: &str, out: &mut String) {
     }
 }
 
-/// An `http(s)` URL fit for printing: user-info (`user:password@`) and the values of secret-looking query and
-/// fragment parameters (`?token=...`, `#access_token=...`, `?api_key=...`) are replaced by `[redacted]`. Anything
-/// else (other URLs, text that is not a URL) is returned unchanged.
+/// An `http(s)` URL fit for printing: user-info (`user:password@`), path secrets (segments `mps_…`, see
+/// [`PathSecret`](crate::PathSecret)) and the values of secret-looking query and fragment parameters (`?token=...`,
+/// `#access_token=...`, `?api_key=...`) are replaced by `[redacted]`. Anything else (other URLs, text that is not a
+/// URL) is returned unchanged.
 ///
 /// ```
 /// use meetergo_core::redact_url;
@@ -541,9 +542,19 @@ pub fn redact_url(url: &str) -> Cow<'_, str> {
         Some(at) => {
             out.push_str(&base[..scheme_end]);
             out.push_str("[redacted]");
-            out.push_str(&base[scheme_end + at..]);
+            out.push_str(&base[scheme_end + at..authority_end]);
         }
-        None => out.push_str(base),
+        None => out.push_str(&base[..authority_end]),
+    }
+    for (i, segment) in base[authority_end..].split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(if crate::is_path_secret(segment) {
+            "[redacted]"
+        } else {
+            segment
+        });
     }
     if let Some(q) = query {
         out.push('?');

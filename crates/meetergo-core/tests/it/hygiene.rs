@@ -293,7 +293,20 @@ fn credentials_in_urls_are_masked_for_printing() {
             "https://example.com/h?api%5Fkey=t0k&pwd=x",
             "https://example.com/h?api%5Fkey=[redacted]&pwd=[redacted]",
         ),
+        // A path secret, wherever it is in the path.
+        (
+            "https://example.com/hooks/mps_0123456789abcdefghijKL?x=1",
+            "https://example.com/hooks/[redacted]?x=1",
+        ),
+        (
+            "https://u:p@example.com/mps_0123456789abcdefghijKL/more",
+            "https://[redacted]@example.com/[redacted]/more",
+        ),
         // Nothing to mask: returned as given.
+        (
+            "https://example.com/mps_short/mps_",
+            "https://example.com/mps_short/mps_",
+        ),
         (
             "https://example.com/a@b?monkey=1&token=",
             "https://example.com/a@b?monkey=1&token=",
