@@ -44,8 +44,29 @@ test('wasm and napi give the same events, keys and errors', () => {
   }
 });
 
+const ENDPOINTS = JSON.parse(
+  require('node:fs').readFileSync(require('node:path').join(__dirname, '..', '..', 'tests', 'fixtures', 'endpoints.json'), 'utf8'),
+);
+
+test('validateWebhook: the shared endpoint cases (tests/fixtures/endpoints.json), as in Rust and Python', () => {
+  for (const c of ENDPOINTS) {
+    const input = { endpoint: c.endpoint, eventTypes: ['booking_created'], allowInsecureEndpoints: c.allowInsecure };
+    for (const m of [meetergo, napi]) {
+      let kind = null;
+      try {
+        m.validateWebhook(input);
+      } catch (error) {
+        assert.equal(error.field, 'endpoint', c.why);
+        kind = error.kind;
+      }
+      assert.equal(kind, c.kind, `${c.why}: ${c.endpoint}`);
+    }
+  }
+});
+
 test('validateWebhook: the same messages as the other runtimes', () => {
   const inputs = [
+    ...ENDPOINTS.map((c) => ({ endpoint: c.endpoint, eventTypes: ['booking_created'], allowInsecureEndpoints: c.allowInsecure })),
     { endpoint: 'http://example.com/h', eventTypes: ['booking_created'] },
     { endpoint: 'https://192.168.1.2/h', eventTypes: ['booking_created'] },
     { endpoint: 'https://example.com/h?api_key=1', eventTypes: ['booking_created'] },

@@ -226,6 +226,25 @@ def test_validate_webhook() -> None:
     assert info.value.field == "eventTypes"
 
 
+ENDPOINTS: list[dict[str, Any]] = json.loads((FIXTURES / "endpoints.json").read_text())
+
+
+@pytest.mark.parametrize("case", ENDPOINTS, ids=[c["why"] for c in ENDPOINTS])
+def test_the_shared_endpoint_cases(case: dict[str, Any]) -> None:
+    """tests/fixtures/endpoints.json: the same verdict as in Rust, Node and the browser build."""
+    try:
+        meetergo.validate_webhook(
+            endpoint=case["endpoint"],
+            event_types=["booking_created"],
+            allow_insecure_endpoints=case["allowInsecure"],
+        )
+        kind = None
+    except meetergo.ValidationError as e:
+        assert e.field == "endpoint"
+        kind = e.kind
+    assert kind == case["kind"]
+
+
 def test_errors_pickle_with_their_attributes() -> None:
     with pytest.raises(meetergo.PayloadError) as info:
         meetergo.parse_event(b'{"webhookType": "booking_created", "id": ')

@@ -33,6 +33,8 @@ pub(crate) struct Parts<'a> {
     pub has_user_info: bool,
     /// `None` for URLs without an authority (`mailto:x`).
     pub host: Option<Host>,
+    /// The host as written (percent-escapes and IPv4 spellings as given; empty without an authority).
+    pub host_text: &'a str,
     /// The port as written, when there is one (checked: at most 65535; empty when the URL has `host:`).
     pub port: Option<&'a str>,
     /// The path as written (after the authority, before `?`).
@@ -93,6 +95,7 @@ pub(crate) fn parse(input: &str) -> Result<Parts<'_>, Invalid> {
     };
     let mut has_user_info = false;
     let mut host = None;
+    let mut host_written = "";
     let mut port_text = None;
     let mut path = rest;
     if let Some(after) = after_slashes {
@@ -110,6 +113,7 @@ pub(crate) fn parse(input: &str) -> Result<Parts<'_>, Invalid> {
             None => authority,
         };
         let (host_text, port) = split_port(host_port);
+        host_written = host_text;
         if host_text.is_empty() {
             // Only a URL with another scheme, and neither user-info nor port, may have an empty host (`foo:///x`).
             if special || has_user_info || port.is_some() {
@@ -131,6 +135,7 @@ pub(crate) fn parse(input: &str) -> Result<Parts<'_>, Invalid> {
         scheme,
         has_user_info,
         host,
+        host_text: host_written,
         port: port_text,
         path,
         query,

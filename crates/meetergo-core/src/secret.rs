@@ -171,10 +171,19 @@ const SECRET_PARTS: &[&str] = &[
     "authorization",
     "cookie",
     "jwt",
+    "hmac",
+    "bearer",
+    "sessid",
+    "connectsid",
 ];
 
 /// Names that are a credential only on their own (`key`, but not `monkey`).
-const SECRET_NAMES: &[&str] = &["key", "auth", "pwd", "pass", "sig", "session", "otp", "pin"];
+const SECRET_NAMES: &[&str] = &[
+    "key", "auth", "pwd", "pw", "pass", "sig", "session", "sess", "otp", "pin",
+];
+
+/// Names that are a credential in a URL (an OAuth `code`, a session `sid`), but not as keys of a JSON body.
+const SECRET_PARAM_NAMES: &[&str] = &["code", "sid", "ticket", "nonce"];
 
 /// `true` for a key or parameter name that looks like a credential (`secret`, `apiKey`, `client_secret`,
 /// `X-Amz-Signature`, `zoomToken`, `password`, ...). Used to mask values when printing JSON and to reject endpoint
@@ -483,6 +492,7 @@ impl Masker<'_> {
 pub(crate) fn is_secret_param(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     is_secret_key(name)
+        || SECRET_PARAM_NAMES.contains(&normalize_key(name).as_str())
         || [".key", "_key", "-key"]
             .iter()
             .any(|suffix| lower.ends_with(suffix))
@@ -490,10 +500,14 @@ pub(crate) fn is_secret_param(name: &str) -> bool {
 
 /// `name=value&...` with the values of secret-looking names replaced by `[redacted]`.
 fn redact_params(params: &str, out: &mut String) {
-    for (i, pair) in params.split('&').enumerate() {
-        if i > 0 {
-            out.push('&');
+    // `;` separates parameters too (as in `validate_endpoint`): `?a=1;token=...`.
+    let mut at = 0;
+    for pair in params.split(['&', ';']) {
+        if at > 0 {
+            // The separator as written.
+            out.push_str(&params[at - 1..at]);
         }
+        at += pair.len() + 1;
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         let decoded = url::form_urlencoded::parse(name.as_bytes())
             .next()
@@ -550,11 +564,16 @@ pub fn redact_url(url: &str) -> Cow<'_, str> {
         if i > 0 {
             out.push('/');
         }
-        out.push_str(if crate::is_path_secret(segment) {
-            "[redacted]"
-        } else {
-            segment
-        });
+        match segment.split_once(';') {
+            _ if crate::is_path_secret(segment) => out.push_str("[redacted]"),
+            // Matrix parameters: `/hook;token=...`.
+            Some((name, params)) => {
+                out.push_str(name);
+                out.push(';');
+                redact_params(params, &mut out);
+            }
+            None => out.push_str(segment),
+        }
     }
     if let Some(q) = query {
         out.push('?');

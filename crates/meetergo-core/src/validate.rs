@@ -37,13 +37,15 @@ pub fn validate_endpoint(endpoint: &str, allow_insecure: bool) -> Result<(), Val
             ),
         ));
     }
+    // A backslash is a `/` to browsers and the WHATWG reading (`https://a.com\@10.0.0.1/` is a path on a.com),
+    // but not to curl or Python (host 10.0.0.1): what is checked must be what every reader reads.
     if endpoint
         .chars()
-        .any(|c| c.is_whitespace() || c.is_control())
+        .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
     {
         return Err(err(
             Kind::Malformed,
-            "the URL must not contain whitespace or control characters".into(),
+            "the URL must not contain whitespace, control characters or backslashes".into(),
         ));
     }
     let url = endpoint::parse(endpoint).map_err(|e| match e {
@@ -64,11 +66,15 @@ pub fn validate_endpoint(endpoint: &str, allow_insecure: bool) -> Result<(), Val
             "the URL must not contain user-info (user:password@); never put credentials in an endpoint URL".into(),
         ));
     }
-    for (part, text) in [("query", url.query), ("fragment", url.fragment)] {
-        let secret = text.and_then(|t| {
-            url::form_urlencoded::parse(t.as_bytes()).find(|(name, _)| is_secret_param(name))
-        });
-        if let Some((name, _)) = secret {
+    // Parameters are split at `&` and at `;` (which many servers also read as a separator), in the query, the
+    // fragment, and after a `;` in any path segment (`/hook;token=...`).
+    for (part, text, path) in [
+        ("query", url.query, false),
+        ("fragment", url.fragment, false),
+        ("path", Some(url.path), true),
+    ] {
+        let secret = text.and_then(|t| secret_param(t, path));
+        if let Some(name) = secret {
             return Err(err(
                 Kind::SecretInUrl,
                 format!(
@@ -105,7 +111,44 @@ pub fn validate_endpoint(endpoint: &str, allow_insecure: bool) -> Result<(), Val
             ),
         ));
     }
+    // Spellings that readers disagree on: percent-escapes in a domain (decoded by browsers, sent as written by
+    // others) and IPv4 addresses other than four decimal numbers (`0x7f.1`, `2130706433`).
+    let respelled = match &host {
+        Host::Domain(_) => url.host_text.contains('%'),
+        Host::V4(ip) => url.host_text != ipv4_text(*ip),
+        Host::V6(_) => false,
+    };
+    if respelled {
+        return Err(err(
+            Kind::Malformed,
+            "write the host as it is looked up: a domain without percent-escapes, an IPv4 address as four decimal \
+             numbers"
+                .into(),
+        ));
+    }
     Ok(())
+}
+
+/// The first secret-looking parameter name in a query or fragment (pieces separated by `&` or `;`), or in a path
+/// (the pieces after a `;` in each segment). A plain loop: iterator adapters cost the browser build a kilobyte.
+fn secret_param(text: &str, path: bool) -> Option<String> {
+    let bytes = text.as_bytes();
+    let (mut start, mut in_params) = (0, !path);
+    for i in 0..=bytes.len() {
+        let b = bytes.get(i).copied().unwrap_or(b'&');
+        if !(b == b'&' || b == b';' || (path && b == b'/')) {
+            continue;
+        }
+        if in_params
+            && let Some((name, _)) = url::form_urlencoded::parse(&bytes[start..i]).next()
+            && is_secret_param(&name)
+        {
+            return Some(name.into_owned());
+        }
+        in_params = !path || b == b';';
+        start = i + 1;
+    }
+    None
 }
 
 /// Why a host is not public, or `None` when it is.
@@ -202,6 +245,8 @@ fn ipv4_non_public(ip: Ipv4Addr) -> Option<&'static str> {
         Some("a benchmarking-network address")
     } else if a == 192 && b == 0 && ip.octets()[2] == 0 {
         Some("an IETF protocol address")
+    } else if a == 192 && b == 88 && ip.octets()[2] == 99 {
+        Some("a deprecated 6to4 relay address")
     } else if ip.is_documentation() {
         Some("a documentation address")
     } else {
@@ -226,25 +271,63 @@ fn ipv6_non_public(ip: Ipv6Addr) -> Option<&'static str> {
     if seg[..5] == [0; 5] && (seg[5] == 0xffff || seg[5] == 0) {
         return ipv4_non_public(low_v4);
     }
+    // IPv4-translated (::ffff:0:a.b.c.d).
+    if seg[..6] == [0, 0, 0, 0, 0xffff, 0] {
+        return ipv4_non_public(low_v4);
+    }
     if seg[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
         return ipv4_non_public(low_v4);
     }
     if first == 0x2002 {
         return ipv4_non_public(Ipv4Addr::new(o[2], o[3], o[4], o[5]));
     }
-    if first & 0xffc0 == 0xfec0 {
-        return Some("a site-local address");
+    // The globally reachable anycast addresses 2001:1::1, ::2 and ::3 (inside 2001::/23).
+    if seg[..7] == [0x2001, 1, 0, 0, 0, 0, 0] && (1..=3).contains(&seg[7]) {
+        return None;
     }
-    if first & 0xfe00 == 0xfc00 {
-        Some("a unique-local (private) address")
-    } else if first & 0xffc0 == 0xfe80 {
-        Some("a link-local address")
-    } else if ip.is_multicast() {
-        Some("a multicast address")
-    } else {
-        None
-    }
+    let high = u64::from(first) << 48
+        | u64::from(seg[1]) << 32
+        | u64::from(seg[2]) << 16
+        | u64::from(seg[3]);
+    V6_RANGES
+        .iter()
+        .find(|(prefix, len, _)| (high ^ prefix) >> (64 - len) == 0)
+        .and_then(|range| V6_REASONS.get(usize::from(range.2)).copied().flatten())
 }
+
+/// Why an IPv6 range is not public (`None`: a globally reachable block inside a larger range).
+const V6_REASONS: [Option<&str>; 11] = [
+    None,
+    Some("a local-use NAT64 address"),
+    Some("a discard-only address"),
+    Some("a dummy-prefix address"),
+    Some("an IETF protocol address (Teredo, benchmarking, ...)"),
+    Some("a documentation address"),
+    Some("a segment-routing address"),
+    Some("a unique-local (private) address"),
+    Some("a link-local address"),
+    Some("a site-local address"),
+    Some("a multicast address"),
+];
+
+/// IANA's IPv6 special-purpose ranges that are not globally reachable, by their first 64 bits: (prefix, length in
+/// bits (1 to 64), reason in [`V6_REASONS`]); the first match wins. `docs/endpoints.md` has the table with sources.
+const V6_RANGES: [(u64, u32, u8); 14] = [
+    (0x0064_ff9b_0001 << 16, 48, 1),
+    (0x0100 << 48, 64, 2),
+    (0x0100_0000_0000_0001, 64, 3),
+    (0x2001_0003 << 32, 32, 0),
+    (0x2001_0004_0112 << 16, 48, 0),
+    (0x2001_0020 << 32, 27, 0),
+    (0x2001 << 48, 23, 4),
+    (0x2001_0db8 << 32, 32, 5),
+    (0x3fff << 48, 20, 5),
+    (0x5f00 << 48, 16, 6),
+    (0xfc00 << 48, 7, 7),
+    (0xfe80 << 48, 10, 8),
+    (0xfec0 << 48, 10, 9),
+    (0xff00 << 48, 8, 10),
+];
 
 /// `true` when the address is not reachable from the public internet (loopback, private, link-local, ...).
 pub fn is_non_public_ip(ip: IpAddr) -> bool {
@@ -397,6 +480,22 @@ mod tests {
             let mapped = Ipv4Addr::from(v4).to_ipv6_mapped();
             proptest::prop_assert_eq!(ipv6_text(mapped), mapped.to_string());
             proptest::prop_assert_eq!(ipv4_text(Ipv4Addr::from(v4)), Ipv4Addr::from(v4).to_string());
+        }
+    }
+}
+
+#[cfg(test)]
+mod v6_table_tests {
+    use super::*;
+
+    #[test]
+    fn every_range_has_a_usable_length_and_reason() {
+        for (prefix, len, reason) in V6_RANGES {
+            assert!((1..=64).contains(&len), "{prefix:x}/{len}");
+            assert!(usize::from(reason) < V6_REASONS.len(), "{prefix:x}");
+            if len < 64 {
+                assert_eq!(prefix & (u64::MAX >> len), 0, "{prefix:x}/{len}");
+            }
         }
     }
 }

@@ -58,9 +58,22 @@ fn insecure_or_private_endpoints_are_rejected_unless_allowed() {
         ("https://[fe80::1]/hook", Kind::PrivateHost),
         ("https://[::ffff:10.0.0.1]/hook", Kind::PrivateHost),
     ];
+    // Spellings that readers disagree on are refused even where the host itself is allowed.
+    let respelled = [
+        "https://127.1/hook",
+        "https://0x7f000001/hook",
+        "https://0x7f.1/hook",
+        "https://0177.0.0.1/hook",
+        "https://%6cocalhost/hook",
+    ];
     for (url, expected) in cases {
         assert_eq!(kind(url, false), Some(expected), "{url}");
-        assert_eq!(kind(url, true), None, "{url} with allow_insecure");
+        let allowed = if respelled.contains(&url) {
+            Some(Kind::Malformed)
+        } else {
+            None
+        };
+        assert_eq!(kind(url, true), allowed, "{url} with allow_insecure");
     }
     // 172.32/12 is outside the private range.
     assert_eq!(kind("https://172.32.0.1/hook", false), None);
@@ -347,4 +360,24 @@ fn hand_built_unknown_types_equal_known_ones() {
     let got = validate_event_types([hand_built, EventType::BookingCreated]).unwrap();
     assert_eq!(got.len(), 1);
     assert!(!got[0].is_unknown(), "normalised to the known variant");
+}
+
+/// Issue 14, item 2: endpoints that parsers read differently, IANA's special-purpose ranges, and credentials behind
+/// `;` or under names the first list missed. `tests/fixtures/endpoints.json` is shared: Python, Node and the browser
+/// build check the same cases.
+#[test]
+fn the_shared_endpoint_cases() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/endpoints.json"
+    );
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert!(cases.len() > 40);
+    for case in cases {
+        let endpoint = case["endpoint"].as_str().unwrap();
+        let insecure = case["allowInsecure"].as_bool().unwrap();
+        let got = kind(endpoint, insecure).map(|k| k.name());
+        assert_eq!(got, case["kind"].as_str(), "{case}");
+    }
 }
