@@ -249,6 +249,22 @@ fn in_extra(extra: &Map<String, Value>, key: &str) -> bool {
     extra.contains_key(key)
 }
 
+/// Keeps an undocumented member in `extra`. A second `webhookType` is an error: the SDK reads the first (it finds the
+/// type before the payload), `JSON.parse` and Python's `json` the last, so the event's type and its raw body would
+/// disagree. Other undocumented members given twice keep the last, as every JSON reader does.
+#[inline(never)]
+pub(crate) fn keep_extra<E: de::Error>(
+    extra: &mut Map<String, Value>,
+    key: String,
+    value: Value,
+) -> Result<(), E> {
+    if key == "webhookType" && extra.contains_key("webhookType") {
+        return Err(E::duplicate_field("webhookType"));
+    }
+    extra.insert(key, value);
+    Ok(())
+}
+
 /// Reading a field whose type meetergo has not documented: `Err(value)` keeps a value of an unexpected type, to be
 /// stored in `extra` (nothing is lost, and the parse does not fail).
 pub(crate) trait Lenient: Sized {
@@ -617,7 +633,7 @@ macro_rules! open_struct {
                                 )*
                                 _ => {
                                     let value = map.next_value::<::serde_json::Value>()?;
-                                    extra.insert(key.into_owned(), value);
+                                    $crate::open_struct::keep_extra(&mut extra, key.into_owned(), value)?;
                                 }
                             }
                         }

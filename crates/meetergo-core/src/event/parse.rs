@@ -197,8 +197,33 @@ fn typed_from_str(
         |t| read(t, &located),
         |t| read(t, &located),
         |t| read(t, &located),
-        |t| read(t, &located),
+        |t| read::<UnknownBody>(t, &located).map(|b| b.0),
     )
+}
+
+/// The body of an event of a type the SDK does not model: every member, a second `webhookType` refused (see
+/// `open_struct::keep_extra`).
+struct UnknownBody(Map<String, Value>);
+
+impl<'de> serde::Deserialize<'de> for UnknownBody {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> Visitor<'de> for Members {
+            type Value = UnknownBody;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<UnknownBody, A::Error> {
+                let mut body = Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let value = map.next_value::<Value>()?;
+                    crate::open_struct::keep_extra(&mut body, key, value)?;
+                }
+                Ok(UnknownBody(body))
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
 }
 
 /// One pass: the models' visitors record the path of a failing field as the error travels up (see
