@@ -8,7 +8,7 @@ export PYO3_PYTHON := $(CURDIR)/.venv/bin/python
 HOST := $(shell rustc -vV | sed -n 's/^host: //p')
 export CARGO_BUILD_TARGET ?= $(HOST)
 
-.PHONY: generate help setup tour test test-rust test-python test-python-install test-node node python lint lint-python fmt wasm-check bench bench-inbox ci
+.PHONY: generate help setup tour test test-rust test-python test-python-install test-node node python lint lint-python fmt wasm-check bench bench-inbox fuzz fuzz-smoke load ci
 
 help: ## List the recipes
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -70,7 +70,17 @@ bench: ## Parsing benchmarks: interleaved ratios table, then criterion's full st
 bench-inbox: ## Durable deliveries/s and ack latency (saturated, and at 1,000/s): listen, FastAPI, Express with the inbox against hand-written receivers
 	./scripts/bench-inbox.sh
 
-ci: setup lint lint-python wasm-check test tour ## What CI runs: setup, lints, the browser build check, every test, the tour
+fuzz: setup ## Every fuzz target for FUZZ_SECONDS each (default 600): executions, coverage, findings (docs/fuzzing.md)
+	./scripts/fuzz.sh $(or $(FUZZ_SECONDS),600)
+
+fuzz-smoke: setup ## The fuzz targets build and run 20 s each (part of CI)
+	./scripts/fuzz.sh 20
+
+load: ## Load and faults against `meetergo listen` and `meetergo mock` (release build): RSS, and whether each still answers (docs/load.md)
+	$(CARGO) build --quiet --release -p meetergo-cli --bin meetergo
+	python3 scripts/load-fault.py --bin target/$(CARGO_BUILD_TARGET)/release/meetergo
+
+ci: setup lint lint-python wasm-check test tour fuzz-smoke ## What CI runs: setup, lints, the browser build check, every test, the tour, a fuzz smoke
 
 generate: ## Write the generated surfaces (.pyi and .d.ts models, error classes, event type lists) from the core
 	$(CARGO) run --quiet -p meetergo-bind --bin meetergo-generate

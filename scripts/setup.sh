@@ -18,6 +18,12 @@ if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$wbg" ]; then
   echo "setup: installing wasm-bindgen-cli $wbg"
   cargo install --quiet wasm-bindgen-cli --version "$wbg"
 fi
+# The fuzz targets (fuzz/, `make fuzz`, a short smoke in CI): cargo-fuzz, on the stable toolchain (about 90 s the
+# first time).
+if ! command -v cargo-fuzz >/dev/null 2>&1; then
+  echo "setup: installing cargo-fuzz"
+  cargo install --quiet --locked cargo-fuzz
+fi
 # Real-browser tests: Debian's Chromium (never a browser downloaded by playwright).
 if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -436,6 +436,28 @@ struct Held {
 }
 
 impl Shared {
+    fn new(
+        options: &ListenOptions,
+        notices: mpsc::Sender<Held>,
+        inbox: Option<Arc<Inbox>>,
+        log: Option<Mutex<File>>,
+        forward: Option<(Url, reqwest::Client)>,
+    ) -> Arc<Shared> {
+        let room_bytes = options.max_held_bytes.max(MAX_REQUEST_BYTES);
+        Arc::new(Shared {
+            seq: AtomicU64::new(0),
+            dedup: Deduplicator::new(DEDUP_TTL, DEDUP_CAPACITY),
+            inbox,
+            log,
+            log_secrets: options.log_secrets,
+            forward,
+            notices,
+            room: Arc::new(Semaphore::new(room_bytes)),
+            room_bytes,
+            path_secret: options.path_secret.clone(),
+        })
+    }
+
     fn notify(&self, notice: Notice) {
         // Never wait on a slow reader. Deliveries reserve their place before they are answered (`handle`); a
         // problem report that finds the queue full is dropped.
@@ -469,7 +491,7 @@ impl Listener {
             })?)),
             None => None,
         };
-        let forward = match options.forward_to {
+        let forward = match options.forward_to.clone() {
             Some(url) => Some((url, delivery_client(FORWARD_TIMEOUT)?)),
             None => None,
         };
@@ -509,20 +531,7 @@ impl Listener {
             .local_addr()
             .map_err(|e| CliError::msg(format!("cannot read the bound address: {e}")))?;
         let (tx, notices) = mpsc::channel(CHANNEL_CAPACITY);
-        let shared = Arc::new(Shared {
-            seq: AtomicU64::new(0),
-            dedup: Deduplicator::new(DEDUP_TTL, DEDUP_CAPACITY),
-            inbox,
-            log,
-            log_secrets: options.log_secrets,
-            forward,
-            notices: tx,
-            room: Arc::new(Semaphore::new(
-                options.max_held_bytes.max(MAX_REQUEST_BYTES),
-            )),
-            room_bytes: options.max_held_bytes.max(MAX_REQUEST_BYTES),
-            path_secret: options.path_secret.clone(),
-        });
+        let shared = Shared::new(&options, tx, inbox, log, forward);
         if let Some(warning) = shared.inbox.as_deref().and_then(Inbox::durability_warning) {
             shared.notify(Notice::Problem(format!("warning: {warning}")));
         }
@@ -560,6 +569,17 @@ impl Listener {
             shutdown: Some(stop),
             task: Some(task),
         })
+    }
+
+    /// The request handling of a listener without a store, log or forward, and without a socket: for the
+    /// `listen_request` fuzz target, which feeds it raw connections (`meetergo_mock::serve::serve_connection`).
+    /// Its notices are taken and dropped by a task of its own (needs a tokio runtime).
+    #[doc(hidden)]
+    pub fn app_for_fuzzing(options: ListenOptions) -> Router {
+        let (tx, mut notices) = mpsc::channel::<Held>(CHANNEL_CAPACITY);
+        tokio::spawn(async move { while notices.recv().await.is_some() {} });
+        let shared = Shared::new(&options, tx, None, None, None);
+        Router::new().fallback(handle).with_state(shared)
     }
 
     /// The bound address.

@@ -2109,26 +2109,31 @@ async fn problems(listener: &mut Listener) -> Vec<String> {
     problems
 }
 
+/// Sends raw bytes to `addr` and returns the beginning of the answer.
+async fn raw_answer(addr: std::net::SocketAddr, request: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut answer = vec![0u8; 64];
+    let n = tokio::time::timeout(WAIT, stream.read(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    String::from_utf8_lossy(&answer[..n]).into_owned()
+}
+
+/// Asserts that the listener reported a problem containing `needle`.
+async fn assert_problem(listener: &mut Listener, needle: &str) {
+    let problems = problems(listener).await;
+    assert!(problems.iter().any(|p| p.contains(needle)), "{problems:?}");
+}
+
 /// A body that cannot be read is a bad request (400), not a large one: a malformed chunk size used to answer 413
 /// ("larger than 4194304 bytes"). A body over the limit still answers 413.
 #[tokio::test(flavor = "multi_thread")]
 async fn listen_answers_400_for_a_malformed_chunk_and_413_for_a_large_body() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
     let mut listener = Listener::start(ListenOptions::new(0)).await.unwrap();
-    let raw = |request: &'static [u8]| {
-        let addr = listener.addr();
-        async move {
-            let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-            stream.write_all(request).await.unwrap();
-            let mut answer = vec![0u8; 64];
-            let n = tokio::time::timeout(WAIT, stream.read(&mut answer))
-                .await
-                .unwrap()
-                .unwrap();
-            String::from_utf8_lossy(&answer[..n]).into_owned()
-        }
-    };
+    let raw = |request: &'static [u8]| raw_answer(listener.addr(), request);
     let malformed = raw(
         b"POST /hooks HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n",
     )
@@ -2142,13 +2147,7 @@ async fn listen_answers_400_for_a_malformed_chunk_and_413_for_a_large_body() {
         .await
         .unwrap();
     assert_eq!(large.status(), 413);
-    let problems = problems(&mut listener).await;
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.contains("could not be read (400)")),
-        "{problems:?}"
-    );
+    assert_problem(&mut listener, "could not be read (400)").await;
     listener.shutdown().await;
 }
 
@@ -2261,33 +2260,17 @@ async fn listen_with_unread_output_refuses_instead_of_growing() {
 /// A body that stops short is answered 408 after the body timeout, and the listener says why.
 #[tokio::test(flavor = "multi_thread")]
 async fn listen_answers_408_for_a_body_that_stops_short() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
     let limits = meetergo_mock::serve::Limits::default().body_timeout(Duration::from_millis(500));
     let mut listener = Listener::start(ListenOptions::new(0).limits(limits))
         .await
         .unwrap();
-    let mut stream = tokio::net::TcpStream::connect(listener.addr())
-        .await
-        .unwrap();
-    stream
-        .write_all(b"POST /hooks HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"id\":")
-        .await
-        .unwrap();
-    let mut answer = vec![0u8; 64];
-    let n = tokio::time::timeout(WAIT, stream.read(&mut answer))
-        .await
-        .unwrap()
-        .unwrap();
-    let answer = String::from_utf8_lossy(&answer[..n]).into_owned();
+    let answer = raw_answer(
+        listener.addr(),
+        b"POST /hooks HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"id\":",
+    )
+    .await;
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
-    let problems = problems(&mut listener).await;
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.contains("did not arrive in time (408)")),
-        "{problems:?}"
-    );
+    assert_problem(&mut listener, "did not arrive in time (408)").await;
     listener.shutdown().await;
 }
 

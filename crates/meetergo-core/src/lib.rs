@@ -62,6 +62,9 @@ mod endpoint;
 mod error;
 mod event;
 mod event_type;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod idempotency;
 #[cfg(feature = "inbox")]
 pub mod inbox;

@@ -131,6 +131,55 @@ impl hyper::body::Body for DeadlineBody {
     }
 }
 
+/// Serves one connection (any byte stream: a TCP stream, or an in-memory one in the fuzz target) to its end, within
+/// `limits` but for the connection limit, exactly as [`serve`] serves each connection it accepts.
+pub async fn serve_connection<I>(io: I, app: Router, limits: Limits)
+where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let (_closing, closed) = watch::channel(false);
+    serve_until(io, app, limits, closed, ()).await;
+}
+
+/// One connection, until it ends or `closed` changes (then gracefully); `slot` is held meanwhile.
+async fn serve_until<I, S: Send>(
+    io: I,
+    app: Router,
+    limits: Limits,
+    mut closed: watch::Receiver<bool>,
+    slot: S,
+) where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let _slot = slot;
+    let body_timeout = limits.body_timeout;
+    let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+        let request: Request = request.map(|inner| {
+            Body::new(DeadlineBody {
+                inner,
+                deadline: Box::pin(tokio::time::sleep_until(Instant::now() + body_timeout)),
+                timeout: body_timeout,
+            })
+        });
+        tower_service::Service::call(&mut app.clone(), request)
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .max_header_size(limits.max_header_bytes.max(8192))
+        .max_buf_size(limits.max_header_bytes.max(8192));
+    let connection = builder.serve_connection(TokioIo::new(io), service);
+    tokio::pin!(connection);
+    tokio::select! {
+        _ = connection.as_mut() => {}
+        _ = closed.changed() => {
+            connection.as_mut().graceful_shutdown();
+            let _ = connection.await;
+        }
+    }
+}
+
 /// Serves `app` on `listener` within `limits` until `shutdown` completes; then stops accepting, lets requests in
 /// flight finish for up to [`Limits::grace`], and returns.
 pub async fn serve(
@@ -142,12 +191,6 @@ pub async fn serve(
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let (closing, closed) = watch::channel(false);
     let mut connections = JoinSet::new();
-    let mut builder = hyper::server::conn::http1::Builder::new();
-    builder
-        .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_timeout)
-        .max_header_size(limits.max_header_bytes.max(8192))
-        .max_buf_size(limits.max_header_bytes.max(8192));
     tokio::pin!(shutdown);
     loop {
         while connections.try_join_next().is_some() {}
@@ -171,31 +214,8 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let app = app.clone();
-        let body_timeout = limits.body_timeout;
-        let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
-            let request: Request = request.map(|inner| {
-                Body::new(DeadlineBody {
-                    inner,
-                    deadline: Box::pin(tokio::time::sleep_until(Instant::now() + body_timeout)),
-                    timeout: body_timeout,
-                })
-            });
-            tower_service::Service::call(&mut app.clone(), request)
-        });
-        let connection = builder.serve_connection(TokioIo::new(stream), service);
-        let mut closed = closed.clone();
-        connections.spawn(async move {
-            let _slot = slot;
-            tokio::pin!(connection);
-            tokio::select! {
-                _ = connection.as_mut() => {}
-                _ = closed.changed() => {
-                    connection.as_mut().graceful_shutdown();
-                    let _ = connection.await;
-                }
-            }
-        });
+        let closed = closed.clone();
+        connections.spawn(serve_until(stream, app.clone(), limits, closed, slot));
     }
     drop(listener);
     let _ = closing.send(true);

@@ -1,0 +1,18 @@
+//! Delivery parsing: any bytes give an event or a `PayloadError`, never a panic. A body that parses keeps its raw
+//! text, and parsing that text again gives the same type and idempotency key.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use meetergo_core::Event;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(event) = Event::from_slice(data) else {
+        return;
+    };
+    assert!(!event.idempotency_key().is_empty());
+    let again = Event::from_json_str(event.raw_json()).expect("the raw text of a parsed event parses");
+    assert_eq!(again.webhook_type(), event.webhook_type());
+    assert_eq!(again.idempotency_key(), event.idempotency_key());
+    // Printing never panics and never shows the booking secret.
+    let _ = format!("{event:?}");
+});
