@@ -443,7 +443,9 @@ impl Shared {
         log: Option<Mutex<File>>,
         forward: Option<(Url, reqwest::Client)>,
     ) -> Arc<Shared> {
-        let room_bytes = options.max_held_bytes.max(MAX_REQUEST_BYTES);
+        let room_bytes = options
+            .max_held_bytes
+            .clamp(MAX_REQUEST_BYTES, Semaphore::MAX_PERMITS);
         Arc::new(Shared {
             seq: AtomicU64::new(0),
             dedup: Deduplicator::new(DEDUP_TTL, DEDUP_CAPACITY),
@@ -452,7 +454,7 @@ impl Shared {
             log_secrets: options.log_secrets,
             forward,
             notices,
-            room: Arc::new(Semaphore::new(room_bytes)),
+            room: Arc::new(Semaphore::new(room_bytes.min(Semaphore::MAX_PERMITS))),
             room_bytes,
             path_secret: options.path_secret.clone(),
         })
@@ -460,7 +462,11 @@ impl Shared {
 
     fn notify(&self, notice: Notice) {
         // Never wait on a slow reader. Deliveries reserve their place before they are answered (`handle`); a
-        // problem report that finds the queue full is dropped.
+        // problem report is dropped once the queue is half full, so that refused requests cannot crowd deliveries
+        // out.
+        if self.notices.capacity() < CHANNEL_CAPACITY / 2 {
+            return;
+        }
         let _ = self.notices.try_send(Held {
             notice,
             _room: None,
@@ -830,7 +836,8 @@ async fn handle(
 fn shown_path(path: &str) -> String {
     path.split('/')
         .map(|segment| {
-            if meetergo_core::is_path_secret(segment) {
+            // A path secret, alone or followed by `;` parameters.
+            if meetergo_core::is_path_secret(segment.split(';').next().unwrap_or(segment)) {
                 "[redacted]"
             } else {
                 segment
@@ -894,6 +901,20 @@ impl IntoResponse for Refusal {
     }
 }
 
+/// `bytes` of the listener's budget, waiting at most [`HELD_WAIT`] for them.
+async fn take_room(shared: &Shared, bytes: usize) -> Result<OwnedSemaphorePermit, Refusal> {
+    let wanted = u32::try_from(bytes).map_err(|_| Refusal::TooLarge)?;
+    match tokio::time::timeout(
+        HELD_WAIT,
+        Arc::clone(&shared.room).acquire_many_owned(wanted),
+    )
+    .await
+    {
+        Ok(Ok(taken)) => Ok(taken),
+        _ => Err(Refusal::Full),
+    }
+}
+
 /// Reads a body of at most [`MAX_REQUEST_BYTES`], taking room for each byte from the listener's budget as it
 /// arrives (so that neither a slow reader of the output nor many large bodies at once can grow memory unbounded).
 async fn read_body(shared: &Shared, body: Body) -> Result<(Bytes, OwnedSemaphorePermit), Refusal> {
@@ -902,9 +923,16 @@ async fn read_body(shared: &Shared, body: Body) -> Result<(Bytes, OwnedSemaphore
     let mut body = body;
     // Read up to the limit even when the announced length is over it: a client still sending when the answer
     // comes sees a reset connection, not the 413.
-    let announced = body.size_hint().lower().min(MAX_REQUEST_BYTES as u64);
-    let mut room: Option<OwnedSemaphorePermit> = None;
-    let mut bytes = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
+    let announced = usize::try_from(body.size_hint().lower())
+        .unwrap_or(MAX_REQUEST_BYTES)
+        .min(MAX_REQUEST_BYTES);
+    // An announced length is taken from the budget at once, before anything is allocated for it (so that concurrent
+    // bodies do not each hold part of the budget while waiting for the rest); a body without one, frame by frame.
+    let mut room = match announced {
+        0 => None,
+        n => Some(take_room(shared, n).await?),
+    };
+    let mut bytes = Vec::with_capacity(announced);
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| {
             if serve::is_body_timeout(&e) {
@@ -919,16 +947,10 @@ async fn read_body(shared: &Shared, body: Body) -> Result<(Bytes, OwnedSemaphore
         if bytes.len() + data.len() > MAX_REQUEST_BYTES {
             return Err(Refusal::TooLarge);
         }
-        let wanted = u32::try_from(data.len()).map_err(|_| Refusal::TooLarge)?;
+        let held = room.as_ref().map_or(0, OwnedSemaphorePermit::num_permits);
+        let wanted = (bytes.len() + data.len()).saturating_sub(held);
         if wanted > 0 {
-            let taken = tokio::time::timeout(
-                HELD_WAIT,
-                Arc::clone(&shared.room).acquire_many_owned(wanted),
-            )
-            .await;
-            let Ok(Ok(taken)) = taken else {
-                return Err(Refusal::Full);
-            };
+            let taken = take_room(shared, wanted).await?;
             match &mut room {
                 Some(room) => room.merge(taken),
                 None => room = Some(taken),
@@ -1298,10 +1320,12 @@ pub async fn run_cli(args: ListenArgs) -> Result<(), CliError> {
     // The lines are written by a thread of their own: a standard output nobody reads blocks that thread, not the
     // server, and the listener's bounded queue then answers 503 (see `ListenOptions::max_held_bytes`).
     let (lines, mut to_print) = mpsc::channel::<String>(1);
-    let printer = std::thread::spawn(move || {
+    let (printed, done) = oneshot::channel::<()>();
+    std::thread::spawn(move || {
         while let Some(line) = to_print.blocking_recv() {
             say!("{line}");
         }
+        let _ = printed.send(());
     });
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
@@ -1320,13 +1344,10 @@ pub async fn run_cli(args: ListenArgs) -> Result<(), CliError> {
         }
     }
     listener.shutdown().await;
-    // The lines already taken are printed, unless standard output stays blocked.
+    // The lines already taken are printed, unless standard output stays blocked: then the thread is left behind
+    // (never joined, so that a blocked pipe cannot keep the process from exiting).
     drop(lines);
-    let _ = tokio::time::timeout(
-        Duration::from_secs(1),
-        tokio::task::spawn_blocking(move || printer.join()),
-    )
-    .await;
+    let _ = tokio::time::timeout(Duration::from_secs(1), done).await;
     Ok(())
 }
 

@@ -565,7 +565,9 @@ pub fn redact_url(url: &str) -> Cow<'_, str> {
             out.push('/');
         }
         match segment.split_once(';') {
-            _ if crate::is_path_secret(segment) => out.push_str("[redacted]"),
+            _ if crate::is_path_secret(segment.split(';').next().unwrap_or(segment)) => {
+                out.push_str("[redacted]");
+            }
             // Matrix parameters: `/hook;token=...`.
             Some((name, params)) => {
                 out.push_str(name);

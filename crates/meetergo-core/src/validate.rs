@@ -145,7 +145,8 @@ fn secret_param(text: &str, path: bool) -> Option<String> {
         {
             return Some(name.into_owned());
         }
-        in_params = !path || b == b';';
+        // In a path, the parameters of a segment run from its first `;` to the next `/`, across `&` too.
+        in_params = !path || b == b';' || (b == b'&' && in_params);
         start = i + 1;
     }
     None

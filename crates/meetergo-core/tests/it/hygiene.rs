@@ -302,6 +302,10 @@ fn credentials_in_urls_are_masked_for_printing() {
             "https://u:p@example.com/mps_0123456789abcdefghijKL/more",
             "https://[redacted]@example.com/[redacted]/more",
         ),
+        (
+            "https://h.example/hooks/mps_0123456789abcdefghijKL;v=1",
+            "https://h.example/hooks/[redacted]",
+        ),
         // `;` separates parameters too, in the query and after a path segment.
         (
             "https://example.com/hook;sid=s1d;x=1/b?a=1;token=t0k&pw=p#c=1;code=c0de",
