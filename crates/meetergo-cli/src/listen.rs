@@ -654,13 +654,36 @@ pub fn is_secret_header(name: &str) -> bool {
         )
 }
 
+/// `text` with every path secret in it (`mps_` and 22 or more base64url characters) replaced by `[redacted]`.
+fn mask_path_secrets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(meetergo_core::PATH_SECRET_PREFIX) {
+        let after = &rest[at + meetergo_core::PATH_SECRET_PREFIX.len()..];
+        let run = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(after.len());
+        let token = &rest[at..at + meetergo_core::PATH_SECRET_PREFIX.len() + run];
+        out.push_str(&rest[..at]);
+        out.push_str(if meetergo_core::is_path_secret(token) {
+            "[redacted]"
+        } else {
+            token
+        });
+        rest = &rest[at + token.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn headers_without_secrets(headers: &HeaderMap) -> Map<String, Value> {
     let mut out = Map::new();
     for (name, value) in headers {
         let text = if is_secret_header(name.as_str()) {
             "[redacted]".to_owned()
         } else {
-            String::from_utf8_lossy(value.as_bytes()).into_owned()
+            // A proxy's `X-Original-URI` or a `Referer` may carry the path, and with it a path secret.
+            mask_path_secrets(&String::from_utf8_lossy(value.as_bytes()))
         };
         match out.get_mut(name.as_str()) {
             Some(Value::String(existing)) => {
@@ -1373,7 +1396,17 @@ mod tests {
         h.insert("content-type", "application/json".parse().unwrap());
         h.append("accept", "a".parse().unwrap());
         h.append("accept", "b".parse().unwrap());
+        h.insert(
+            "referer",
+            "https://x.example/h/mps_0123456789abcdefghijKL;v=1?mps_short"
+                .parse()
+                .unwrap(),
+        );
         let out = headers_without_secrets(&h);
+        assert_eq!(
+            out["referer"],
+            "https://x.example/h/[redacted];v=1?mps_short"
+        );
         assert_eq!(out["authorization"], "[redacted]");
         assert_eq!(out["x-webhook-signature"], "[redacted]");
         assert_eq!(out["content-type"], "application/json");
