@@ -720,7 +720,7 @@ async fn handle(
             .into_response();
     }
     // The path as printed and logged: path secrets masked.
-    let path = shown_path(uri.path());
+    let path = mask_path_secrets(uri.path());
     if let Some(secret) = &shared.path_secret
         && !secret.matches_path(uri.path())
     {
@@ -853,21 +853,6 @@ async fn handle(
         });
     }
     (StatusCode::OK, "OK").into_response()
-}
-
-/// A request path fit for printing and logging: its path secrets (segments `mps_…`) masked.
-fn shown_path(path: &str) -> String {
-    path.split('/')
-        .map(|segment| {
-            // A path secret, alone or followed by `;` parameters.
-            if meetergo_core::is_path_secret(segment.split(';').next().unwrap_or(segment)) {
-                "[redacted]"
-            } else {
-                segment
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// Why a request's body was not taken.
