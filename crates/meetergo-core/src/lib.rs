@@ -70,6 +70,7 @@ mod idempotency;
 pub mod inbox;
 mod json_out;
 mod models;
+mod num;
 mod open_struct;
 mod path_secret;
 mod secret;
