@@ -26,6 +26,8 @@ for (const [target, dir] of [['web', 'pkg'], ['nodejs', 'pkg-node']]) {
   const built = path.join(out, 'meetergo_wasm_bg.wasm');
   run(wasmOpt, ['-Os', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', built, '-o', built]);
   fs.rmSync(path.join(out, '.gitignore'), { force: true });
+  // web/package.json makes web/ ES modules (no MODULE_TYPELESS_PACKAGE_JSON warning); the Node build is CommonJS.
+  if (target === 'nodejs') fs.writeFileSync(path.join(out, 'package.json'), '{"type":"commonjs"}\n');
 }
 
 // lib/shared.js is CommonJS (Node's require); browsers import an ES module.

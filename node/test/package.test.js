@@ -1,6 +1,7 @@
 'use strict';
-// The package as users install it: `npm pack`, then `npm install <tarball>` into an empty project, where
-// `require('meetergo')` and `import ... from 'meetergo'` both work and TypeScript finds the typings.
+// The package as users install it: `npm pack` (whose prepack hook builds the release addon and the browser build),
+// the platform package of this machine's addon, then `npm install` of both tarballs into an empty project, where
+// `require('meetergo')`, `import ... from 'meetergo'` and `import('meetergo/web')` all work.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -10,39 +11,76 @@ const os = require('node:os');
 const path = require('node:path');
 
 const PACKAGE = path.join(__dirname, '..');
+// Exactly what the main package ships; the addons are in the platform packages.
+const EXPECTED_FILES = [
+  'README.md',
+  'package.json',
+  'index.js',
+  'index.mjs',
+  'index.d.ts',
+  'lib/shared.js',
+  'lib/inbox.js',
+  'native/index.js',
+  'native/index.d.ts',
+  'web/package.json',
+  'web/index.js',
+  'web/index.d.ts',
+  'web/node.js',
+  'web/node-init.js',
+  'web/shared.js',
+  'web/pkg/meetergo_wasm.js',
+  'web/pkg/meetergo_wasm.d.ts',
+  'web/pkg/meetergo_wasm_bg.wasm',
+  'web/pkg/meetergo_wasm_bg.wasm.d.ts',
+];
+// napi-rs's platform names of the targets in package.json's `napi.targets`.
+const PLATFORMS = [
+  'linux-x64-gnu',
+  'linux-x64-musl',
+  'linux-arm64-gnu',
+  'linux-arm64-musl',
+  'darwin-x64',
+  'darwin-arm64',
+  'win32-x64-msvc',
+  'win32-arm64-msvc',
+];
+const libc = process.platform !== 'linux' ? '' : process.report.getReport().header.glibcVersionRuntime ? '-gnu' : '-musl';
+const HOST_PLATFORM = `${process.platform}-${process.arch}${process.platform === 'win32' ? '-msvc' : libc}`;
 const SEED = '{"webhookType":"booking_created","id":"test-appt-123","start":"2024-01-15T09:00:00+01:00","end":"2024-01-15T09:30:00+01:00"}';
 
-test('npm pack, npm install into an empty project, require and import', { timeout: 180_000 }, () => {
+test('npm pack: the main package and this platform\'s addon package, installed into an empty project', { timeout: 1_200_000 }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meetergo-package-'));
   try {
+    // `npm pack` runs the prepack hook: the release addon into npm/<platform>/, the browser build, the checks.
     const [packed] = JSON.parse(
       execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: PACKAGE, encoding: 'utf8' }),
     );
-    const files = packed.files.map((f) => f.path);
-    for (const needed of [
-      'index.js',
-      'index.mjs',
-      'index.d.ts',
-      'lib/shared.js',
-      'lib/inbox.js',
-      'native/index.js',
-      'native/index.d.ts',
-      'web/index.js',
-      'web/index.d.ts',
-      'web/shared.js',
-      'web/pkg/meetergo_wasm.js',
-      'web/pkg/meetergo_wasm_bg.wasm',
-      'package.json',
-    ]) {
-      assert.ok(files.includes(needed), `${needed} is in the tarball: ${files}`);
-    }
-    assert.ok(files.some((f) => f.startsWith('native/') && f.endsWith('.node')), 'the addon is in the tarball');
-    assert.ok(!files.some((f) => /^(test|node_modules|benches|web\/pkg-node)\//.test(f)), files.join(' '));
+    const files = packed.files.map((f) => f.path).sort();
+    assert.deepEqual(files, [...EXPECTED_FILES].sort(), 'the main package holds exactly these files');
+    assert.ok(packed.size < 400_000, `the main package is small (no addon): ${packed.size} bytes`);
+    const manifest = JSON.parse(
+      execFileSync('tar', ['-xzOf', path.join(dir, packed.filename), 'package/package.json'], { encoding: 'utf8' }),
+    );
+    const version = manifest.version;
+    assert.deepEqual(manifest.optionalDependencies, Object.fromEntries(PLATFORMS.map((p) => [`@meetergo/meetergo-${p}`, version])));
+    assert.ok(!('optionalDependencies' in JSON.parse(fs.readFileSync(path.join(PACKAGE, 'package.json'), 'utf8'))),
+      'postpack left package.json as committed');
+    const types = execFileSync('tar', ['-xzOf', path.join(dir, packed.filename), 'package/native/index.d.ts'], { encoding: 'utf8' });
+    assert.ok(types.includes('export declare function parseEvent') && !types.includes('ForTests'), 'the release build\'s types');
+
+    const [platform] = JSON.parse(
+      execFileSync('npm', ['pack', '--json', '--pack-destination', dir, `./npm/${HOST_PLATFORM}`], { cwd: PACKAGE, encoding: 'utf8' }),
+    );
+    assert.equal(platform.name, `@meetergo/meetergo-${HOST_PLATFORM}`);
+    assert.deepEqual(platform.files.map((f) => f.path).sort(), ['README.md', `meetergo.${HOST_PLATFORM}.node`, 'package.json']);
+    assert.ok(platform.unpackedSize < 30_000_000, `a release addon, not a debug one: ${platform.unpackedSize} bytes`);
 
     const project = path.join(dir, 'project');
     fs.mkdirSync(project);
     fs.writeFileSync(path.join(project, 'package.json'), '{"name":"consumer","version":"1.0.0","private":true}');
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', path.join(dir, packed.filename)], {
+    // The platform package first on the command line: npm takes it for the main package's optional dependency
+    // (not published yet, and --offline) instead of fetching it.
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', path.join(dir, platform.filename), path.join(dir, packed.filename)], {
       cwd: project,
       stdio: 'pipe',
     });
@@ -69,6 +107,18 @@ test('npm pack, npm install into an empty project, require and import', { timeou
       { cwd: project, encoding: 'utf8' },
     );
     assert.equal(both.trim(), 'true');
+    // The addon came from the platform package, not from a file next to the loader.
+    const from = execFileSync(process.execPath, ['-p', `require.resolve('@meetergo/meetergo-${HOST_PLATFORM}')`], { cwd: project, encoding: 'utf8' });
+    assert.ok(from.trim().endsWith(`meetergo.${HOST_PLATFORM}.node`), from);
+    // The browser build, under Node (its "node" condition reads the .wasm from disk), without module-type warnings.
+    const web = require('node:child_process').spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', `const w = await import('meetergo/web'); const e = w.parseEvent(${JSON.stringify(SEED)}); console.log(e.id, w.eventClass(e), typeof w.Client)`],
+      { cwd: project, encoding: 'utf8' },
+    );
+    assert.equal(web.status, 0, web.stderr);
+    assert.equal(web.stdout.trim(), 'test-appt-123 BookingCreated undefined');
+    assert.equal(web.stderr, '', 'no warnings');
     // The durable inbox of the installed copy (the addon's bundled SQLite): stored, recognised, handled once.
     const inbox = execFileSync(
       process.execPath,

@@ -82,6 +82,7 @@ class Webhooks:
     """``client.webhooks``: the company's webhook endpoints (blocking)."""
 
     def __init__(self, native: _native.Client) -> None:
+        """Made by the client (``client.webhooks``); not constructed directly."""
         self._native = native
 
     def create(self, *, endpoint: str, event_types: Iterable[str], description: str | None = None) -> Webhook:
@@ -136,6 +137,7 @@ class AsyncWebhooks:
     """``client.webhooks`` of an ``AsyncClient``: awaitables on the running asyncio loop."""
 
     def __init__(self, native: _native.Client) -> None:
+        """Made by the client (``client.webhooks``); not constructed directly."""
         self._native = native
 
     async def create(
@@ -183,17 +185,20 @@ class Client(_Options):
 
     @property
     def webhooks(self) -> Webhooks:
+        """The webhook operations: ``list``, ``get``, ``create``, ``update``, ``delete``, ``sync``."""
         return Webhooks(self._native)
 
     def close(self) -> None:
         """Releases the client (its connections close when the last reference goes)."""
 
     def __enter__(self) -> Self:
+        """Returns the client itself."""
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
     ) -> None:
+        """Closes the client (``close``)."""
         self.close()
 
 
@@ -202,15 +207,18 @@ class AsyncClient(_Options):
 
     @property
     def webhooks(self) -> AsyncWebhooks:
+        """The webhook operations, as coroutines: ``list``, ``get``, ``create``, ``update``, ``delete``, ``sync``."""
         return AsyncWebhooks(self._native)
 
     async def aclose(self) -> None:
         """Releases the client."""
 
     async def __aenter__(self) -> Self:
+        """Returns the client itself."""
         return self
 
     async def __aexit__(
         self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
     ) -> None:
+        """Closes the client (``aclose``)."""
         await self.aclose()

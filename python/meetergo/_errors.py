@@ -66,6 +66,7 @@ class MeetergoError(Exception):
     cause: str | None = None
 
     def __init__(self, message: str) -> None:
+        """An error with ``message``; the SDK sets the other attributes where they apply."""
         super().__init__(message)
         self.message = message
 

@@ -158,6 +158,7 @@ class InboxWorker:
     def __init__(
         self, inbox: Inbox, handler: Handler, *, threads: int, poll_interval: float, name: str | None
     ) -> None:
+        """Made by ``inbox.worker(handler)``, which gives the arguments; starts the threads at once."""
         if threads < 1:
             raise ValueError("threads must be at least 1")
         self._inbox = inbox
@@ -194,7 +195,9 @@ class InboxWorker:
         return any(t.is_alive() for t in self._threads)
 
     def __enter__(self) -> Self:
+        """Returns the worker itself."""
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Stops the threads and waits for them (``stop``)."""
         self.stop()

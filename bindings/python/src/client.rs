@@ -21,18 +21,22 @@ pub struct Webhook {
 
 #[pymethods]
 impl Webhook {
+    /// The webhook's id, as meetergo assigned it (always text, also when the API sends a number).
     #[getter]
     fn id(&self) -> &str {
         &self.inner.id
     }
+    /// The HTTPS URL meetergo POSTs deliveries to.
     #[getter]
     fn endpoint(&self) -> &str {
         &self.inner.endpoint
     }
+    /// The description, or `None`.
     #[getter]
     fn description(&self) -> Option<&str> {
         self.inner.description.as_deref()
     }
+    /// The event types it receives (`"booking_created"`, ...), in meetergo's order.
     #[getter]
     fn event_types(&self) -> Vec<&str> {
         self.inner
@@ -41,14 +45,17 @@ impl Webhook {
             .map(EventType::as_str)
             .collect()
     }
+    /// The meetergo company it belongs to, or `None` when the API does not say.
     #[getter]
     fn company_id(&self) -> Option<&str> {
         self.inner.company_id.as_deref()
     }
+    /// When it was created (a timezone-aware `datetime`), or `None`.
     #[getter]
     fn created_at(&self) -> Option<convert::Time> {
         self.inner.created_at.map(convert::Time)
     }
+    /// The fields this SDK does not know, as meetergo sent them.
     #[getter]
     fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         convert::map(py, &self.inner.extra)

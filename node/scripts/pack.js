@@ -1,0 +1,115 @@
+'use strict';
+// Building and packing the npm packages, napi-rs's way: the main package `meetergo` (JavaScript, types, the browser
+// build) with `optionalDependencies` on one package per platform (`@meetergo/meetergo-linux-x64-gnu`, ... under npm/),
+// each holding that platform's release addon.
+//
+//   node scripts/pack.js types      regenerate the committed loader and types (native/index.js, native/index.d.ts)
+//                                   from a build without test hooks (`npm run build:types`)
+//   node scripts/pack.js prepack    `npm pack` / `npm publish` hook: builds this machine's release addon into its
+//                                   platform package, checks that the committed loader and types are what that build
+//                                   generates, builds the browser build, checks every listed file, and adds the
+//                                   `optionalDependencies` to package.json
+//   node scripts/pack.js postpack   takes `optionalDependencies` out again: the working tree stays as committed, and
+//                                   `npm ci` (which cannot resolve packages not yet published) keeps working
+//
+// So a packed `meetergo` is never incomplete, and its types describe the release addon, not the test build's.
+// Builds write their progress to stderr, so that `npm pack --json` prints only JSON on stdout.
+
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { parseTriple } = require('@napi-rs/cli');
+
+const NODE = path.join(__dirname, '..');
+const ROOT = path.join(NODE, '..');
+const MANIFEST = path.join(NODE, 'package.json');
+const HOST = /^host: (.*)$/m.exec(execFileSync('rustc', ['-vV'], { encoding: 'utf8' }))[1];
+
+function readManifest() {
+  const text = fs.readFileSync(MANIFEST, 'utf8');
+  const manifest = JSON.parse(text);
+  if (`${JSON.stringify(manifest, null, 2)}\n` !== text) {
+    throw new Error('package.json is not formatted as JSON.stringify(_, null, 2): the pack hooks would reformat it');
+  }
+  return manifest;
+}
+
+const writeManifest = (manifest) => fs.writeFileSync(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
+
+/** The platform packages of the main package, as `{ name: version }`, one per `napi.targets`. */
+function platformPackages(manifest = readManifest()) {
+  const { packageName, targets } = manifest.napi;
+  return Object.fromEntries(
+    targets.map((triple) => [`${packageName}-${parseTriple(triple).platformArchABI}`, manifest.version]),
+  );
+}
+
+/**
+ * Builds the addon for `target` (no test hooks) into target/napi/<profile>/<target>/ with its loader and types;
+ * `cross` builds with cargo-zigbuild (napi's `--cross-compile`). Returns the output folder and the addon's path.
+ */
+function buildAddon({ target = HOST, release = true, cross = target !== HOST } = {}) {
+  const out = path.join(ROOT, 'target', 'napi', release ? 'release' : 'dev', target);
+  fs.rmSync(out, { recursive: true, force: true });
+  const args = ['build', '--platform', '--manifest-path', '../bindings/node/Cargo.toml', '--package-json-path', 'package.json'];
+  args.push('--target', target, '--output-dir', out);
+  if (release) args.push('--release');
+  if (cross) args.push('--cross-compile');
+  const env = { ...process.env };
+  // napi passes --target; a CARGO_BUILD_TARGET for another triple must not override it.
+  delete env.CARGO_BUILD_TARGET;
+  execFileSync(path.join(NODE, 'node_modules', '.bin', 'napi'), args, { stdio: ['ignore', 2, 2], cwd: NODE, env });
+  const { platformArchABI } = parseTriple(target);
+  const addon = path.join(out, `${readManifest().napi.binaryName}.${platformArchABI}.node`);
+  if (!fs.existsSync(addon)) throw new Error(`napi build wrote no ${addon}`);
+  return { out, addon, platformArchABI };
+}
+
+/** Copies a built addon into its platform package under npm/ (napi's `artifacts` step). */
+function placeAddon({ addon, platformArchABI }) {
+  const dir = path.join(NODE, 'npm', platformArchABI);
+  if (!fs.existsSync(path.join(dir, 'package.json'))) throw new Error(`no platform package npm/${platformArchABI}`);
+  fs.copyFileSync(addon, path.join(dir, path.basename(addon)));
+  return dir;
+}
+
+const GENERATED = ['index.js', 'index.d.ts'];
+
+function types() {
+  const { out } = buildAddon({ release: false });
+  for (const file of GENERATED) fs.copyFileSync(path.join(out, file), path.join(NODE, 'native', file));
+  console.log('wrote native/index.js and native/index.d.ts');
+}
+
+function prepack() {
+  const manifest = readManifest();
+  const built = buildAddon({ release: true });
+  for (const file of GENERATED) {
+    const generated = fs.readFileSync(path.join(built.out, file), 'utf8');
+    const committed = fs.readFileSync(path.join(NODE, 'native', file), 'utf8');
+    if (generated !== committed) {
+      throw new Error(`prepack: native/${file} is not what the release build generates: run npm run build:types`);
+    }
+  }
+  placeAddon(built);
+  execFileSync(process.execPath, [path.join(__dirname, 'build-web.js')], { stdio: ['ignore', 2, 2], cwd: NODE });
+  const missing = manifest.files.filter((file) => !file.includes('*') && !fs.existsSync(path.join(NODE, file)));
+  if (missing.length > 0) throw new Error(`prepack: the package would lack ${missing.join(', ')}`);
+  manifest.optionalDependencies = platformPackages(manifest);
+  writeManifest(manifest);
+}
+
+function postpack() {
+  const manifest = readManifest();
+  delete manifest.optionalDependencies;
+  writeManifest(manifest);
+}
+
+module.exports = { HOST, buildAddon, placeAddon, platformPackages, readManifest };
+
+if (require.main === module) {
+  const steps = { types, prepack, postpack };
+  const step = steps[process.argv[2]];
+  if (!step) throw new Error(`usage: node scripts/pack.js ${Object.keys(steps).join('|')}`);
+  step();
+}
