@@ -8,15 +8,21 @@ export PYO3_PYTHON := $(CURDIR)/.venv/bin/python
 HOST := $(shell rustc -vV | sed -n 's/^host: //p')
 export CARGO_BUILD_TARGET ?= $(HOST)
 
-.PHONY: generate help setup tour test test-rust test-python test-python-install test-node node python lint lint-python fmt wasm-check bench bench-inbox fuzz fuzz-smoke load ci
+.PHONY: generate help setup setup-tour setup-dist docs dist dist-smoke tour test test-rust test-python test-python-install test-node node python lint lint-python fmt wasm-check bench bench-inbox fuzz fuzz-smoke load ci
 
 help: ## List the recipes
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
-setup: ## Install what the repository needs (toolchain components, targets)
-	@./scripts/setup.sh
+setup: ## Install what the tests need (toolchain components, targets, Chromium, redis-server, the Python venv)
+	@./scripts/setup.sh test
 
-tour: setup ## The main job: `meetergo tour`, end to end on the embedded stand-in
+setup-tour: ## Install what the tour needs (a Rust toolchain; nothing else)
+	@./scripts/setup.sh tour
+
+setup-dist: setup ## Install what `make dist` needs (cross targets, zig, cargo-zigbuild, qemu, arm64 Node and Python)
+	@./scripts/setup.sh dist
+
+tour: setup-tour ## The main job: `meetergo tour`, end to end on the embedded stand-in
 	$(CARGO) run --quiet -p meetergo-cli -- tour
 
 test: test-rust test-python test-python-install test-node ## Every test of every runtime
@@ -44,10 +50,13 @@ test-node: node ## The npm package's tests (node --test: corpus napi and wasm, c
 	cd node && npm run typecheck
 
 PIP_VENV := $(CURDIR)/target/pip-install-venv
-test-python-install: setup ## `pip install ./python` into a fresh venv, then use the package from outside the repository
-	rm -rf $(PIP_VENV) && python3 -m venv $(PIP_VENV)
+SDIST_DIR := $(CURDIR)/target/sdist
+test-python-install: setup ## The sdist (`maturin sdist`), built and installed by pip into a fresh venv, used from outside the repository
+	rm -rf $(PIP_VENV) $(SDIST_DIR) && python3 -m venv $(PIP_VENV)
+	cd python && ../.venv/bin/maturin sdist --out $(SDIST_DIR) >/dev/null
 	# The venv's own Python configures pyo3 here; a debug build keeps CI short (users get release builds).
-	env -u PYO3_PYTHON MATURIN_PEP517_ARGS="--profile dev" $(PIP_VENV)/bin/pip install --quiet ./python
+	# The sdist unpacks elsewhere: the workspace's target/ keeps the compiled dependencies.
+	env -u PYO3_PYTHON CARGO_TARGET_DIR=$(CURDIR)/target MATURIN_PEP517_ARGS="--profile dev" $(PIP_VENV)/bin/pip install --quiet $(SDIST_DIR)/meetergo-*.tar.gz
 	cd /tmp && $(PIP_VENV)/bin/python $(CURDIR)/python/tests/install/check_installed.py $(CURDIR)
 
 lint-python: setup ## ruff and mypy --strict on the Python package and its tests
@@ -80,7 +89,18 @@ load: ## Load and faults against `meetergo listen` and `meetergo mock` (release 
 	$(CARGO) build --quiet --release -p meetergo-cli --bin meetergo
 	python3 scripts/load-fault.py --bin target/$(CARGO_BUILD_TARGET)/release/meetergo
 
-ci: setup lint lint-python wasm-check test tour fuzz-smoke ## What CI runs: setup, lints, the browser build check, every test, the tour, a fuzz smoke
+docs: python node ## API references (rustdoc, pdoc, TypeDoc) into target/docs/, and a check of the Markdown's links
+	./scripts/docs.sh
+
+dist: setup-dist ## Every package this machine builds, into dist/: npm main + linux x64/arm64 gnu/musl addons, abi3 wheels, sdist
+	./scripts/dist.sh
+
+dist-smoke: setup-dist ## A release build of the x64 and arm64 glibc packages into dist/, each installed and smoke-tested (arm64 under qemu)
+	DIST_PROFILE=release DIST_SDIST=0 NODE_TARGETS="x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu" \
+	  PYTHON_TARGETS="x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu" ./scripts/dist.sh
+	./scripts/dist-smoke.sh
+
+ci: setup lint lint-python wasm-check test tour fuzz-smoke docs dist-smoke ## What CI runs: setup, lints, the browser build check, every test, the tour, a fuzz smoke, the references, the packages
 
 generate: ## Write the generated surfaces (.pyi and .d.ts models, error classes, event type lists) from the core
 	$(CARGO) run --quiet -p meetergo-bind --bin meetergo-generate

@@ -77,7 +77,39 @@ export interface ClientOptions {
   maxRetryDelayMs?: number;
   /** Do not read `MEETERGO_*` environment variables. Default: false. */
   ignoreEnv?: boolean;
+  /**
+   * Where the core's log records go (`setLogger`'s logger; process-wide, as the records are not per client).
+   * Default: silent, or stderr when the environment variable `MEETERGO_LOG` names a level.
+   */
+  logger?: Logger | null;
+  /** The lowest level `logger` receives (default `'info'`). */
+  logLevel?: LogLevel;
 }
+
+/** The levels of the core's log records, from none to all. */
+export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/** One log record of the core. Never holds the API token or a path secret. */
+export interface LogRecord {
+  level: Exclude<LogLevel, 'silent'>;
+  /** `meetergo` (requests, retries, rate-limit waits) or `meetergo::inbox` (refused deliveries, expired leases). */
+  target: string;
+  message: string;
+}
+
+/**
+ * A logger: a function called with each record, or an object with per-level methods such as `console`, pino or
+ * winston (`trace` falls back to `debug`, a missing method to `log`); the methods get `"<target>: <message>"`.
+ */
+export type Logger =
+  | ((record: LogRecord) => void)
+  | { error?(message: string): unknown; warn?(message: string): unknown; info?(message: string): unknown; debug?(message: string): unknown; trace?(message: string): unknown; log?(message: string): unknown };
+
+/**
+ * Sends the core's log records to `logger` for the whole process (Python's equivalent is `logging.getLogger("meetergo")`);
+ * `null` silences them. A logger that throws is ignored.
+ */
+export declare function setLogger(logger: Logger | null, options?: { level?: LogLevel }): void;
 
 export interface CallOptions {
   /** Aborts the request; the Promise then rejects with the signal's reason. */

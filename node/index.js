@@ -167,6 +167,59 @@ class Webhooks {
   }
 }
 
+// The core's log records (target `meetergo`: requests, retries, rate-limit waits; `meetergo::inbox`: refused
+// deliveries, expired leases), as Python's reach `logging`. Silent unless a logger is set or MEETERGO_LOG names a level.
+const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug', 'trace'];
+
+function logLevel(level, what) {
+  if (level === undefined) return 'info';
+  if (!LOG_LEVELS.includes(level)) {
+    throw new TypeError(`${what} must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  return level;
+}
+
+/** A sink for `setLogger`'s logger: a function gets each record; an object (console, pino, winston) its level's method. */
+function logSink(logger) {
+  if (typeof logger === 'function') return (record) => logger(record);
+  return (record) => {
+    const method = logger[record.level] ?? (record.level === 'trace' ? logger.debug : undefined) ?? logger.log;
+    if (typeof method === 'function') method.call(logger, `${record.target}: ${record.message}`);
+  };
+}
+
+/**
+ * Sends the core's log records to `logger` (process-wide, as the records are): a function called with each
+ * `{ level, target, message }`, or an object with `error`/`warn`/`info`/`debug` methods (`console`, pino, winston);
+ * `null` silences them. `level` (default `'info'`): `'silent'`, `'error'`, `'warn'`, `'info'`, `'debug'`, `'trace'`.
+ * Records never hold the API token or a path secret. A logger that throws is ignored.
+ */
+function setLogger(logger, options = {}) {
+  object(options, 'options');
+  const level = logLevel(options.level, 'options.level');
+  if (logger === null || logger === undefined || level === 'silent') {
+    native.setLogSink(null, 'silent');
+    return;
+  }
+  if (typeof logger !== 'function' && (typeof logger !== 'object' || Array.isArray(logger))) {
+    throw new TypeError('logger must be a function, an object with log methods, or null');
+  }
+  const sink = logSink(logger);
+  native.setLogSink((record) => {
+    try {
+      sink(record);
+    } catch {
+      // A broken logger must not break the requests it logs.
+    }
+  }, level);
+}
+
+// MEETERGO_LOG=debug (or any level): the records on stderr, without code changes.
+if (process.env.MEETERGO_LOG && process.env.MEETERGO_LOG !== 'silent') {
+  const level = LOG_LEVELS.includes(process.env.MEETERGO_LOG) ? process.env.MEETERGO_LOG : 'debug';
+  setLogger((r) => process.stderr.write(`meetergo ${r.level.toUpperCase()} ${r.target}: ${r.message}\n`), { level });
+}
+
 /** The meetergo API client. Options not given come from `MEETERGO_API_KEY`, `MEETERGO_USER_ID`, `MEETERGO_BASE_URL`. */
 class Client {
   #native;
@@ -189,6 +242,8 @@ class Client {
       maxRetryDelayMs: number(options.maxRetryDelayMs, 'options.maxRetryDelayMs'),
       ignoreEnv: optionalBoolean(options.ignoreEnv, 'options.ignoreEnv'),
     };
+    // `logger` / `logLevel`: setLogger's, for the process (the core's records are not per client).
+    if (options.logger !== undefined) setLogger(options.logger, { level: options.logLevel });
     this.#native = callNative(() => new native.NativeClient(nativeOptions));
     /** The company's webhooks. */
     this.webhooks = new Webhooks(this.#native);
@@ -306,6 +361,7 @@ module.exports = {
   Deduplicator,
   Inbox,
   PathSecret,
+  setLogger,
   EventType: shared.EventType,
   MAX_WEBHOOKS_PER_COMPANY: native.MAX_WEBHOOKS_PER_COMPANY,
   CORE_VERSION: shared.CORE_VERSION,

@@ -13,6 +13,7 @@ export const {
   Deduplicator,
   Inbox,
   PathSecret,
+  setLogger,
   EventType,
   MAX_WEBHOOKS_PER_COMPANY,
   CORE_VERSION,

@@ -169,6 +169,16 @@ export interface InboxOptions {
 /** The nine event types meetergo documents, as sent on the wire. */
 export declare function knownEventTypes(): Array<string>
 
+/** One log record of the core. */
+export interface LogRecord {
+  /** `error`, `warn`, `info`, `debug` or `trace`. */
+  level: string
+  /** `meetergo` or `meetergo::inbox`. */
+  target: string
+  /** The text: never the API token or a path secret. */
+  message: string
+}
+
 /** The most webhooks a company can have. */
 export declare const MAX_WEBHOOKS_PER_COMPANY: number
 
@@ -203,6 +213,12 @@ export interface RateLimitOptions {
 
 /** A delivery body fit for printing: secret-looking values masked (the core's `redact_body`). */
 export declare function redactBody(body: string): string
+
+/**
+ * Sets (or with `null`, removes) the function that receives the core's log records at `level` and above
+ * (`silent`, `error`, `warn`, `info`, `debug`, `trace`). For `setLogger`; process-wide.
+ */
+export declare function setLogSink(sink: (((arg: LogRecord) => void)) | undefined | null, level: string): void
 
 /** The normalized definition, as JSON (`{"endpoint", "eventTypes", "description"?}`), or a validation report. */
 export declare function validateWebhook(input: WebhookDefinition): string

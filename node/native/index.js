@@ -791,4 +791,5 @@ module.exports.MAX_WEBHOOKS_PER_COMPANY = nativeBinding.MAX_WEBHOOKS_PER_COMPANY
 module.exports.openInbox = nativeBinding.openInbox
 module.exports.parseEvent = nativeBinding.parseEvent
 module.exports.redactBody = nativeBinding.redactBody
+module.exports.setLogSink = nativeBinding.setLogSink
 module.exports.validateWebhook = nativeBinding.validateWebhook

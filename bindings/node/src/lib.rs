@@ -7,6 +7,7 @@
 //! returns a [`PendingCall`] at once, so the event loop is never blocked and an `AbortSignal` can cancel it.
 
 pub mod inbox;
+pub mod logging;
 
 use std::sync::Mutex;
 use std::sync::PoisonError;

@@ -152,7 +152,7 @@ fn js_errors() -> String {
 /// The npm package's values besides the error classes, in export order, and whether the browser build
 /// (`meetergo/web`) has them too. The CommonJS entry (`index.js`) defines them; the ES module entries and the browser
 /// build's types list them, written from here.
-const JS_VALUES: [(&str, bool); 13] = [
+const JS_VALUES: [(&str, bool); 14] = [
     ("Client", false),
     ("Webhooks", false),
     ("parseEvent", true),
@@ -163,6 +163,7 @@ const JS_VALUES: [(&str, bool); 13] = [
     ("Deduplicator", false),
     ("Inbox", false),
     ("PathSecret", false),
+    ("setLogger", false),
     ("EventType", true),
     ("MAX_WEBHOOKS_PER_COMPANY", true),
     ("CORE_VERSION", true),

@@ -56,7 +56,7 @@ pub struct ClientOptions {
     /// Wait before the first retry, doubled for each further retry, with jitter. Default: 500 ms.
     pub initial_retry_delay: Option<Duration>,
     /// Longest wait between attempts; a `Retry-After` longer than this is not waited for (the call fails with
-    /// [`Error::RateLimited`] carrying it). Default: 30 s.
+    /// [`Error::RateLimited`](crate::Error::RateLimited) carrying it). Default: 30 s.
     pub max_retry_delay: Option<Duration>,
     /// `User-Agent` header. Default: `meetergo-rust/<version>`.
     pub user_agent: Option<String>,
@@ -151,7 +151,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the configuration and builds the client. Fails with [`Error::Validation`] on a missing or malformed
+    /// Checks the configuration and builds the client. Fails with [`Error::Validation`](crate::Error::Validation) on a missing or malformed
     /// token, an `ak_live:` key without a user id, or a bad base URL. Sends nothing.
     pub fn build(self) -> Result<Client> {
         Client::new(self.options)

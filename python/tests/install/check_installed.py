@@ -1,11 +1,17 @@
-"""Run by `make test-python-install` with the Python of a fresh venv where `pip install ./python` put the package,
-from a directory outside the repository: the installed package, not the source tree, must work."""
+"""Run with the Python of a fresh venv where pip put the package, from a directory outside the repository: the
+installed package, not the source tree, must work. By `make test-python-install` (the sdist) and by
+scripts/dist-smoke.sh (each wheel of dist/, aarch64 under qemu). Usage:
+
+    python check_installed.py <repository root> [<stand-in URL>]
+
+With a URL, a webhook is also created and listed through the client (the wheel's HTTP client and TLS stack)."""
 
 from __future__ import annotations
 
 import pathlib
 import sys
 import tempfile
+import uuid
 
 import meetergo
 
@@ -40,4 +46,10 @@ with tempfile.TemporaryDirectory() as directory:
     assert inbox.work_once(lambda claim: handled.append(claim.key))
     assert not inbox.work_once(lambda claim: handled.append(claim.key))
     assert handled == [meetergo.parse_event(body).idempotency_key], handled
+if len(sys.argv) > 2:
+    with meetergo.Client(api_key=f"rgo-test-{uuid.uuid4()}", base_url=sys.argv[2]) as client:
+        created = client.webhooks.create(
+            endpoint="https://example.com/hooks/smoke", event_types=["booking_created"]
+        )
+        assert [w.id for w in client.webhooks.list()] == [created.id]
 print(f"meetergo {meetergo.__version__} installed by pip at {package}: OK")

@@ -163,7 +163,7 @@ impl Booking {
 
 open_struct! {
     /// `new_employee`: a user joined the company. meetergo does not document this payload: every field is optional,
-    /// values of an unexpected type stay in `extra`, and the raw body is kept on the [`Event`].
+    /// values of an unexpected type stay in `extra`, and the raw body is kept on the [`Event`](crate::Event).
     pub struct NewEmployee {
         /// The user's id.
         id: Option<Str> = "id"; lenient_id,
