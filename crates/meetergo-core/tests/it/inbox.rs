@@ -74,16 +74,25 @@ fn open(backend: Backend) -> Inbox {
 
 /// Two inboxes on one store, as two receiver processes open it: one SQLite file, or one Redis prefix.
 fn shared(backend: Backend, name: &str) -> (Inbox, Inbox, Option<std::path::PathBuf>) {
+    shared_with(backend, name, fast())
+}
+
+/// [`shared`] with other options for the second inbox (and the first, on Redis).
+fn shared_with(
+    backend: Backend,
+    name: &str,
+    options: InboxOptions,
+) -> (Inbox, Inbox, Option<std::path::PathBuf>) {
     match backend {
         Backend::Sqlite => {
-            let (first, _conn, dir) = file_inbox(name);
+            let (first, _conn, dir) = file_inbox_with(name, options.clone());
             let url = format!("sqlite:{}", dir.join("inbox.db").display());
-            (first, Inbox::open(&url, fast()).unwrap(), Some(dir))
+            (first, Inbox::open(&url, options).unwrap(), Some(dir))
         }
         Backend::Redis => {
             let url = fresh_url(backend);
-            let first = Inbox::open(&url, fast()).unwrap();
-            (first, Inbox::open(&url, fast()).unwrap(), None)
+            let first = Inbox::open(&url, options.clone()).unwrap();
+            (first, Inbox::open(&url, options).unwrap(), None)
         }
     }
 }
@@ -319,11 +328,19 @@ fn work_once_completes_fails_and_survives_a_panicking_handler(backend: Backend) 
 
 /// A file inbox and a direct connection to its database (to stand in for a body that an older SDK quarantined).
 fn file_inbox(name: &str) -> (Inbox, rusqlite::Connection, std::path::PathBuf) {
+    file_inbox_with(name, fast())
+}
+
+/// [`file_inbox`] with other options.
+fn file_inbox_with(
+    name: &str,
+    options: InboxOptions,
+) -> (Inbox, rusqlite::Connection, std::path::PathBuf) {
     let dir = std::env::temp_dir().join(format!("meetergo-inbox-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a temporary directory");
     let path = dir.join("inbox.db");
-    let inbox = Inbox::open(&format!("sqlite:{}", path.display()), fast()).expect("the inbox");
+    let inbox = Inbox::open(&format!("sqlite:{}", path.display()), options).expect("the inbox");
     let conn = rusqlite::Connection::open(&path).expect("the inbox's database");
     (inbox, conn, dir)
 }
@@ -617,7 +634,13 @@ fn two_inboxes_on_one_store_hand_each_delivery_to_one_worker(backend: Backend) {
     use std::collections::HashMap;
     use std::sync::Mutex;
 
-    let (first, second, dir) = shared(backend, "shared");
+    // Leases long enough that no handler outlives its own on a loaded machine (8 workers contend for one SQLite
+    // file with synchronous = FULL): the property is that each delivery goes to one worker, not lease expiry.
+    let options = InboxOptions {
+        lease: Duration::from_secs(30),
+        ..fast()
+    };
+    let (first, second, dir) = shared_with(backend, "shared", options);
     let (first, second) = (Arc::new(first), Arc::new(second));
     for n in 0..200 {
         let inbox = if n % 2 == 0 { &first } else { &second };
