@@ -47,6 +47,12 @@ pub enum Command {
     Inbox(InboxArgs),
     /// Walk through the SDK end to end on an in-process stand-in and listener (offline, a few seconds).
     Tour,
+    /// Print a shell completion script: `meetergo completions bash > ~/.local/share/bash-completion/completions/meetergo`,
+    /// `meetergo completions zsh > "${fpath[1]}/_meetergo"`, `meetergo completions fish > ~/.config/fish/completions/meetergo.fish`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// `meetergo inbox ...`.
@@ -214,6 +220,9 @@ pub enum WebhooksCommand {
         /// Print the plan without changing anything.
         #[arg(long)]
         dry_run: bool,
+        /// Delete webhooks that are not in the file without asking (needed when standard input is not a terminal).
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
 }
 
@@ -236,6 +245,9 @@ pub struct TriggerArgs {
     /// How long to wait for each answer, in seconds (meetergo waits 30).
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, default_value = "30")]
     pub timeout: Duration,
+    /// Print one JSON object (what was sent, and each attempt's status, time and error) instead of lines.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `meetergo replay ...`.
@@ -252,6 +264,9 @@ pub struct ReplayArgs {
     /// How long to wait for each answer, in seconds.
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, default_value = "30")]
     pub timeout: Duration,
+    /// Print one JSON object (each request's sequence number, status, time and error) instead of lines.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `meetergo listen ...`.
@@ -260,6 +275,10 @@ pub struct ListenArgs {
     /// Port on 127.0.0.1 (0 picks a free one; the first line printed names it).
     #[arg(long, default_value_t = DEFAULT_LISTEN_PORT)]
     pub port: u16,
+    /// Print one JSON object a line (`"type": "listening"` first, then `delivery`, `forwarded`, `executed`,
+    /// `problem`) instead of text.
+    #[arg(long)]
+    pub json: bool,
     /// Also POST each raw body to this URL (in the background; the sender still gets its 200 at once).
     #[arg(long, value_name = "URL", value_parser = parse_http_url)]
     pub forward_to: Option<Url>,

@@ -169,7 +169,9 @@ pub async fn webhooks(args: WebhooksArgs) -> Result<(), CliError> {
             say!("deleted webhook {}", table::clean(&id));
             Ok(())
         }
-        WebhooksCommand::Sync { file, dry_run } => crate::sync::run(api, &file, dry_run).await,
+        WebhooksCommand::Sync { file, dry_run, yes } => {
+            crate::sync::run(api, &file, dry_run, yes).await
+        }
     }
 }
 

@@ -106,6 +106,11 @@ impl CliError {
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            // A validation error names the flag (`invalid --api-key: ...`), not the SDK's field (`apiKey`).
+            CliError::Sdk(meetergo_core::Error::Validation(v)) => match flag_of(&v.field) {
+                Some(flag) => write!(f, "invalid {flag}: {}", v.reason),
+                None => write!(f, "{v}"),
+            },
             CliError::Sdk(e) => write!(f, "{e}"),
             CliError::Message(m) => f.write_str(m),
         }
@@ -142,9 +147,13 @@ pub fn run(cli: Cli) -> ExitCode {
     match runtime.block_on(dispatch(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            warn!("error: {}", table::clean(&e.to_string()));
-            if let Some(hint) = e.hint() {
-                warn!("hint: {hint}");
+            let (error, hint) = (
+                table::paint("error:", "1;31", table::Stream::Stderr),
+                table::paint("hint:", "33", table::Stream::Stderr),
+            );
+            warn!("{error} {}", table::clean(&e.to_string()));
+            if let Some(text) = e.hint() {
+                warn!("{hint} {text}");
             }
             ExitCode::FAILURE
         }
@@ -161,5 +170,33 @@ pub async fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Mock(args) => commands::mock(args).await,
         Command::Inbox(args) => inbox::run(args).await,
         Command::Tour => tour::run().await,
+        Command::Completions { shell } => {
+            use clap::CommandFactory as _;
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "meetergo",
+                &mut std::io::stdout(),
+            );
+            Ok(())
+        }
     }
+}
+
+/// The command-line flag of an SDK field (`apiKey` → `--api-key`), so that errors name what the user typed.
+fn flag_of(field: &str) -> Option<&'static str> {
+    let base = field.split('[').next().unwrap_or(field);
+    Some(match base {
+        "apiKey" => "--api-key",
+        "userId" => "--user-id",
+        "baseUrl" => "--base-url",
+        "endpoint" => "--endpoint",
+        "eventTypes" => "--event-type",
+        "description" => "--description",
+        "timeout" => "--timeout",
+        "maxRetries" => "--max-retries",
+        "pathSecret" => "--path-secret",
+        "id" => "ID",
+        _ => return None,
+    })
 }

@@ -413,6 +413,56 @@ impl Notice {
             Notice::Problem(p) => clean(p),
         }
     }
+
+    /// The JSON line `meetergo listen --json` prints for it, with a `type`: `delivery` (`seq`, `receivedAt`,
+    /// `path`, `bytes`, then `webhookType`, `id`, `start`, `attendee`, `idempotencyKey`, `duplicate`, or `error`),
+    /// `executed`, `forwarded` or `problem`. Never the body (it may hold the booking secret).
+    pub fn json(&self) -> Value {
+        let ms = |d: &Duration| (d.as_secs_f64() * 1e4).round() / 10.0;
+        match self {
+            Notice::Delivery(d) => {
+                let mut out = serde_json::json!({
+                    "type": "delivery",
+                    "seq": d.seq,
+                    "receivedAt": d.received_at.to_rfc3339(),
+                    "path": d.path,
+                    "bytes": d.body.len(),
+                });
+                let more = match &d.parsed {
+                    Ok(e) => serde_json::json!({
+                        "webhookType": e.webhook_type,
+                        "id": e.id,
+                        "start": e.start,
+                        "attendee": e.attendee,
+                        "idempotencyKey": e.idempotency_key,
+                        "duplicate": e.duplicate,
+                    }),
+                    Err(e) => serde_json::json!({ "error": e.to_string() }),
+                };
+                if let (Some(out), Value::Object(more)) = (out.as_object_mut(), more) {
+                    out.extend(more);
+                }
+                out
+            }
+            Notice::Executed {
+                id,
+                code,
+                error,
+                elapsed,
+            } => serde_json::json!({
+                "type": "executed", "id": id, "exitCode": code, "error": error, "ms": ms(elapsed),
+            }),
+            Notice::Forwarded {
+                seq,
+                status,
+                error,
+                elapsed,
+            } => serde_json::json!({
+                "type": "forwarded", "seq": seq, "status": status, "error": error, "ms": ms(elapsed),
+            }),
+            Notice::Problem(p) => serde_json::json!({ "type": "problem", "message": p }),
+        }
+    }
 }
 
 struct Shared {
@@ -1255,34 +1305,8 @@ fn hide_body_secrets(text: &str, body: &[u8]) -> String {
     })
 }
 
-/// `meetergo listen`: prints `listening on http://127.0.0.1:PORT` first, then one line per request, until Ctrl-C.
-pub async fn run_cli(args: ListenArgs) -> Result<(), CliError> {
-    let mut options = ListenOptions::new(args.port);
-    if let Some(url) = args.forward_to.clone() {
-        options = options.forward_to(url);
-    }
-    if let Some(path) = args.log.clone() {
-        options = options.log(path).log_secrets(args.log_secrets);
-    }
-    if let Some(store) = args.store.clone() {
-        options = options
-            .store(store)
-            .lease(args.lease)
-            .max_store_bytes(args.max_store_bytes);
-    }
-    if let Some(command) = args.exec.clone() {
-        options = options.exec(command);
-    }
-    if let Some(secret) = &args.path_secret {
-        let secret = PathSecret::parse(secret).map_err(|e| {
-            CliError::msg(format!(
-                "--path-secret (or MEETERGO_PATH_SECRET): {}",
-                e.reason
-            ))
-        })?;
-        options = options.path_secret(secret);
-    }
-    let mut listener = Listener::start(options).await?;
+/// The human lines `meetergo listen` starts with, after "listening on URL".
+fn print_banner(args: &ListenArgs, listener: &Listener) {
     say!("listening on {}", listener.url());
     if let Some(store) = &args.store {
         say!(
@@ -1325,6 +1349,52 @@ pub async fn run_cli(args: ListenArgs) -> Result<(), CliError> {
             listener.url()
         );
     }
+}
+
+/// `meetergo listen`: prints `listening on http://127.0.0.1:PORT` first, then one line per request, until Ctrl-C.
+pub async fn run_cli(args: ListenArgs) -> Result<(), CliError> {
+    let mut options = ListenOptions::new(args.port);
+    if let Some(url) = args.forward_to.clone() {
+        options = options.forward_to(url);
+    }
+    if let Some(path) = args.log.clone() {
+        options = options.log(path).log_secrets(args.log_secrets);
+    }
+    if let Some(store) = args.store.clone() {
+        options = options
+            .store(store)
+            .lease(args.lease)
+            .max_store_bytes(args.max_store_bytes);
+    }
+    if let Some(command) = args.exec.clone() {
+        options = options.exec(command);
+    }
+    if let Some(secret) = &args.path_secret {
+        let secret = PathSecret::parse(secret).map_err(|e| {
+            CliError::msg(format!(
+                "--path-secret (or MEETERGO_PATH_SECRET): {}",
+                e.reason
+            ))
+        })?;
+        options = options.path_secret(secret);
+    }
+    let mut listener = Listener::start(options).await?;
+    let json = args.json;
+    if json {
+        say!(
+            "{}",
+            serde_json::json!({
+                "type": "listening",
+                "url": listener.url(),
+                "store": args.store.is_some(),
+                "forwardTo": args.forward_to.as_ref().map(|u| meetergo_core::redact_url(u.as_str()).into_owned()),
+                "log": args.log.as_ref().map(|p| p.display().to_string()),
+                "pathSecret": args.path_secret.is_some(),
+            })
+        );
+    } else {
+        print_banner(&args, &listener);
+    }
     // The lines are written by a thread of their own: a standard output nobody reads blocks that thread, not the
     // server, and the listener's bounded queue then answers 503 (see `ListenOptions::max_held_bytes`).
     let (lines, mut to_print) = mpsc::channel::<String>(1);
@@ -1342,7 +1412,7 @@ pub async fn run_cli(args: ListenArgs) -> Result<(), CliError> {
             notice = listener.next() => match notice {
                 Some(n) => {
                     tokio::select! {
-                        sent = lines.send(n.line()) => if sent.is_err() { break },
+                        sent = lines.send(if json { n.json().to_string() } else { n.line() }) => if sent.is_err() { break },
                         _ = &mut ctrl_c => break,
                     }
                 }

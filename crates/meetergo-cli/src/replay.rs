@@ -122,12 +122,19 @@ pub async fn run(args: ReplayArgs) -> Result<(), CliError> {
     }
     let client = delivery_client(args.timeout)?;
     let mut failed = 0;
+    let mut results = Vec::new();
     for (n, record) in records.iter().enumerate() {
         let body = match &record.body {
             Ok(body) => body.clone(),
             Err(why) => {
                 failed += 1;
-                say!("#{}: not replayed: {}", record.seq, clean(why));
+                if args.json {
+                    results.push(
+                        serde_json::json!({"seq": record.seq, "replayed": false, "reason": why}),
+                    );
+                } else {
+                    say!("#{}: not replayed: {}", record.seq, clean(why));
+                }
                 continue;
             }
         };
@@ -144,14 +151,32 @@ pub async fn run(args: ReplayArgs) -> Result<(), CliError> {
         if !attempt.ok() {
             failed += 1;
         }
-        say!(
-            "#{} ({} bytes to {}, logged on {}; {note}): {}",
-            record.seq,
-            body.len(),
-            clean(&meetergo_core::redact_url(args.to.as_str())),
-            clean(&record.path),
-            attempt.outcome()
-        );
+        if args.json {
+            let mut result = attempt.json();
+            if let Some(object) = result.as_object_mut() {
+                object.insert("seq".into(), record.seq.into());
+                object.insert("replayed".into(), true.into());
+                object.insert("bytes".into(), body.len().into());
+                object.insert("loggedPath".into(), record.path.clone().into());
+                object.insert("differs".into(), record.differs.clone().into());
+            }
+            results.push(result);
+        } else {
+            say!(
+                "#{} ({} bytes to {}, logged on {}; {note}): {}",
+                record.seq,
+                body.len(),
+                clean(&meetergo_core::redact_url(args.to.as_str())),
+                clean(&record.path),
+                attempt.outcome()
+            );
+        }
+    }
+    if args.json {
+        crate::trigger::print_json(&serde_json::json!({
+            "to": meetergo_core::redact_url(args.to.as_str()),
+            "requests": results,
+        }));
     }
     if failed > 0 {
         return Err(CliError::msg(format!(

@@ -155,8 +155,39 @@ pub fn summary(actions: &[SyncAction]) -> (usize, usize, usize, usize) {
     )
 }
 
-/// `meetergo webhooks sync FILE [--dry-run]`.
-pub async fn run(api: &ApiArgs, file: &Path, dry_run: bool) -> Result<(), CliError> {
+/// Whether the deletes of a plan may go ahead: `--yes`, or a "y" typed at the terminal. Without a terminal on standard
+/// input and without `--yes`, a plan that deletes is refused before anything changes.
+fn confirm_deletes(delete: usize, yes: bool) -> Result<(), CliError> {
+    use std::io::{BufRead as _, IsTerminal as _, Write as _};
+    if delete == 0 || yes {
+        return Ok(());
+    }
+    let refused = || {
+        CliError::msg(format!(
+            "the plan deletes {delete} webhook(s) that are not in the file; nothing was changed (pass --yes to \
+             confirm, or --dry-run to see the plan)"
+        ))
+    };
+    if !std::io::stdin().is_terminal() {
+        return Err(refused());
+    }
+    let mut stderr = std::io::stderr().lock();
+    let _ = write!(
+        stderr,
+        "delete {delete} webhook(s) that are not in the file? [y/N] "
+    );
+    let _ = stderr.flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    if matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
+        Ok(())
+    } else {
+        Err(refused())
+    }
+}
+
+/// `meetergo webhooks sync FILE [--dry-run] [--yes]`.
+pub async fn run(api: &ApiArgs, file: &Path, dry_run: bool, yes: bool) -> Result<(), CliError> {
     let entries = load(file)?;
     let desired = validate(&entries, api.allow_insecure_endpoints)?;
     for entry in &entries {
@@ -173,8 +204,18 @@ pub async fn run(api: &ApiArgs, file: &Path, dry_run: bool) -> Result<(), CliErr
             if dry_run { " (dry run)" } else { "" }
         );
         for action in &actions {
-            say!("  {}", describe(action));
+            let line = describe(action);
+            let line = match action {
+                SyncAction::Create { .. } => table::paint(&line, "32", table::Stream::Stdout),
+                SyncAction::Update { .. } => table::paint(&line, "33", table::Stream::Stdout),
+                SyncAction::Delete { .. } => table::paint(&line, "31", table::Stream::Stdout),
+                _ => line,
+            };
+            say!("  {line}");
         }
+    }
+    if !dry_run {
+        confirm_deletes(delete, yes)?;
     }
     let mut applied = Vec::new();
     let mut failure = None;

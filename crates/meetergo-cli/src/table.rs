@@ -1,6 +1,44 @@
 //! Human output: aligned tables, and text made safe for a terminal.
 
+use std::io::IsTerminal;
+
 use meetergo_core::Webhook;
+
+/// Where a line goes, for [`paint`].
+#[derive(Debug, Clone, Copy)]
+pub enum Stream {
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
+}
+
+/// Whether lines written to `stream` get colour: never with `NO_COLOR` set to anything but the empty string
+/// (no-color.org); always with `CLICOLOR_FORCE` set (and not `0`); otherwise when `stream` is a terminal whose
+/// `TERM` is not `dumb`.
+pub fn color(stream: Stream) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        return false;
+    }
+    if set("CLICOLOR_FORCE") {
+        return true;
+    }
+    let terminal = match stream {
+        Stream::Stdout => std::io::stdout().is_terminal(),
+        Stream::Stderr => std::io::stderr().is_terminal(),
+    };
+    terminal && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+}
+
+/// `text` in an SGR colour (`"31"` red, `"32"` green, `"33"` yellow, `"1;31"` bold red) when [`color`] allows it.
+pub fn paint(text: &str, sgr: &str, stream: Stream) -> String {
+    if color(stream) {
+        format!("\u{1b}[{sgr}m{text}\u{1b}[0m")
+    } else {
+        text.to_owned()
+    }
+}
 
 /// Replaces control characters (escape sequences a server or a payload could smuggle into a terminal) with their
 /// escaped form.

@@ -54,6 +54,22 @@ impl Attempt {
         };
         table::clean(&text)
     }
+
+    /// The attempt for `--json`: `attempt`, `status` (or `null`), `ok`, `ms`, `error` (or `null`).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "attempt": self.number,
+            "status": self.status,
+            "ok": self.ok(),
+            "ms": (self.elapsed.as_secs_f64() * 1e4).round() / 10.0,
+            "error": self.error,
+        })
+    }
+}
+
+/// Prints `value` as one line of JSON (for `--json`).
+pub fn print_json(value: &serde_json::Value) {
+    say!("{value}");
 }
 
 /// A sample delivery body for `event_type`, as meetergo would send it.
@@ -161,32 +177,49 @@ fn what_to_send(args: &TriggerArgs) -> Result<(Vec<u8>, String, Option<String>),
 pub async fn run(args: TriggerArgs) -> Result<(), CliError> {
     let (body, what, event_type) = what_to_send(&args)?;
     let client = delivery_client(args.timeout)?;
-    say!(
-        "sending {what} ({} bytes) to {} {}",
-        body.len(),
-        table::clean(&meetergo_core::redact_url(args.to.as_str())),
-        if args.repeat > 1 {
-            format!("{} times (same body)", args.repeat)
-        } else {
-            "once".into()
-        }
-    );
+    let to = meetergo_core::redact_url(args.to.as_str()).into_owned();
+    if !args.json {
+        say!(
+            "sending {what} ({} bytes) to {} {}",
+            body.len(),
+            table::clean(&to),
+            if args.repeat > 1 {
+                format!("{} times (same body)", args.repeat)
+            } else {
+                "once".into()
+            }
+        );
+    }
     let mut failed = 0;
+    let mut attempts = Vec::new();
     for n in 1..=args.repeat {
         let attempt = post(&client, &args.to, body.clone(), n, args.timeout).await;
         if !attempt.ok() {
             failed += 1;
         }
-        say!("attempt {n}/{}: {}", args.repeat, attempt.outcome());
+        if args.json {
+            attempts.push(attempt.json());
+        } else {
+            say!("attempt {n}/{}: {}", args.repeat, attempt.outcome());
+        }
+    }
+    if args.json {
+        print_json(&serde_json::json!({
+            "eventType": event_type,
+            "bodyFile": args.body_file.as_ref().map(|p| p.display().to_string()),
+            "bytes": body.len(),
+            "to": to,
+            "attempts": attempts,
+        }));
     }
     if failed > 0 {
         return Err(CliError::msg(format!(
             "{failed} of {} deliveries to {} failed (no answer, or not 2xx)",
             args.repeat,
-            table::clean(&meetergo_core::redact_url(args.to.as_str()))
+            table::clean(&to)
         )));
     }
-    if event_type.is_some_and(|t| EventType::from(t).is_unknown()) {
+    if !args.json && event_type.is_some_and(|t| EventType::from(t).is_unknown()) {
         say!("(known event types: {})", known_event_types());
     }
     Ok(())

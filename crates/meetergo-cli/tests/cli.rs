@@ -458,7 +458,7 @@ async fn the_token_is_never_printed() {
     )
     .await;
     assert_exit(&o3, 1);
-    assert!(stderr(&o3).contains("userId"));
+    assert!(stderr(&o3).contains("--user-id"), "{}", stderr(&o3));
     let help = run(&["webhooks", "--help"], &[("MEETERGO_API_KEY", secret)]).await;
     assert_exit(&help, 0);
     assert!(stdout(&help).contains("MEETERGO_API_KEY"));
@@ -481,7 +481,7 @@ async fn validation_errors_come_before_any_request() {
                 "--event-type",
                 "booking_created",
             ],
-            "invalid endpoint",
+            "invalid --endpoint",
         ),
         (
             &[
@@ -491,7 +491,7 @@ async fn validation_errors_come_before_any_request() {
                 "--event-type",
                 "booking_created",
             ],
-            "invalid endpoint",
+            "invalid --endpoint",
         ),
         (
             &[
@@ -501,7 +501,7 @@ async fn validation_errors_come_before_any_request() {
                 "--event-type",
                 "booking_created",
             ],
-            "invalid endpoint",
+            "invalid --endpoint",
         ),
         (
             &[
@@ -511,7 +511,7 @@ async fn validation_errors_come_before_any_request() {
                 "--event-type",
                 "booking_created",
             ],
-            "invalid endpoint",
+            "invalid --endpoint",
         ),
         (
             &[
@@ -521,19 +521,19 @@ async fn validation_errors_come_before_any_request() {
                 "--event-type",
                 "",
             ],
-            "invalid eventTypes[0]",
+            "invalid --event-type",
         ),
         (&["update", "some-id"], "nothing to update"),
         (
             &["update", "some-id", "--endpoint", "http://example.com/h"],
-            "invalid endpoint",
+            "invalid --endpoint",
         ),
-        (&["delete", ".."], "invalid id"),
+        (&["delete", ".."], "invalid ID"),
         (
             &["list", "--base-url", "ftp://example.com"],
-            "invalid baseUrl",
+            "invalid --base-url",
         ),
-        (&["list", "--api-key", "has space"], "invalid apiKey"),
+        (&["list", "--api-key", "has space"], "invalid --api-key"),
     ];
     for (args, expected) in cases {
         let o = webhooks(&mock, args).await;
@@ -674,7 +674,22 @@ eventTypes = ["booking_created"]
         "the dry run changed something"
     );
 
-    let first = webhooks(&mock, &["sync", path, "--json"]).await;
+    // Deleting needs a "y" at a terminal or --yes: without either (no terminal here), nothing changes.
+    let requests = mock.request_count();
+    let refused = webhooks(&mock, &["sync", path]).await;
+    assert_exit(&refused, 1);
+    assert!(
+        stderr(&refused).contains("deletes 1 webhook(s)") && stderr(&refused).contains("--yes"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(
+        stdout(&refused).contains("- delete"),
+        "the plan is shown first"
+    );
+    assert_eq!(mock.request_count(), requests + 1, "only the list was sent");
+
+    let first = webhooks(&mock, &["sync", path, "--json", "-y"]).await;
     assert_exit(&first, 0);
     let report = json(&first);
     assert_eq!(
@@ -823,7 +838,7 @@ async fn sync_never_exceeds_the_limit() {
         .collect();
     let file = dir.join("six.json");
     std::fs::write(&file, serde_json::to_string(&entries).unwrap()).unwrap();
-    let o = webhooks(&mock, &["sync", file.to_str().unwrap(), "--json"]).await;
+    let o = webhooks(&mock, &["sync", file.to_str().unwrap(), "--json", "--yes"]).await;
     assert_exit(&o, 0);
     assert_eq!(
         json(&o)["summary"],
@@ -1034,7 +1049,7 @@ async fn trigger_fails_when_the_receiver_is_unreachable_or_not_2xx() {
     .await;
     assert_exit(&o, 1);
     assert!(
-        stderr(&o).contains("invalid eventTypes[0]"),
+        stderr(&o).contains("invalid --event-type"),
         "{}",
         stderr(&o)
     );
@@ -2373,4 +2388,138 @@ async fn secret_paths_are_made_once_checked_by_listen_and_never_printed() {
         "{seen}"
     );
     listener.stop().await;
+}
+
+#[tokio::test]
+async fn completions_for_every_shell() {
+    for (shell, marker) in [
+        ("bash", "complete -F _meetergo"),
+        ("zsh", "#compdef meetergo"),
+        ("fish", "complete -c meetergo"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion:arg-completer[meetergo]"),
+    ] {
+        let o = run(&["completions", shell], &[]).await;
+        assert_exit(&o, 0);
+        let script = stdout(&o);
+        assert!(script.contains(marker), "{shell}: {script}");
+        // Subcommands and their flags are completed.
+        assert!(
+            script.contains("webhooks") && script.contains("--secret-path"),
+            "{shell}"
+        );
+    }
+    assert_exit(&run(&["completions", "tcsh"], &[]).await, 2);
+}
+
+#[tokio::test]
+async fn colour_only_on_terminals_or_when_forced_and_never_with_no_color() {
+    // Not a terminal: plain text.
+    let plain = run(&["webhooks", "list", "--api-key", "has space"], &[]).await;
+    assert_exit(&plain, 1);
+    assert!(
+        stderr(&plain).starts_with("error: invalid --api-key"),
+        "{}",
+        stderr(&plain)
+    );
+    // Forced (CLICOLOR_FORCE): the prefixes are coloured ...
+    let forced = run(
+        &["webhooks", "list", "--api-key", "has space"],
+        &[("CLICOLOR_FORCE", "1")],
+    )
+    .await;
+    assert!(
+        stderr(&forced).starts_with("\u{1b}[1;31merror:\u{1b}[0m invalid --api-key"),
+        "{:?}",
+        stderr(&forced)
+    );
+    // ... unless NO_COLOR is set (no-color.org), which always wins.
+    let none = run(
+        &["webhooks", "list", "--api-key", "has space"],
+        &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")],
+    )
+    .await;
+    assert!(!stderr(&none).contains('\u{1b}'), "{:?}", stderr(&none));
+}
+
+#[tokio::test]
+async fn json_output_of_trigger_replay_and_listen() {
+    let dir = temp_dir("json");
+    let log = dir.join("deliveries.jsonl");
+    let mut listener = Running::spawn(&[
+        "listen",
+        "--port",
+        "0",
+        "--json",
+        "--log",
+        log.to_str().unwrap(),
+    ])
+    .await;
+    let first: Value =
+        serde_json::from_str(&listener.line().await).expect("listen --json starts with JSON");
+    assert_eq!(first["type"], "listening");
+    let url = first["url"].as_str().unwrap().to_owned();
+    let target = format!("{url}/webhooks/meetergo");
+
+    let o = run(
+        &[
+            "trigger",
+            "booking_created",
+            "--to",
+            &target,
+            "--repeat",
+            "2",
+            "--json",
+        ],
+        &[],
+    )
+    .await;
+    assert_exit(&o, 0);
+    let sent = json(&o);
+    assert_eq!(sent["eventType"], "booking_created");
+    let attempts = sent["attempts"].as_array().unwrap();
+    assert_eq!(attempts.len(), 2);
+    assert!(
+        attempts
+            .iter()
+            .all(|a| a["status"] == 200 && a["ok"] == true && a["ms"].is_number())
+    );
+    assert!(
+        !stdout(&o).contains("sec_"),
+        "the booking secret was printed"
+    );
+
+    let mut deliveries = Vec::new();
+    while deliveries.len() < 2 {
+        let line: Value =
+            serde_json::from_str(&listener.line().await).expect("one JSON object a line");
+        if line["type"] == "delivery" {
+            deliveries.push(line);
+        }
+    }
+    assert_eq!(deliveries[0]["webhookType"], "booking_created");
+    assert_eq!(deliveries[0]["duplicate"], false);
+    assert_eq!(deliveries[1]["duplicate"], true);
+    assert_eq!(
+        deliveries[0]["idempotencyKey"],
+        deliveries[1]["idempotencyKey"]
+    );
+    listener.stop().await;
+
+    let o = run(
+        &["replay", log.to_str().unwrap(), "--to", &target, "--json"],
+        &[],
+    )
+    .await;
+    // Nobody listens any more: each request fails, and the JSON says so.
+    assert_exit(&o, 1);
+    let replayed = json(&o);
+    let requests = replayed["requests"].as_array().unwrap();
+    assert_eq!(requests.len(), 2);
+    assert!(
+        requests
+            .iter()
+            .all(|r| r["status"].is_null() && r["ok"] == false && r["error"].is_string())
+    );
+    assert_eq!(requests[0]["seq"], 1);
 }

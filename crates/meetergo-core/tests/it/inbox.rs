@@ -72,12 +72,7 @@ fn open(backend: Backend) -> Inbox {
     open_with(backend, fast())
 }
 
-/// Two inboxes on one store, as two receiver processes open it: one SQLite file, or one Redis prefix.
-fn shared(backend: Backend, name: &str) -> (Inbox, Inbox, Option<std::path::PathBuf>) {
-    shared_with(backend, name, fast())
-}
-
-/// [`shared`] with other options for the second inbox (and the first, on Redis).
+/// Two inboxes on one store, as two receiver processes open it (one SQLite file, or one Redis prefix), with `options`.
 fn shared_with(
     backend: Backend,
     name: &str,
