@@ -8,7 +8,7 @@ export PYO3_PYTHON := $(CURDIR)/.venv/bin/python
 HOST := $(shell rustc -vV | sed -n 's/^host: //p')
 export CARGO_BUILD_TARGET ?= $(HOST)
 
-.PHONY: generate help setup setup-tour setup-dist docs dist dist-smoke tour test test-rust test-python test-python-install test-node node python lint lint-python fmt wasm-check bench bench-inbox fuzz fuzz-smoke load ci
+.PHONY: generate help setup setup-tour setup-dist setup-dist-smoke docs dist dist-smoke tour test test-rust test-python test-python-install test-node node python lint lint-python fmt wasm-check bench bench-inbox fuzz fuzz-smoke load ci
 
 help: ## List the recipes
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -19,8 +19,11 @@ setup: ## Install what the tests need (toolchain components, targets, Chromium, 
 setup-tour: ## Install what the tour needs (a Rust toolchain; nothing else)
 	@./scripts/setup.sh tour
 
-setup-dist: setup ## Install what `make dist` needs (cross targets, zig, cargo-zigbuild, qemu, arm64 Node and Python)
+setup-dist: setup ## Install what `make dist` needs (cross targets, zig, cargo-zigbuild)
 	@./scripts/setup.sh dist
+
+setup-dist-smoke: setup ## Install what `make dist-smoke` needs (the above, qemu-user-static, arm64 Node and Python; root)
+	@./scripts/setup.sh dist-smoke
 
 tour: setup-tour ## The main job: `meetergo tour`, end to end on the embedded stand-in
 	$(CARGO) run --quiet -p meetergo-cli -- tour
@@ -45,9 +48,10 @@ node: setup node/node_modules/.installed ## Build the npm package: the napi addo
 	cd node && npm run build
 	cd node && npm run build:web
 
-test-node: node ## The npm package's tests (node --test: corpus napi and wasm, client, receiver, npm pack, Chromium) and tsc --strict
+test-node: node ## The npm package's tests (node --test: corpus napi and wasm, client, receiver, Chromium), tsc --strict, then npm pack and the installed copy
 	cd node && npm test
 	cd node && npm run typecheck
+	cd node && npm run test:pack
 
 PIP_VENV := $(CURDIR)/target/pip-install-venv
 SDIST_DIR := $(CURDIR)/target/sdist
@@ -92,10 +96,10 @@ load: ## Load and faults against `meetergo listen` and `meetergo mock` (release 
 docs: python node ## API references (rustdoc, pdoc, TypeDoc) into target/docs/, and a check of the Markdown's links
 	./scripts/docs.sh
 
-dist: setup-dist ## Every package this machine builds, into dist/: npm main + linux x64/arm64 gnu/musl addons, abi3 wheels, sdist
+dist: setup-dist node/node_modules/.installed ## Every package this machine builds, into dist/: npm main + linux x64/arm64 gnu/musl addons, abi3 wheels, sdist
 	./scripts/dist.sh
 
-dist-smoke: setup-dist ## A release build of the x64 and arm64 glibc packages into dist/, each installed and smoke-tested (arm64 under qemu)
+dist-smoke: setup-dist-smoke node/node_modules/.installed ## A release build of the x64 and arm64 glibc packages into dist/, each installed and smoke-tested (arm64 under qemu)
 	DIST_PROFILE=release DIST_SDIST=0 NODE_TARGETS="x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu" \
 	  PYTHON_TARGETS="x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu" ./scripts/dist.sh
 	./scripts/dist-smoke.sh

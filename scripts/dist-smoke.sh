@@ -27,8 +27,8 @@ CARGO_BUILD_TARGET=$HOST cargo build --quiet -p meetergo-cli --bin meetergo
 "target/$HOST/debug/meetergo" mock --port 0 --no-rate-limit >"$work/mock.out" &
 mock_pid=$!
 for _ in $(seq 100); do grep -q 'http://127.0.0.1:' "$work/mock.out" 2>/dev/null && break; sleep 0.1; done
-URL=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/mock.out" | head -1)
-[ -n "$URL" ] || { echo "dist-smoke: the stand-in did not start" >&2; exit 1; }
+URL=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/mock.out" | head -1 || true)
+[ -n "$URL" ] || { echo "dist-smoke: the stand-in did not start:" >&2; cat "$work/mock.out" >&2; exit 1; }
 
 ran=()
 skipped=()
@@ -62,13 +62,13 @@ for wheel in dist/python/*.whl; do
     *musllinux*) skipped+=("wheel $name (no musl Python here)"); continue ;;
     *manylinux*x86_64*)
       python3 -m venv "$venv"
-      "$venv/bin/pip" install --quiet --disable-pip-version-check "$wheel"
+      "$venv/bin/pip" install --quiet "$wheel"
       run=("$venv/bin/python")
       ;;
     *manylinux*aarch64*)
       arm64 "$SYSROOT/usr/bin/python3.11" -m venv --without-pip "$venv"
       # The host's pip installs the aarch64 wheel into the aarch64 venv.
-      python3 -m pip install --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+      "$ROOT/.venv/bin/python" -m pip install --quiet --no-deps --only-binary=:all: \
         --platform manylinux2014_aarch64 --python-version 3.11 --implementation cp \
         --target "$venv/lib/python3.11/site-packages" "$wheel"
       run=(arm64 "$venv/bin/python")

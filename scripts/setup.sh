@@ -5,13 +5,15 @@
 #   scripts/setup.sh tour    what `make tour` needs: a Rust toolchain (the tour is one cargo run)
 #   scripts/setup.sh         (or `test`) what the tests and lints need: the above, rustfmt and clippy, the wasm32
 #                            target and wasm-bindgen-cli, cargo-fuzz, Chromium, redis-server, the Python venv
-#   scripts/setup.sh dist    what `make dist` and its smoke test need: the above, the Linux cross targets, zig (the
-#                            `ziglang` wheel) and cargo-zigbuild, qemu-user-static, and arm64 Node and Python to run
-#                            the arm64 packages under qemu (Node's official build from npm, Debian's python3.11)
+#   scripts/setup.sh dist    what `make dist` needs: the above, the Linux cross targets, zig (the `ziglang` wheel) and
+#                            cargo-zigbuild (no root needed)
+#   scripts/setup.sh dist-smoke  what `make dist-smoke` needs: the above, qemu-user-static, and arm64 Node and Python
+#                            to run the arm64 packages under qemu (Node's official build from npm, Debian's python3.11;
+#                            root, for apt and dpkg)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE=${1:-test}
-case $MODE in tour | test | dist) ;; *) echo "setup: unknown mode '$MODE' (tour, test or dist)" >&2; exit 2 ;; esac
+case $MODE in tour | test | dist | dist-smoke) ;; *) echo "setup: unknown mode '$MODE' (tour, test, dist or dist-smoke)" >&2; exit 2 ;; esac
 
 if ! command -v cargo >/dev/null 2>&1; then
   echo "setup: cargo is not on PATH; install Rust with rustup first" >&2
@@ -59,11 +61,13 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/pip install --quiet --disable-pip-version-check "maturin>=1.16,<2" pytest mypy ruff flask fastapi uvicorn pdoc
 
-if [ "$MODE" = dist ]; then
+if [ "$MODE" = dist ] || [ "$MODE" = dist-smoke ]; then
   # Cross builds: the Linux targets, zig (from PyPI, for cargo-zigbuild and maturin --zig) and cargo-zigbuild.
-  rustup target add x86_64-unknown-linux-musl aarch64-unknown-linux-gnu aarch64-unknown-linux-musl >/dev/null
+  rustup target add x86_64-unknown-linux-musl aarch64-unknown-linux-gnu aarch64-unknown-linux-musl >/dev/null 2>&1
   .venv/bin/pip install --quiet --disable-pip-version-check "ziglang>=0.13,<0.14"
   command -v cargo-zigbuild >/dev/null 2>&1 || { echo "setup: installing cargo-zigbuild"; cargo install --quiet --locked cargo-zigbuild; }
+fi
+if [ "$MODE" = dist-smoke ]; then
   # Running arm64 builds: qemu-user-static, and arm64 Node and Python in target/qemu/.
   command -v qemu-aarch64-static >/dev/null 2>&1 || apt_install qemu-user-static
   qemu=target/qemu

@@ -58,7 +58,9 @@ function buildAddon({ target = HOST, release = true, cross = target !== HOST } =
   const env = { ...process.env };
   // napi passes --target; a CARGO_BUILD_TARGET for another triple must not override it.
   delete env.CARGO_BUILD_TARGET;
-  execFileSync(path.join(NODE, 'node_modules', '.bin', 'napi'), args, { stdio: ['ignore', 2, 2], cwd: NODE, env });
+  // napi's CLI through this Node (node_modules/.bin/napi is a .cmd file on Windows, which execFileSync cannot run).
+  const cli = path.join(path.dirname(require.resolve('@napi-rs/cli')), 'cli.js'); // the package exports no ./dist/cli.js
+  execFileSync(process.execPath, [cli, ...args], { stdio: ['ignore', 2, 2], cwd: NODE, env });
   const { platformArchABI } = parseTriple(target);
   const addon = path.join(out, `${readManifest().napi.binaryName}.${platformArchABI}.node`);
   if (!fs.existsSync(addon)) throw new Error(`napi build wrote no ${addon}`);
@@ -81,8 +83,30 @@ function types() {
   console.log('wrote native/index.js and native/index.d.ts');
 }
 
+/** The license texts (repository root), copied into the main package and every platform package. */
+const LICENSES = ['LICENSE-MIT', 'LICENSE-APACHE'];
+
+function platformDirs() {
+  const npm = path.join(NODE, 'npm');
+  return fs.readdirSync(npm).map((d) => path.join(npm, d)).filter((d) => fs.existsSync(path.join(d, 'package.json')));
+}
+
 function prepack() {
+  if (process.env.npm_command === 'publish') {
+    // `npm publish` in this folder would read package.json again after postpack: the registry would get a
+    // `meetergo` without its optionalDependencies. The tarball carries them.
+    throw new Error('publish the packed tarball instead: npm pack, then npm publish meetergo-<version>.tgz');
+  }
   const manifest = readManifest();
+  for (const dir of platformDirs()) {
+    const platform = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    if (platform.version !== manifest.version) {
+      throw new Error(`prepack: ${platform.name} is ${platform.version}, meetergo is ${manifest.version} (npx napi version)`);
+    }
+  }
+  for (const dir of [NODE, ...platformDirs()]) {
+    for (const license of LICENSES) fs.copyFileSync(path.join(ROOT, license), path.join(dir, license));
+  }
   const built = buildAddon({ release: true });
   for (const file of GENERATED) {
     const generated = fs.readFileSync(path.join(built.out, file), 'utf8');

@@ -9,6 +9,7 @@ With a URL, a webhook is also created and listed through the client (the wheel's
 from __future__ import annotations
 
 import pathlib
+import shutil
 import sys
 import tempfile
 import uuid
@@ -36,16 +37,19 @@ except meetergo.ValidationError as e:
 else:
     raise AssertionError("validation did not run")
 # The durable inbox (the core's SQLite, bundled in the wheel): stored, recognised again after a reopen, handled once.
-with tempfile.TemporaryDirectory() as directory:
-    store = f"sqlite:{directory}/inbox.db"
-    body = (root / "tests" / "fixtures" / "deliveries" / "seed_curl.json").read_bytes()
-    assert meetergo.Inbox(store).receive(body)[0] == 200
-    inbox = meetergo.Inbox(store)
-    assert inbox.accept(body).status == "duplicate"
-    handled: list[str] = []
-    assert inbox.work_once(lambda claim: handled.append(claim.key))
-    assert not inbox.work_once(lambda claim: handled.append(claim.key))
-    assert handled == [meetergo.parse_event(body).idempotency_key], handled
+# The folder is removed by hand at the end: on Windows, SQLite's open files would make TemporaryDirectory fail.
+directory = tempfile.mkdtemp()
+store = f"sqlite:{directory}/inbox.db"
+body = (root / "tests" / "fixtures" / "deliveries" / "seed_curl.json").read_bytes()
+assert meetergo.Inbox(store).receive(body)[0] == 200
+inbox = meetergo.Inbox(store)
+assert inbox.accept(body).status == "duplicate"
+handled: list[str] = []
+assert inbox.work_once(lambda claim: handled.append(claim.key))
+assert not inbox.work_once(lambda claim: handled.append(claim.key))
+assert handled == [meetergo.parse_event(body).idempotency_key], handled
+del inbox
+shutil.rmtree(directory, ignore_errors=True)
 if len(sys.argv) > 2:
     with meetergo.Client(api_key=f"rgo-test-{uuid.uuid4()}", base_url=sys.argv[2]) as client:
         created = client.webhooks.create(

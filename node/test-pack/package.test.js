@@ -2,10 +2,16 @@
 // The package as users install it: `npm pack` (whose prepack hook builds the release addon and the browser build),
 // the platform package of this machine's addon, then `npm install` of both tarballs into an empty project, where
 // `require('meetergo')`, `import ... from 'meetergo'` and `import('meetergo/web')` all work.
+//
+// Its own run (`npm run test:pack`, after `npm test`): packing rebuilds web/ and rewrites package.json for a moment,
+// which the other test files read.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
+const childProcess = require('node:child_process');
+// npm is npm.cmd on Windows: run it through a shell there.
+const execFileSync = (file, args, options) =>
+  childProcess.execFileSync(file, args, { shell: file === 'npm' && process.platform === 'win32', ...options });
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -14,6 +20,8 @@ const PACKAGE = path.join(__dirname, '..');
 // Exactly what the main package ships; the addons are in the platform packages.
 const EXPECTED_FILES = [
   'README.md',
+  'LICENSE-MIT',
+  'LICENSE-APACHE',
   'package.json',
   'index.js',
   'index.mjs',
@@ -72,7 +80,10 @@ test('npm pack: the main package and this platform\'s addon package, installed i
       execFileSync('npm', ['pack', '--json', '--pack-destination', dir, `./npm/${HOST_PLATFORM}`], { cwd: PACKAGE, encoding: 'utf8' }),
     );
     assert.equal(platform.name, `@meetergo/meetergo-${HOST_PLATFORM}`);
-    assert.deepEqual(platform.files.map((f) => f.path).sort(), ['README.md', `meetergo.${HOST_PLATFORM}.node`, 'package.json']);
+    assert.deepEqual(
+      platform.files.map((f) => f.path).sort(),
+      ['LICENSE-APACHE', 'LICENSE-MIT', 'README.md', `meetergo.${HOST_PLATFORM}.node`, 'package.json'].sort(),
+    );
     assert.ok(platform.unpackedSize < 30_000_000, `a release addon, not a debug one: ${platform.unpackedSize} bytes`);
 
     const project = path.join(dir, 'project');
@@ -111,7 +122,7 @@ test('npm pack: the main package and this platform\'s addon package, installed i
     const from = execFileSync(process.execPath, ['-p', `require.resolve('@meetergo/meetergo-${HOST_PLATFORM}')`], { cwd: project, encoding: 'utf8' });
     assert.ok(from.trim().endsWith(`meetergo.${HOST_PLATFORM}.node`), from);
     // The browser build, under Node (its "node" condition reads the .wasm from disk), without module-type warnings.
-    const web = require('node:child_process').spawnSync(
+    const web = childProcess.spawnSync(
       process.execPath,
       ['--input-type=module', '-e', `const w = await import('meetergo/web'); const e = w.parseEvent(${JSON.stringify(SEED)}); console.log(e.id, w.eventClass(e), typeof w.Client)`],
       { cwd: project, encoding: 'utf8' },
