@@ -44,24 +44,20 @@ function platformPackages(manifest = readManifest()) {
   );
 }
 
-/**
- * Builds the addon for `target` (no test hooks) into target/napi/<profile>/<target>/ with its loader and types;
- * `cross` builds with cargo-zigbuild (napi's `--cross-compile`). Returns the output folder and the addon's path.
- */
-function buildAddon({ target = HOST, release = true, cross = target !== HOST } = {}) {
-  const out = path.join(ROOT, 'target', 'napi', release ? 'release' : 'dev', target);
+/** Builds this machine's addon (no test hooks) into target/napi/<profile>/<host>/ with its loader and types. */
+function buildAddon({ release = true } = {}) {
+  const out = path.join(ROOT, 'target', 'napi', release ? 'release' : 'dev', HOST);
   fs.rmSync(out, { recursive: true, force: true });
   const args = ['build', '--platform', '--manifest-path', '../bindings/node/Cargo.toml', '--package-json-path', 'package.json'];
-  args.push('--target', target, '--output-dir', out);
+  args.push('--target', HOST, '--output-dir', out);
   if (release) args.push('--release');
-  if (cross) args.push('--cross-compile');
   const env = { ...process.env };
   // napi passes --target; a CARGO_BUILD_TARGET for another triple must not override it.
   delete env.CARGO_BUILD_TARGET;
   // napi's CLI through this Node (node_modules/.bin/napi is a .cmd file on Windows, which execFileSync cannot run).
   const cli = path.join(path.dirname(require.resolve('@napi-rs/cli')), 'cli.js'); // the package exports no ./dist/cli.js
   execFileSync(process.execPath, [cli, ...args], { stdio: ['ignore', 2, 2], cwd: NODE, env });
-  const { platformArchABI } = parseTriple(target);
+  const { platformArchABI } = parseTriple(HOST);
   const addon = path.join(out, `${readManifest().napi.binaryName}.${platformArchABI}.node`);
   if (!fs.existsSync(addon)) throw new Error(`napi build wrote no ${addon}`);
   return { out, addon, platformArchABI };
@@ -129,11 +125,7 @@ function postpack() {
   writeManifest(manifest);
 }
 
-module.exports = { HOST, buildAddon, placeAddon, platformPackages, readManifest };
-
-if (require.main === module) {
-  const steps = { types, prepack, postpack };
-  const step = steps[process.argv[2]];
-  if (!step) throw new Error(`usage: node scripts/pack.js ${Object.keys(steps).join('|')}`);
-  step();
-}
+const steps = { types, prepack, postpack };
+const step = steps[process.argv[2]];
+if (!step) throw new Error(`usage: node scripts/pack.js ${Object.keys(steps).join('|')}`);
+step();
