@@ -104,6 +104,10 @@ dist-smoke: setup-dist-smoke node/node_modules/.installed ## A release build of 
 	  PYTHON_TARGETS="x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu" ./scripts/dist.sh
 	./scripts/dist-smoke.sh
 
+# CI builds each thing once from a clean clone: incremental caches and full debug info would only fill the disk
+# (a CI run died of a full disk: `ld terminated with signal 7 [Bus error]`). Backtraces keep their line numbers.
+ci: export CARGO_INCREMENTAL := 0
+ci: export CARGO_PROFILE_DEV_DEBUG := line-tables-only
 ci: setup lint lint-python wasm-check test tour fuzz-smoke docs dist-smoke ## What CI runs: setup, lints, the browser build check, every test, the tour, a fuzz smoke, the references, the packages
 
 generate: ## Write the generated surfaces (.pyi and .d.ts models, error classes, event type lists) from the core
