@@ -1,12 +1,22 @@
 //! Delivery parsing: any bytes give an event or a `PayloadError`, never a panic. A body that parses keeps its raw
 //! text, and parsing that text again gives the same type and idempotency key; a fallback key is always a digest of
-//! the canonical form.
+//! the canonical form. The fast reader accepts only bodies the reference reader reads, and reads them the same way.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use meetergo_core::Event;
 
 fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let (fast, reference) = Event::__readers(text);
+        if let Some(fast) = fast {
+            let reference = reference.expect("the fast reader accepted a body the reference reader refuses");
+            assert_eq!(fast, reference);
+            assert_eq!(fast.to_json(), reference.to_json());
+            assert_eq!(fast.idempotency_key(), reference.idempotency_key());
+            assert_eq!(fast.id(), reference.id());
+        }
+    }
     let Ok(event) = Event::from_slice(data) else {
         return;
     };

@@ -524,6 +524,100 @@ impl LenientId for Option<String> {
 }
 
 macro_rules! open_struct {
+    // A payload model: also read by the fast reader (`event::fast`).
+    (fast: $($rest:tt)*) => {
+        open_struct! { $($rest)* }
+        open_struct! { @fast_model $($rest)* }
+    };
+    (
+        @fast_model
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident {
+            $(
+                $(#[doc = $doc:literal])*
+                $field:ident : $ty:ty = $json:literal $(; $lenient:ident)?,
+            )*
+        }
+    ) => {
+        // Not in the browser build: its size budget has no room for a second reader (see `event::fast`).
+        #[cfg(not(target_arch = "wasm32"))]
+        impl $crate::event::fast::FastModel for $name {
+            fn fast_model(
+                p: &mut $crate::event::fast::Parser<'_>,
+                top: bool,
+            ) -> $crate::event::fast::R<Self> {
+                use $crate::event::fast::{self, Bail, ModelKey};
+                use $crate::open_struct::FieldValue;
+                $( let mut $field: Option<$ty> = None; )*
+                let mut extra = ::serde_json::Map::new();
+                let mut seen_type = false;
+                let mut first = true;
+                let mut hint = 0;
+                p.begin_object()?;
+                while let Some(key) = p.next_model_key(&mut first, &[$($json),*], &mut hint)? {
+                    let at = match key {
+                        ModelKey::Known(at) => at,
+                        ModelKey::Other(key) if top && key == "webhookType" => {
+                            p.top_webhook_type(&mut seen_type)?;
+                            continue;
+                        }
+                        ModelKey::Other(key) => {
+                            p.keep_extra(&mut extra, key)?;
+                            continue;
+                        }
+                    };
+                    // The fields in order: `n` is a constant in each test once compiled.
+                    let mut n = 0usize;
+                    $(
+                        if at == n {
+                            if $crate::open_struct::seen($field.is_some(), &extra, $json) {
+                                return Err(Bail);
+                            }
+                            open_struct!(@fast_read $field, $ty, p, $json, extra $(, $lenient)?);
+                            continue;
+                        }
+                        n += 1;
+                    )*
+                    let _ = n;
+                    return Err(Bail);
+                }
+                Ok($name {
+                    $(
+                        $field: match $field {
+                            Some(v) => v,
+                            None => <$ty as FieldValue>::missing().map_err(|()| Bail)?,
+                        },
+                    )*
+                    extra,
+                })
+            }
+        }
+    };
+    (@fast_read $field:ident, $ty:ty, $p:ident, $key:literal, $extra:ident) => {
+        $field = Some(<$ty as fast::Plain>::fast($p)?);
+    };
+    (@fast_read $field:ident, $ty:ty, $p:ident, $key:literal, $extra:ident, time) => {
+        $field = Some(<$ty as fast::Time>::fast($p)?);
+    };
+    (@fast_read $field:ident, $ty:ty, $p:ident, $key:literal, $extra:ident, id) => {
+        $field = Some(<$ty as fast::IdField>::fast($p)?);
+    };
+    (@fast_read $field:ident, $ty:ty, $p:ident, $key:literal, $extra:ident, lenient_id) => {
+        match <$ty as fast::LenientId>::fast($p)? {
+            Ok(v) => $field = Some(v),
+            Err(value) => {
+                $extra.insert($key.to_owned(), value);
+            }
+        }
+    };
+    (@fast_read $field:ident, $ty:ty, $p:ident, $key:literal, $extra:ident, lenient) => {
+        match <$ty as fast::Lenient>::fast($p)? {
+            Ok(v) => $field = Some(v),
+            Err(value) => {
+                $extra.insert($key.to_owned(), value);
+            }
+        }
+    };
     (
         $(#[$meta:meta])*
         $vis:vis struct $name:ident {

@@ -1,8 +1,10 @@
 //! [`Str`]: a string of a parsed delivery, shared with the body it was read from.
 //!
 //! Reading a delivery is bound by allocation, not by scanning: a 100 KB booking holds thousands of short strings.
-//! While [`Event`](crate::Event) parses, the body is kept in one `Arc<str>` and every string without escapes becomes
-//! a range of it (a reference-count increment) instead of an allocation and a copy. Strings with escapes, and
+//! While [`Event`](crate::Event) parses, the body is kept in one `Arc<str>` and every longer string without escapes
+//! becomes a range of it (a reference-count increment) instead of an allocation and a copy. Strings of up to 24 bytes
+//! (most of them: ids, names, e-mail addresses, time zones) are held inline, with no allocation and no reference
+//! count to raise and drop (not in the browser build, where they are ranges or owned). Strings with escapes, and
 //! strings read any other way (e.g. `serde_json::from_str::<Booking>`), are owned as usual.
 
 use std::borrow::Borrow;
@@ -33,7 +35,15 @@ enum Repr {
         end: u32,
     },
     Owned(Box<str>),
+    /// A short string, held inline (no allocation and no reference count to raise and drop: most strings of a
+    /// delivery are ids, names, e-mail addresses and time zones).
+    #[cfg(not(target_arch = "wasm32"))]
+    Inline(compact_str::CompactString),
 }
+
+/// The longest string held inline (`CompactString` keeps up to 24 bytes without allocating).
+#[cfg(not(target_arch = "wasm32"))]
+const INLINE: usize = 24;
 
 impl Str {
     /// The string.
@@ -44,6 +54,8 @@ impl Str {
                 buf.get(*start as usize..*end as usize).unwrap_or_default()
             }
             Repr::Owned(s) => s,
+            #[cfg(not(target_arch = "wasm32"))]
+            Repr::Inline(s) => s,
         }
     }
 }
@@ -67,6 +79,22 @@ pub(crate) fn sharing<R>(buf: &Arc<str>, parse: impl FnOnce() -> R) -> R {
     parse()
 }
 
+/// `buf[start..end]` as a shared `Str` (`None` past 4 GiB). The range must lie on `buf`'s char boundaries.
+#[inline]
+pub(crate) fn shared(buf: &Arc<str>, start: usize, end: usize) -> Option<Str> {
+    #[cfg(not(target_arch = "wasm32"))]
+    if end - start <= INLINE {
+        return Some(Str(Repr::Inline(compact_str::CompactString::new(
+            buf.get(start..end)?,
+        ))));
+    }
+    Some(Str(Repr::Shared {
+        buf: Arc::clone(buf),
+        start: u32::try_from(start).ok()?,
+        end: u32::try_from(end).ok()?,
+    }))
+}
+
 /// A `Str` for a string borrowed from the parser's input: shared when it lies in the body being parsed.
 pub(crate) fn from_borrowed(s: &str) -> Str {
     SOURCE.with(|source| {
@@ -75,13 +103,8 @@ pub(crate) fn from_borrowed(s: &str) -> Str {
             let at = s.as_ptr() as usize;
             if at >= base && at + s.len() <= base + buf.len() {
                 let start = at - base;
-                if let (Ok(start), Ok(end)) = (u32::try_from(start), u32::try_from(start + s.len()))
-                {
-                    return Str(Repr::Shared {
-                        buf: Arc::clone(buf),
-                        start,
-                        end,
-                    });
+                if let Some(shared) = shared(buf, start, start + s.len()) {
+                    return shared;
                 }
             }
         }
@@ -116,12 +139,20 @@ impl Default for Str {
 
 impl From<&str> for Str {
     fn from(s: &str) -> Self {
+        #[cfg(not(target_arch = "wasm32"))]
+        if s.len() <= INLINE {
+            return Str(Repr::Inline(compact_str::CompactString::new(s)));
+        }
         Str(Repr::Owned(s.into()))
     }
 }
 
 impl From<String> for Str {
     fn from(s: String) -> Self {
+        #[cfg(not(target_arch = "wasm32"))]
+        if s.len() <= INLINE {
+            return Str::from(s.as_str());
+        }
         Str(Repr::Owned(s.into_boxed_str()))
     }
 }
@@ -234,20 +265,33 @@ mod tests {
 
     #[test]
     fn shares_only_slices_of_the_current_body() {
-        let body: Arc<str> = Arc::from(r#"["plain","esc\"aped"]"#);
+        let long = "a string longer than twenty-four bytes";
+        let body: Arc<str> = Arc::from(format!(
+            r#"["{long}","esc\"aped and longer than the inline size","short"]"#
+        ));
         let parsed: Vec<Str> = sharing(&body, || serde_json::from_str(&body).unwrap());
-        assert_eq!(parsed, vec![Str::from("plain"), Str::from("esc\"aped")]);
+        assert_eq!(
+            parsed,
+            vec![
+                Str::from(long),
+                Str::from("esc\"aped and longer than the inline size"),
+                Str::from("short")
+            ]
+        );
         assert!(matches!(parsed[0].0, Repr::Shared { .. }));
         assert!(matches!(parsed[1].0, Repr::Owned(_)));
-        // Outside `sharing`, and for other inputs, strings are owned.
-        let other: Vec<Str> = serde_json::from_str(r#"["x"]"#).unwrap();
-        assert!(matches!(other[0].0, Repr::Owned(_)));
-        let elsewhere: Vec<Str> = sharing(&body, || serde_json::from_str(r#"["y"]"#).unwrap());
-        assert!(matches!(elsewhere[0].0, Repr::Owned(_)));
-        assert_eq!(
-            Arc::strong_count(&body),
-            2,
-            "one share held by parsed[0], none leaked by `sharing`"
+        assert!(
+            matches!(parsed[2].0, Repr::Inline(_)),
+            "short strings are held inline"
         );
+        assert_eq!(Arc::strong_count(&body), 2, "one share held by parsed[0]");
+        // Outside `sharing`, and for other inputs, strings are owned.
+        let text = format!(r#"["{long}"]"#);
+        let other: Vec<Str> = serde_json::from_str(&text).unwrap();
+        assert!(matches!(other[0].0, Repr::Owned(_)));
+        let elsewhere: Vec<Str> = sharing(&body, || serde_json::from_str(&text).unwrap());
+        assert!(matches!(elsewhere[0].0, Repr::Owned(_)));
+        drop(parsed);
+        assert_eq!(Arc::strong_count(&body), 1, "none leaked by `sharing`");
     }
 }

@@ -35,6 +35,48 @@ pub struct HandWritten {
     meeting_type: Option<HandMeetingType>,
 }
 
+/// The five reads of the benchmarks' workload: `id`, `start`, `attendees[0].email`, `hosts[0].givenName`,
+/// `meetingType.meetingInfo.name`.
+#[allow(dead_code)]
+pub fn hand_reads(h: &HandWritten) -> usize {
+    h.id.len()
+        + h.start.len()
+        + h.attendees
+            .first()
+            .and_then(|a| a.email.as_deref())
+            .map_or(0, str::len)
+        + h.hosts
+            .first()
+            .and_then(|a| a.given_name.as_deref())
+            .map_or(0, str::len)
+        + h.meeting_type
+            .as_ref()
+            .and_then(|m| m.meeting_info.as_ref())
+            .and_then(|i| i.name.as_deref())
+            .map_or(0, str::len)
+}
+
+/// The same reads of a parsed [`meetergo_core::Event`] (`start` as the typed date-time it is).
+#[allow(dead_code)]
+pub fn event_reads(e: &meetergo_core::Event) -> usize {
+    let b = e.booking().expect("a booking");
+    b.id.len()
+        + usize::try_from(b.start.timestamp()).unwrap_or(0) % 7
+        + b.attendees
+            .first()
+            .and_then(|a| a.email.as_deref())
+            .map_or(0, str::len)
+        + b.hosts
+            .first()
+            .and_then(|h| h.given_name.as_deref())
+            .map_or(0, str::len)
+        + b.meeting_type
+            .as_ref()
+            .and_then(|m| m.meeting_info.as_ref())
+            .and_then(|i| i.name.as_deref())
+            .map_or(0, str::len)
+}
+
 #[derive(Deserialize)]
 #[allow(dead_code)]
 struct HandAttendee {

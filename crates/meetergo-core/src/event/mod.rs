@@ -27,6 +27,8 @@ use crate::idempotency;
 use crate::json_out::{self, Model};
 use crate::secret::RedactedMap;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) mod fast;
 mod models;
 mod parse;
 
@@ -171,6 +173,20 @@ impl Event {
         parse::parse(text)
     }
 
+    /// The two readers behind [`Event::from_slice`], each alone: the fast one (`None` where it gives up) and the
+    /// reference one. For the benchmarks and the differential fuzz target; not part of the API.
+    #[doc(hidden)]
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn __readers(body: &str) -> (Option<Event>, Result<Event, PayloadError>) {
+        let raw: Arc<str> = Arc::from(body.strip_prefix('\u{feff}').unwrap_or(body));
+        (fast::parse(&raw), parse::reference(raw))
+    }
+
+    #[doc(hidden)]
+    pub fn __reference(body: &str) -> Result<Event, PayloadError> {
+        parse::reference(Arc::from(body.strip_prefix('\u{feff}').unwrap_or(body)))
+    }
+
     /// Parses a delivery body given as text, with the default [`ParseOptions`].
     pub fn from_json_str(body: &str) -> Result<Event, PayloadError> {
         Self::from_slice(body.as_bytes())
@@ -179,13 +195,13 @@ impl Event {
     pub(crate) fn assemble(
         webhook_type: EventType,
         data: EventData,
-        raw: &str,
+        raw: Arc<str>,
         envelope: bool,
     ) -> Event {
         Event {
             webhook_type,
             data,
-            raw: raw.into(),
+            raw,
             envelope,
             key: OnceLock::new(),
         }

@@ -10,7 +10,7 @@ use crate::open_struct::{Accepts, Lenient, LenientSeed, open_struct};
 use crate::secret::Secret;
 use crate::text::Str;
 
-open_struct! {
+open_struct! { fast:
     /// A person who booked the appointment.
     pub struct Attendee {
         /// meetergo's id of the attendee (an integer id is read as its decimal string).
@@ -32,7 +32,7 @@ open_struct! {
     }
 }
 
-open_struct! {
+open_struct! { fast:
     /// A host of the appointment (a meetergo user).
     pub struct Host {
         /// meetergo's user id (an integer id is read as its decimal string).
@@ -52,7 +52,7 @@ open_struct! {
     }
 }
 
-open_struct! {
+open_struct! { fast:
     /// Where the meeting happens.
     pub struct MeetingInfo {
         /// The channel: `zoom` in meetergo's documented example; meetergo's own tools also name `google`, `local`,
@@ -63,7 +63,7 @@ open_struct! {
     }
 }
 
-open_struct! {
+open_struct! { fast:
     /// Name and duration of a meeting type.
     pub struct MeetingTypeInfo {
         /// Display name of the meeting type.
@@ -73,7 +73,7 @@ open_struct! {
     }
 }
 
-open_struct! {
+open_struct! { fast:
     /// The meeting type (event template) that was booked.
     pub struct MeetingType {
         /// meetergo's id of the meeting type (an integer id is read as its decimal string).
@@ -87,7 +87,7 @@ open_struct! {
     }
 }
 
-open_struct! {
+open_struct! { fast:
     /// Cancellation details (not documented for webhooks: every field is optional and tolerant).
     pub struct Cancellation {
         /// Who or what triggered the cancellation (e.g. `attendee`, `host`).
@@ -101,7 +101,7 @@ open_struct! {
     }
 }
 
-open_struct! {
+open_struct! { fast:
     /// An appointment: the payload of `booking_created`, `booking_cancelled` and `booking_rescheduled`.
     ///
     /// `id`, `start` and `end` are required; everything else is optional. `secret` is readable but never printed.
@@ -161,7 +161,7 @@ impl Booking {
     }
 }
 
-open_struct! {
+open_struct! { fast:
     /// `new_employee`: a user joined the company. meetergo does not document this payload: every field is optional,
     /// values of an unexpected type stay in `extra`, and the raw body is kept on the [`Event`](crate::Event).
     pub struct NewEmployee {
@@ -182,7 +182,7 @@ open_struct! {
     }
 }
 
-open_struct! {
+open_struct! { fast:
     /// `form_submission`: a routing form or funnel was submitted. meetergo does not document this payload beyond
     /// `formId` and `submittedAt`: every field is optional and tolerant, and the raw body is kept.
     pub struct FormSubmission {

@@ -18,12 +18,23 @@ use crate::text;
 
 pub(super) fn parse(text: &str) -> Result<Event, PayloadError> {
     let raw: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(text));
+    // The browser build has only the reference reader (its size budget has no room for two).
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(event) = super::fast::parse(&raw) {
+        return Ok(event);
+    }
+    reference(raw)
+}
+
+/// The reference reader: serde_json and the models' serde visitors. It reads every body the fast reader gives up
+/// on, and says precisely why a malformed one is wrong.
+pub(super) fn reference(raw: Arc<str>) -> Result<Event, PayloadError> {
     // Strings without escapes become ranges of `raw` instead of copies (see `Str`).
     text::sharing(&raw, || match probe_webhook_type(&raw)? {
         Some(type_name) => {
             let webhook_type = EventType::from(type_name);
             let data = typed_from_str(&raw, &webhook_type, "")?;
-            Ok(Event::assemble(webhook_type, data, &raw, false))
+            Ok(Event::assemble(webhook_type, data, Arc::clone(&raw), false))
         }
         None => parse_envelope(&raw),
     })
@@ -55,7 +66,7 @@ fn parse_envelope(raw: &Arc<str>) -> Result<Event, PayloadError> {
     }
     let webhook_type = EventType::from(type_name);
     let data = typed_from_str(data, &webhook_type, "data.")?;
-    Ok(Event::assemble(webhook_type, data, raw, true))
+    Ok(Event::assemble(webhook_type, data, Arc::clone(raw), true))
 }
 
 // ---------------------------------------------------------------------------------------------------------------
