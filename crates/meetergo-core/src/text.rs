@@ -20,9 +20,9 @@ use serde::{Serialize, Serializer};
 /// An immutable string from a delivery. Derefs to `str`: use it like a `&str`
 /// (`booking.attendees[0].email.as_deref() == Some("ada@example.com")`).
 ///
-/// A `Str` read from a delivery shares that delivery's body: keeping one alive (say, a booking id in a long-lived
-/// cache) keeps the whole body (up to the parse limit) in memory. Copy it out with `to_string()` / `String::from`
-/// to keep only the string.
+/// A `Str` of more than 24 bytes read from a delivery shares that delivery's body: keeping one alive (say, a long
+/// booking id in a long-lived cache) keeps the whole body (up to the parse limit) in memory. Copy it out with
+/// `to_string()` / `String::from` to keep only the string. Shorter strings are held inline and keep nothing alive.
 #[derive(Clone)]
 pub struct Str(Repr);
 
