@@ -6,6 +6,7 @@ import _thread
 import asyncio
 import itertools
 import json
+import signal
 import socket
 import threading
 import time
@@ -239,6 +240,9 @@ def test_ctrl_c_interrupts_a_blocking_call() -> None:
         api_key=token(), base_url=f"http://127.0.0.1:{server.getsockname()[1]}", timeout=30, max_retries=0
     )
     timer = threading.Timer(0.3, _thread.interrupt_main)
+    # A process started in the background by a shell without job control inherits SIGINT ignored, and then
+    # `interrupt_main` does nothing: give Python its own handler for the test.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     started = time.monotonic()
     timer.start()
     try:
@@ -248,6 +252,7 @@ def test_ctrl_c_interrupts_a_blocking_call() -> None:
     finally:
         timer.cancel()
         server.close()
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_webhook_repr_masks_credentials_in_its_endpoint(mock_url: str) -> None:

@@ -291,11 +291,11 @@ impl<'a> Parser<'a> {
         self.enter(b'{')
     }
 
-    /// Steps over the `,` before a member; `false` after the object's `}`.
+    /// Steps over the `,` before an object's member or an array's element; `false` after the `close` that ends it.
     #[inline]
-    fn member(&mut self, first: &mut bool) -> R<bool> {
+    fn next_item(&mut self, first: &mut bool, close: u8) -> R<bool> {
         let c = self.peek()?;
-        if c == b'}' {
+        if c == close {
             self.i += 1;
             self.depth -= 1;
             return Ok(false);
@@ -313,7 +313,7 @@ impl<'a> Parser<'a> {
     /// The next key of an object (`None` after its `}`); `first` is `true` before the first.
     #[inline]
     pub(crate) fn next_key(&mut self, first: &mut bool) -> R<Option<Cow<'a, str>>> {
-        if !self.member(first)? {
+        if !self.next_item(first, b'}')? {
             return Ok(None);
         }
         let key = self.text()?;
@@ -330,7 +330,7 @@ impl<'a> Parser<'a> {
         keys: &[&str],
         hint: &mut usize,
     ) -> R<Option<ModelKey<'a>>> {
-        if !self.member(first)? {
+        if !self.next_item(first, b'}')? {
             return Ok(None);
         }
         if let Some(expected) = keys.get(*hint) {
@@ -368,19 +368,7 @@ impl<'a> Parser<'a> {
 
     /// `true` when another element follows (its value is next); `false` after the `]`.
     fn next_element(&mut self, first: &mut bool) -> R<bool> {
-        let c = self.peek()?;
-        if c == b']' {
-            self.i += 1;
-            self.depth -= 1;
-            return Ok(false);
-        }
-        if !std::mem::take(first) {
-            if c != b',' {
-                return Err(Bail);
-            }
-            self.i += 1;
-        }
-        Ok(true)
+        self.next_item(first, b']')
     }
 
     /// A JSON array of `T`, `null` read as empty.
