@@ -14,7 +14,7 @@ use std::sync::Arc;
 use chrono::{DateTime, FixedOffset};
 use serde_json::{Map, Value};
 
-use super::{Booking, Event, EventData, FormSubmission, NewEmployee, UnknownEvent};
+use super::{Booking, Event, FormSubmission, NewEmployee};
 use crate::event_type::EventType;
 use crate::secret::Secret;
 use crate::text::Str;
@@ -59,26 +59,15 @@ pub(super) fn parse(raw: &Arc<str>) -> Option<Event> {
     let webhook_type = EventType::from(type_name);
     p.i = 0;
     p.depth = 0;
-    let data = match &webhook_type {
-        EventType::BookingCreated => {
-            EventData::BookingCreated(Booking::fast_model(&mut p, true).ok()?)
-        }
-        EventType::BookingCancelled => {
-            EventData::BookingCancelled(Booking::fast_model(&mut p, true).ok()?)
-        }
-        EventType::BookingRescheduled => {
-            EventData::BookingRescheduled(Booking::fast_model(&mut p, true).ok()?)
-        }
-        EventType::NewEmployee => {
-            EventData::NewEmployee(NewEmployee::fast_model(&mut p, true).ok()?)
-        }
-        EventType::FormSubmission => {
-            EventData::FormSubmission(FormSubmission::fast_model(&mut p, true).ok()?)
-        }
-        _ => EventData::Unknown(UnknownEvent {
-            body: p.unknown_body().ok()?,
-        }),
-    };
+    let data = super::parse::dispatch(
+        &webhook_type,
+        &mut p,
+        |p| Booking::fast_model(p, true),
+        |p| NewEmployee::fast_model(p, true),
+        |p| FormSubmission::fast_model(p, true),
+        Parser::unknown_body,
+    )
+    .ok()?;
     p.end().ok()?;
     Some(Event::assemble(webhook_type, data, raw.clone(), false))
 }

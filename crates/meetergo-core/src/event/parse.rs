@@ -247,15 +247,16 @@ fn read<T: DeserializeOwned>(
     error_path::recording(|| serde_json::from_str(text)).map_err(|(e, path)| located(&e, path))
 }
 
-/// Picks the payload model for a type. One function for both inputs so the mapping lives in one place.
-fn dispatch<I>(
+/// Picks the payload model for a type. One function for every reader (this one and the fast one, `fast.rs`) so the
+/// mapping lives in one place.
+pub(super) fn dispatch<I, E>(
     webhook_type: &EventType,
     input: I,
-    booking: impl FnOnce(I) -> Result<Booking, PayloadError>,
-    employee: impl FnOnce(I) -> Result<NewEmployee, PayloadError>,
-    form: impl FnOnce(I) -> Result<FormSubmission, PayloadError>,
-    unknown: impl FnOnce(I) -> Result<Map<String, Value>, PayloadError>,
-) -> Result<EventData, PayloadError> {
+    booking: impl FnOnce(I) -> Result<Booking, E>,
+    employee: impl FnOnce(I) -> Result<NewEmployee, E>,
+    form: impl FnOnce(I) -> Result<FormSubmission, E>,
+    unknown: impl FnOnce(I) -> Result<Map<String, Value>, E>,
+) -> Result<EventData, E> {
     // `webhookType` is the event's, not a field of the payload: it is taken out of the top-level model's `extra`.
     let booking = |input| {
         booking(input).map(|mut b| {
