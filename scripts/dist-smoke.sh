@@ -54,7 +54,8 @@ for tarball in dist/npm/meetergo-meetergo-*.tgz; do
   ran+=("npm $platform")
 done
 
-# Python: each wheel into a fresh venv.
+# Python: what pip and PyPI read (tags, metadata, typing files), then each wheel into a fresh venv.
+python3 scripts/check-wheels.py dist/python/*.whl $(ls dist/python/*.tar.gz 2>/dev/null || true)
 for wheel in dist/python/*.whl; do
   name=$(basename "$wheel")
   venv=$work/venv-${name%.whl}
@@ -79,6 +80,11 @@ for wheel in dist/python/*.whl; do
   (cd "$work" && "${run[@]}" "$ROOT/python/tests/install/check_installed.py" "$ROOT" "$URL")
   ran+=("wheel $name")
 done
+
+# Rust: the crate as crates.io would receive it (every dependency from the registry, nothing unpublished).
+echo "dist-smoke: cargo package -p meetergo-core"
+cargo package --quiet --no-verify --allow-dirty -p meetergo-core
+ran+=("cargo package meetergo-core")
 
 echo "dist-smoke: ran ${#ran[@]}: ${ran[*]}"
 [ ${#skipped[@]} -eq 0 ] || printf 'dist-smoke: not run here: %s\n' "${skipped[@]}"

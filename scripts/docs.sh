@@ -7,7 +7,8 @@
 #   target/docs/index.html
 #
 # Then every relative link in the Markdown files (README, docs/, guides, package READMEs) must name a file that
-# exists, with the anchor of a heading where it gives one. The guides' code is the examples', which the tests run.
+# exists, with the anchor of a heading where it gives one; and the guides' code blocks run against the stand-in
+# (scripts/check-guides.py). The receivers the guides point to are the examples, which the tests run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -40,6 +41,10 @@ EOF
 echo "docs: links"
 "$ROOT/.venv/bin/python" scripts/check-links.py README.md SECURITY.md CHANGELOG.md docs python/README.md node/README.md \
   tests/fixtures/README.md
+
+echo "docs: the guides' code"
+cargo build --quiet -p meetergo-cli --bin meetergo
+"$ROOT/.venv/bin/python" scripts/check-guides.py "target/${CARGO_BUILD_TARGET:+$CARGO_BUILD_TARGET/}debug/meetergo"
 
 for page in rust/meetergo_core/index.html python/meetergo.html node/index.html; do
   [ -s "$OUT/$page" ] || { echo "docs: $page was not written" >&2; exit 1; }

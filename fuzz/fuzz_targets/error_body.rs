@@ -1,11 +1,12 @@
 //! The reader of meetergo's error answers: any status and body give an error whose texts are capped, and from which
-//! a token echoed in the body is scrubbed.
+//! a token or a path secret echoed in the body is scrubbed.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use meetergo_core::ApiError;
 
 const TOKEN: &str = "rgo-Fuzz7Token3Secret9Value1";
+const SECRET: &str = "Fuzz7Path3Secret9Value1AbCdEfGhIjKlMnOpQr";
 
 fuzz_target!(|data: &[u8]| {
     let (status, body) = match data {
@@ -24,4 +25,10 @@ fuzz_target!(|data: &[u8]| {
     let scrubbed = meetergo_core::fuzzing::scrub_credential(&body, TOKEN);
     assert!(!scrubbed.contains(TOKEN), "{scrubbed}");
     assert!(!scrubbed.contains("Fuzz7Token3Secret9"), "{scrubbed}");
+    // Path secrets: masking twice changes nothing more, and a secret planted in the text is gone.
+    let masked = meetergo_core::fuzzing::mask_path_secrets(&body);
+    assert_eq!(meetergo_core::fuzzing::mask_path_secrets(&masked), masked);
+    let planted = format!("{body} https://x.test/mps_{SECRET} {body}");
+    let masked = meetergo_core::fuzzing::mask_path_secrets(&planted);
+    assert!(!masked.contains(SECRET), "{masked}");
 });

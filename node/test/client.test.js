@@ -251,6 +251,41 @@ test('the token never shows in errors or inspect', async () => {
   assert.ok(!inspect(error).includes(secret) && !error.message.includes(secret));
 });
 
+/** Every run of eight characters of a secret's letters and digits (lower-case): what must never show. */
+const pieces = (secret) => {
+  const plain = secret.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return Array.from({ length: plain.length - 7 }, (_, i) => plain.slice(i, i + 8));
+};
+
+test('echoes of the token and of a path secret never reach the error', async () => {
+  // A server (or a proxy) echoing the token and the endpoint back, each spelt another way: upper case, cut short,
+  // split, JSON escapes kept as text. The error's message, inspect output and every field must hold none of it.
+  const secret = `rgo-${randomUUID()}`;
+  const pathSecret = meetergo.PathSecret.generate();
+  const hook = pathSecret.endpoint('https://example.com/webhooks/meetergo');
+  const escaped = [...secret].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+  const message = [
+    `upper ${secret.toUpperCase()}`,
+    `cut ${secret.slice(0, -5)}`,
+    `split ${secret.slice(0, 12)}\\/${secret.slice(12)}`,
+    `escaped ${escaped}`,
+    `endpoint ${hook}`,
+    `endpoint escaped ${hook.replaceAll('_', '\\u005f').replaceAll('/', '\\/')}`,
+  ];
+  await inject(mock.url, { kind: 'status', status: 400, body: { statusCode: 400, message, error: secret } });
+  const c = new meetergo.Client({ apiKey: secret, baseUrl: mock.url });
+  const error = await c.webhooks.create({ endpoint: hook, eventTypes: ['booking_created'] }).then(
+    () => assert.fail('the create succeeded'),
+    (e) => e,
+  );
+  assert.ok(error instanceof meetergo.BadRequestError, inspect(error));
+  const shown = [error.message, inspect(error, { depth: 5 }), JSON.stringify({ ...error })].join(' || ').toLowerCase();
+  for (const piece of [...pieces(secret), ...pieces(pathSecret.reveal().slice(4))]) {
+    assert.ok(!shown.includes(piece), `${piece} in ${shown}`);
+  }
+  assert.ok(error.message.includes('[redacted]'), error.message);
+});
+
 test('a panic inside the core is a MeetergoError, and the process lives on', async () => {
   await assert.rejects(meetergo._testing.panickingCall(), (e) => {
     return e instanceof meetergo.MeetergoError && e.code === 'MEETERGO_INTERNAL' && /internal error/.test(e.message);

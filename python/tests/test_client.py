@@ -379,3 +379,39 @@ def test_reconcile_plan_and_sync_reach_python(fresh_mock_url: str) -> None:
     with pytest.raises(meetergo.ValidationError) as bad:
         meetergo.Client(api_key="rgo-test", base_url=mock_url, rate_limit=meetergo.RateLimit(burst=0))
     assert bad.value.field == "rate_limit.burst"
+
+
+def _pieces(secret: str) -> list[str]:
+    """Every run of eight characters of a secret's letters and digits (lower-case): what must never show."""
+    plain = "".join(c for c in secret.lower() if c.isalnum())
+    return [plain[i : i + 8] for i in range(len(plain) - 7)]
+
+
+def test_echoes_of_the_token_and_path_secret_never_reach_the_exception(
+    mock_url: str, inject: Callable[[str, dict[str, Any]], None]
+) -> None:
+    # A server (or a proxy) echoing the token and the endpoint back, each spelt another way: upper case, cut short,
+    # split, JSON escapes kept as text. The exception's text and every attribute must hold none of it.
+    secret = f"rgo-{uuid.uuid4().hex}"
+    path_secret = meetergo.PathSecret.generate()
+    hook = path_secret.endpoint("https://example.com/webhooks/meetergo")
+    escaped = "".join(f"\\u{ord(c):04x}" for c in secret)
+    hook_escaped = hook.replace("_", "\\u005f").replace("/", "\\/")
+    messages = [
+        f"upper {secret.upper()}",
+        f"cut {secret[:-5]}",
+        f"split {secret[:12]}\\/{secret[12:]}",
+        f"escaped {escaped}",
+        f"endpoint {hook}",
+        f"endpoint escaped {hook_escaped}",
+    ]
+    body = {"statusCode": 400, "message": messages, "error": secret}
+    inject(mock_url, {"kind": "status", "status": 400, "body": body})
+    c = meetergo.Client(api_key=secret, base_url=mock_url)
+    with pytest.raises(meetergo.BadRequestError) as info:
+        c.webhooks.create(endpoint=hook, event_types=["booking_created"])
+    e = info.value
+    shown = " || ".join([str(e), repr(e), *(repr(v) for v in vars(e).values())]).lower()
+    for piece in _pieces(secret) + _pieces(path_secret.reveal()[4:]):
+        assert piece not in shown, shown
+    assert "[redacted]" in str(e)

@@ -433,6 +433,62 @@ async fn api_errors_exit_1_with_the_message_on_stderr() {
     assert!(stderr(&o).contains("connection failed"), "{}", stderr(&o));
 }
 
+/// A server echoing the token and the endpoint back, each spelt another way, never gets them printed.
+#[tokio::test(flavor = "multi_thread")]
+async fn echoes_of_the_token_and_of_a_path_secret_are_never_printed() {
+    let mock = mock().await;
+    let base = mock.base_url();
+    let token = "rgo-echo-7Hq2LmZx9Wc4VbN1Kd8s";
+    let secret = meetergo_core::PathSecret::generate().unwrap();
+    let hook = secret
+        .endpoint("https://example.com/webhooks/meetergo")
+        .unwrap();
+    let escaped: String = token
+        .chars()
+        .map(|c| format!("\\u{:04x}", u32::from(c)))
+        .collect();
+    let message = [
+        format!("upper {}", token.to_ascii_uppercase()),
+        format!("cut {}", &token[..token.len() - 5]),
+        format!("escaped {escaped}"),
+        format!("endpoint {hook}"),
+        format!(
+            "endpoint escaped {}",
+            hook.replace('_', "\\u005f").replace('/', "\\/")
+        ),
+    ];
+    mock.inject(
+        meetergo_mock::Fault::status_with_body(
+            400,
+            serde_json::json!({"statusCode": 400, "message": message, "error": token}),
+        ),
+        1,
+    );
+    let o = run(
+        &[
+            "webhooks",
+            "create",
+            "--endpoint",
+            &hook,
+            "--event-type",
+            "booking_created",
+        ],
+        &[("MEETERGO_API_KEY", token), ("MEETERGO_BASE_URL", &base)],
+    )
+    .await;
+    assert_exit(&o, 1);
+    let all = format!("{}{}", stdout(&o), stderr(&o)).to_ascii_lowercase();
+    assert!(all.contains("[redacted]"), "{all}");
+    for secret in [
+        "7hq2lmzx9wc4vbn1kd8s".to_owned(),
+        secret.reveal()[4..].to_ascii_lowercase(),
+    ] {
+        for i in 0..=secret.len() - 8 {
+            assert!(!all.contains(&secret[i..i + 8]), "{all}");
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_token_is_never_printed() {
     let mock = mock().await;
@@ -1159,6 +1215,102 @@ async fn the_tour_exits_0() {
         assert!(out.contains(expected), "{expected}:\n{out}");
     }
     assert!(started.elapsed() < Duration::from_secs(15));
+}
+
+/// The axum receiver example (`crates/meetergo-core/examples/axum_inbox.rs`) on a free port with its inbox in `dir`:
+/// the child and its output lines.
+async fn start_axum_example(
+    dir: &std::path::Path,
+) -> (Child, Lines<BufReader<ChildStdout>>, String) {
+    // Built next to this test by `cargo test --workspace --all-targets` (`make test-rust`).
+    let example = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .and_then(std::path::Path::parent)
+        .unwrap()
+        .join("examples/axum_inbox");
+    assert!(
+        example.exists(),
+        "{} is missing: build it with `cargo build -p meetergo-core --features axum --example axum_inbox` \
+         (`cargo test --workspace --all-targets` does)",
+        example.display()
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(example)
+        .env(
+            "MEETERGO_INBOX",
+            format!("sqlite:{}", dir.join("inbox.db").display()),
+        )
+        .env("PORT", port.to_string())
+        .stdout(Stdio::piped())
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = tokio::time::timeout(WAIT, lines.next_line())
+        .await
+        .expect("the example did not start")
+        .unwrap()
+        .unwrap_or_default();
+    let url = first
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+        .to_owned();
+    (child, lines, url)
+}
+
+/// The axum example, delivered to by `meetergo trigger` as a user would: each event is handled once, also when it is
+/// delivered again after the receiver restarts.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_axum_example_handles_each_triggered_event_once_across_a_restart() {
+    let dir = temp_dir("axum-example");
+    let body = fixture("booking_created_full.json");
+    let body = body.to_str().unwrap();
+    let mut handled = Vec::new();
+    for round in 0..2 {
+        let (mut child, mut lines, url) = start_axum_example(&dir).await;
+        let o = run(
+            &[
+                "trigger",
+                "--body-file",
+                body,
+                "--to",
+                &url,
+                "--repeat",
+                "2",
+            ],
+            &[],
+        )
+        .await;
+        assert_exit(&o, 0);
+        // Both deliveries are acknowledged; the handler runs for the first one only, in the first round only.
+        if round == 0 {
+            let line = tokio::time::timeout(WAIT, lines.next_line())
+                .await
+                .expect("the handler did not run")
+                .unwrap()
+                .unwrap();
+            handled.push(line);
+        }
+        // Whatever else the worker would print shows within a second.
+        if let Ok(Ok(Some(line))) =
+            tokio::time::timeout(Duration::from_secs(1), lines.next_line()).await
+        {
+            handled.push(line);
+        }
+        child.kill().await.unwrap();
+    }
+    assert_eq!(handled.len(), 1, "{handled:?}");
+    assert!(
+        handled[0].starts_with("booking_created booking_created:")
+            && handled[0].ends_with("(attempt 1)"),
+        "{handled:?}"
+    );
 }
 
 fn fixture(name: &str) -> PathBuf {

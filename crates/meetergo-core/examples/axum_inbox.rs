@@ -4,7 +4,7 @@
 //! 200 — 503 when it cannot store, so meetergo's log shows the failure — and tokio workers run the handler once per
 //! event, retrying failures with backoff.
 //!
-//!     MEETERGO_INBOX=sqlite:inbox.db cargo run -p meetergo-core --features axum --example axum_inbox
+//!     MEETERGO_INBOX=sqlite:inbox.db PORT=3000 cargo run -p meetergo-core --features axum --example axum_inbox
 //!     meetergo trigger booking_created --to http://127.0.0.1:3000/webhooks/meetergo --repeat 2
 
 use std::sync::Arc;
@@ -31,7 +31,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             Ok::<(), meetergo_core::PayloadError>(())
         },
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+    let port = std::env::var("PORT").unwrap_or_else(|_| "3000".into());
+    let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
     println!(
         "listening on http://{}/webhooks/meetergo",
         listener.local_addr()?

@@ -10,3 +10,8 @@ pub fn endpoint_agrees_with_url(input: &str) {
 pub fn scrub_credential(text: &str, credential: &str) -> String {
     crate::secret::scrub_credential(text, credential)
 }
+
+/// The text with every path secret (`mps_…`, in any spelling) masked, as errors are before they reach a user.
+pub fn mask_path_secrets(text: &str) -> String {
+    crate::path_secret::mask_in_text(text).into_owned()
+}

@@ -225,9 +225,11 @@ impl Transport {
     }
 
     /// Removes the token from text that came from the network, in case a proxy echoes request headers: in any
-    /// spelling, whole or in part ([`crate::secret::scrub_credential`]).
+    /// spelling, whole or in part ([`crate::secret::scrub_credential`]); and path secrets, in case meetergo echoes
+    /// an endpoint ([`crate::path_secret::mask_in_text`]).
     pub(crate) fn scrub(&self, text: &str) -> String {
-        crate::secret::scrub_credential(text, self.api_key.expose_secret())
+        let text = crate::secret::scrub_credential(text, self.api_key.expose_secret());
+        crate::path_secret::mask_in_text(&text).into_owned()
     }
 }
 

@@ -161,6 +161,78 @@ impl PathSecret {
     }
 }
 
+/// The fewest characters of a path secret after its prefix that [`mask_in_text`] masks: shorter runs (a secret cut
+/// short by a server) give away too little to matter.
+#[cfg(any(feature = "http", test))]
+const MASKED_PIECE: usize = 8;
+
+/// `text` (an answer from meetergo or a proxy, raw or JSON-decoded) with the characters of every path secret after
+/// its prefix masked as `[redacted]`, however the server spelt it: `mps_`, `mps\u005f` or `mps%5F` in any case,
+/// then letters, digits, `-` and `_`, each perhaps as a JSON (`\u0041`) or percent (`%41`) escape. A server that
+/// echoes the endpoint in an error would otherwise put the secret into the exception.
+#[cfg(any(feature = "http", test))]
+pub(crate) fn mask_in_text(text: &str) -> std::borrow::Cow<'_, str> {
+    /// The character an escape at the start of `b` stands for and its length, or a plain byte's.
+    fn unit(b: &[u8]) -> Option<(u8, usize)> {
+        let hex = |h: &[u8]| {
+            std::str::from_utf8(h)
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        };
+        match b {
+            // A JSON escape, its backslash perhaps escaped again (`\\u005f` in JSON that holds JSON text).
+            [b'\\', ..] => {
+                let slashes = b.iter().take_while(|&&c| c == b'\\').count();
+                match &b[slashes..] {
+                    [b'u', b'0', b'0', h1, h2, ..] => hex(&[*h1, *h2]).map(|c| (c, slashes + 5)),
+                    _ => None,
+                }
+            }
+            [b'%', rest @ ..] if rest.len() >= 2 => hex(&rest[..2]).map(|c| (c, 3)),
+            [c, ..] => Some((*c, 1)),
+            [] => None,
+        }
+    }
+    let secret_char = |c: u8| c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let (mut copied, mut i) = (0, 0);
+    while i < bytes.len() {
+        // The prefix, each of its characters perhaps escaped.
+        let mut start = i;
+        let prefix = b"mps_".iter().all(|want| match unit(&bytes[start..]) {
+            Some((c, n)) if c.eq_ignore_ascii_case(want) => {
+                start += n;
+                true
+            }
+            _ => false,
+        });
+        if !prefix {
+            i += 1;
+            continue;
+        }
+        let (mut end, mut chars) = (start, 0);
+        while let Some((c, n)) = unit(&bytes[end..]) {
+            if !secret_char(c) {
+                break;
+            }
+            end += n;
+            chars += 1;
+        }
+        if chars >= MASKED_PIECE {
+            out.push_str(&text[copied..start]);
+            out.push_str("[redacted]");
+            copied = end;
+        }
+        i = end.max(i + 1);
+    }
+    if copied == 0 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Base64url without padding.
 #[cfg(not(target_arch = "wasm32"))]
 fn base64url(bytes: &[u8]) -> String {
@@ -191,6 +263,53 @@ mod tests {
         assert!(is_path_secret(a.reveal()));
         assert_eq!(PathSecret::parse(a.reveal()).unwrap(), a);
         assert_eq!(format!("{a:?}"), "PathSecret([redacted])");
+    }
+
+    #[test]
+    fn path_secrets_in_any_spelling_are_masked_in_text() {
+        let secret = "mps_0123456789abcdefghijKL-_xyz";
+        let json_escaped: String = secret
+            .chars()
+            .map(|c| format!("\\u{:04x}", u32::from(c)))
+            .collect();
+        for (text, want) in [
+            (
+                format!("endpoint https://x.test/h/{secret}?a=1 refused"),
+                "endpoint https://x.test/h/mps_[redacted]?a=1 refused".to_owned(),
+            ),
+            (
+                format!(
+                    "\"https:\\/\\/x.test\\/{}\"",
+                    secret.replace('_', "\\u005F")
+                ),
+                "\"https:\\/\\/x.test\\/mps\\u005F[redacted]\"".to_owned(),
+            ),
+            (
+                json_escaped.clone(),
+                format!("{}[redacted]", &json_escaped[..24]),
+            ),
+            (
+                format!("/h/{}", secret.to_ascii_uppercase().replace('_', "%5f")),
+                "/h/MPS%5f[redacted]".to_owned(),
+            ),
+            // Cut short by the server: still masked from eight characters on.
+            ("…/mps_01234567".to_owned(), "…/mps_[redacted]".to_owned()),
+            // JSON that holds JSON text: the escape's backslash escaped again.
+            (
+                "mps\\\\u005fab\\\\u005fcdefghij \\\\u".to_owned(),
+                "mps\\\\u005f[redacted] \\\\u".to_owned(),
+            ),
+            (
+                "mps_short mps_ mps".to_owned(),
+                "mps_short mps_ mps".to_owned(),
+            ),
+            (
+                "ümps_0123456789ab€".to_owned(),
+                "ümps_[redacted]€".to_owned(),
+            ),
+        ] {
+            assert_eq!(mask_in_text(&text), want, "{text}");
+        }
     }
 
     #[test]

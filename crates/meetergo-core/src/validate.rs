@@ -99,6 +99,18 @@ pub fn validate_endpoint(endpoint: &str, allow_insecure: bool) -> Result<(), Val
             ));
         }
     }
+    // `https:host/` and `https:////host/` are `https://host/` to browsers and the WHATWG reading, but curl and
+    // Python's urllib read no host there (or a path): only `scheme://host` is read alike by every reader.
+    let after_scheme = endpoint.get(url.scheme.len() + 1..).unwrap_or_default();
+    if !after_scheme.starts_with("//") || after_scheme[2..].starts_with('/') {
+        return Err(err(
+            Kind::Malformed,
+            format!(
+                "the URL must start with `{}://` and the host, with two slashes",
+                url.scheme
+            ),
+        ));
+    }
     let host = url
         .host
         .ok_or_else(|| err(Kind::Malformed, "the URL has no host".into()))?;

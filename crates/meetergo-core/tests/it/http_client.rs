@@ -1885,6 +1885,46 @@ async fn success_bodies_echoing_the_token_are_scrubbed() {
     assert_no_token(&e);
 }
 
+/// meetergo may echo the endpoint it refused: its path secret never reaches the error, however it was spelt.
+#[tokio::test]
+async fn path_secrets_echoed_in_errors_are_masked() {
+    let secret = meetergo_core::PathSecret::generate().unwrap();
+    let endpoint = secret
+        .endpoint("https://example.com/webhooks/meetergo")
+        .unwrap();
+    let raw = secret.reveal();
+    let random = &raw[4..];
+    let escaped = endpoint.replace('/', "\\/").replace('_', "\\u005f");
+    let body = format!(
+        r#"{{"statusCode":400,"message":["endpoint {endpoint} is not reachable","escaped {escaped}"],"error":"Bad Request {}"}}"#,
+        &endpoint[..endpoint.len() - 20],
+    );
+    let server = TestServer::start([Canned::text(400, "application/json", &body)]).await;
+    let client = server.client().build().unwrap();
+    let hook = NewWebhook::new(endpoint.as_str(), [EventType::BookingCreated]);
+    let e = client.webhooks().create(hook).await.unwrap_err();
+    let api = e.api_error().unwrap();
+    for shown in [
+        e.to_string(),
+        format!("{e:?}"),
+        api.body.clone(),
+        api.messages().join(" | "),
+        format!("{:?}", api.error),
+    ] {
+        for i in 0..=random.len() - 8 {
+            assert!(
+                !shown.contains(&random[i..i + 8]),
+                "path secret leaked in {shown}"
+            );
+        }
+        assert!(shown.contains("[redacted]"), "{shown}");
+    }
+    assert!(
+        api.messages()[0]
+            .starts_with("endpoint https://example.com/webhooks/meetergo/mps_[redacted]")
+    );
+}
+
 /// A proxy that echoes only the secret part of an `ak_live:` key is scrubbed too.
 #[tokio::test]
 async fn the_secret_part_of_a_platform_key_is_scrubbed() {
