@@ -17,8 +17,8 @@ for (let i = 1; i <= total; i++) {
   const event = meetergo.parseEvent(body);
   keys += event.idempotencyKey.length > 0 ? 1 : 0;
   if (i % 100_000 === 0) {
-    const { rss, heapUsed } = process.memoryUsage();
-    console.log(`${String(i).padStart(9)} calls  rss ${mb(rss).padStart(7)} MB  heap ${mb(heapUsed).padStart(6)} MB  ${((performance.now() - started) / i * 1000).toFixed(2)} µs/call`);
+    const { rss, heapUsed, arrayBuffers } = process.memoryUsage();
+    console.log(`${String(i).padStart(9)} calls  rss ${mb(rss).padStart(7)} MB  heap ${mb(heapUsed).padStart(6)} MB  array buffers ${mb(arrayBuffers).padStart(6)} MB  ${((performance.now() - started) / i * 1000).toFixed(2)} µs/call`);
   }
 }
 if (keys !== total) throw new Error('an event without key');

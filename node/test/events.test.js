@@ -156,5 +156,13 @@ test('raw is the body as received, also when the caller reuses its buffer', () =
     new Uint8Array(input instanceof ArrayBuffer ? input : input.buffer, input.byteOffset || 0).fill(0x20, 0, 10);
     assert.deepEqual(event.raw, JSON.parse(text));
     assert.equal(event.extra.note, 'Zoë');
+    // The body travels with the event, but no copy, clone or printout of the event carries it.
+    const seen = [{ ...event }, structuredClone(event), JSON.parse(JSON.stringify(event))];
+    for (const copy of seen) {
+      assert.equal(copy.raw, undefined);
+      assert.deepEqual(Object.getOwnPropertySymbols(copy), []);
+    }
+    assert.ok(!/meetergo\.body|Buffer|Uint8Array/.test(inspect(event, { depth: 9 })), inspect(event));
+    assert.deepEqual(Object.keys(event).filter((k) => /body/i.test(k)), []);
   }
 });
