@@ -6,8 +6,10 @@ in `MEETERGO_API_KEY`:
 - ```python blocks with the dev venv's Python (the package `make python` installed);
 - ```js blocks as ES modules, with `meetergo` resolving to node/ (the package `make node` built);
 - ```sh blocks with bash, the repository's `meetergo` first on PATH. A `cargo install` line is skipped (the binary is
-  built already), `&` jobs are stopped at the end, and the ports the page names are replaced by free ones.
-A block fails the check when it exits non-zero. A block fenced with any other language (```toml, ```text) is only shown.
+  built already), the ports the page names are replaced by free ones, a server started with `&` is waited for until
+  it listens, and every `&` job is stopped at the end.
+A block fails the check when it exits non-zero. ```toml, ```json and ```text blocks are only shown; any other fence
+fails the check (so that no code is skipped by accident).
 
     .venv/bin/python scripts/check-guides.py target/x86_64-unknown-linux-gnu/debug/meetergo
 """
@@ -24,13 +26,23 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BLOCK = re.compile(r"^```(\w+)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+BLOCK = re.compile(r"^```([^\n]*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+RUN = {"python", "js", "sh"}
+# Shown only: data and output. Any other fence (```bash, ```ts, a bare one) fails the check, so that no code is
+# skipped by accident.
+SHOWN = {"toml", "json", "text"}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def free_ports(count: int) -> list[int]:
+    """`count` distinct free ports (all held until each is known, so none comes back twice)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [int(s.getsockname()[1]) for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 def start_mock(binary: Path) -> tuple[subprocess.Popen[str], str]:
@@ -46,15 +58,35 @@ def start_mock(binary: Path) -> tuple[subprocess.Popen[str], str]:
     return process, found.group(0)
 
 
+PORT = re.compile(r"(?:--port[ =]|127\.0\.0\.1:|localhost:)(\d{2,5})\b")
+PRELUDE = """set -euo pipefail
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+wait_port() {
+  for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  echo "check-guides: nothing listens on port $1 after 20 s" >&2
+  return 1
+}
+"""
+
+
 def shell(code: str) -> str:
-    """The block as a script: no `cargo install`, free ports, background jobs stopped at the end."""
+    """The block as a script: no `cargo install`, free ports, each background server waited for, jobs stopped at
+    the end."""
     lines = [line for line in code.splitlines() if not line.lstrip().startswith("cargo install")]
     script = "\n".join(lines)
-    for port in sorted(set(re.findall(r"(?:--port |127\.0\.0\.1:)(\d{4,5})\b", script))):
-        script = re.sub(rf"\b{port}\b", str(free_port()), script)
-    # Give a background server a moment to bind before the next line uses it.
-    script = re.sub(r"&(\s*(#.*)?)$", r"& sleep 1\1", script, flags=re.MULTILINE)
-    return "set -euo pipefail\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n" + script + "\n"
+    named = sorted(set(PORT.findall(script)))
+    for port, free in zip(named, free_ports(len(named))):
+        script = re.sub(rf"(?<![0-9]){port}(?![0-9])", str(free), script)
+    out = []
+    for line in script.splitlines():
+        # `server --port N &  # comment`: started in the background, then waited for until it listens.
+        started = re.match(r"^(.*?)&(\s*(#.*)?)$", line)
+        if started and not started.group(1).rstrip().endswith("&"):
+            port = PORT.search(started.group(1))
+            wait = f"wait_port {port.group(1)}" if port else "sleep 1"
+            line = f"{started.group(1)}& {wait}{started.group(2)}"
+        out.append(line)
+    return PRELUDE + "\n".join(out) + "\n"
 
 
 def run_block(page: Path, index: int, lang: str, code: str, binary: Path, work: Path) -> str | None:
@@ -75,9 +107,12 @@ def run_block(page: Path, index: int, lang: str, code: str, binary: Path, work: 
         else:
             return None
         started = time.monotonic()
-        done = subprocess.run(
-            command, check=False, cwd=work, env=env, capture_output=True, text=True, timeout=120
-        )
+        try:
+            done = subprocess.run(
+                command, check=False, cwd=work, env=env, capture_output=True, text=True, timeout=120
+            )
+        except subprocess.TimeoutExpired as e:
+            return f"{page.name} block {index} ({lang}) did not finish in 120 s:\n{e.stdout!r}\n{e.stderr!r}"
         took = time.monotonic() - started
         if done.returncode != 0:
             return (
@@ -104,11 +139,16 @@ def main() -> int:
         (work / "node_modules" / "meetergo").symlink_to(ROOT / "node")
         for page in sorted((ROOT / "docs" / "guides").glob("*.md")):
             for index, match in enumerate(BLOCK.finditer(page.read_text()), 1):
-                lang, code = match.group(1), match.group(2)
+                lang, code = match.group(1).strip(), match.group(2)
+                if lang not in RUN | SHOWN:
+                    failures.append(
+                        f"{page.name} block {index}: fenced as {lang!r}, not one of {sorted(RUN | SHOWN)}"
+                    )
+                    continue
                 failure = run_block(page, index, lang, code, binary, work)
                 if failure:
                     failures.append(failure)
-                elif lang in ("python", "js", "sh"):
+                elif lang in RUN:
                     ran += 1
     for failure in failures:
         print(f"check-guides: {failure}", file=sys.stderr)

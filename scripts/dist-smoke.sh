@@ -81,9 +81,10 @@ for wheel in dist/python/*.whl; do
   ran+=("wheel $name")
 done
 
-# Rust: the crate as crates.io would receive it (every dependency from the registry, nothing unpublished).
+# Rust: the crate as crates.io would receive it (every dependency from the registry, nothing unpublished), built from
+# the packaged sources alone.
 echo "dist-smoke: cargo package -p meetergo-core"
-cargo package --quiet --no-verify --allow-dirty -p meetergo-core
+cargo package --quiet --allow-dirty -p meetergo-core
 ran+=("cargo package meetergo-core")
 
 echo "dist-smoke: ran ${#ran[@]}: ${ran[*]}"

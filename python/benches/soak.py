@@ -7,6 +7,7 @@ that share the event, or the objects made when an attribute is read.
 
 from __future__ import annotations
 
+import os
 import pathlib
 import sys
 import time
@@ -25,7 +26,7 @@ BODY = (
 def rss_mb() -> float:
     """The process's resident set, from /proc (Linux)."""
     pages = int(pathlib.Path("/proc/self/statm").read_text().split()[1])
-    return pages * 4096 / 1024 / 1024
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1024 / 1024
 
 
 def main() -> None:

@@ -478,7 +478,8 @@ async fn echoes_of_the_token_and_of_a_path_secret_are_never_printed() {
     .await;
     assert_exit(&o, 1);
     let all = format!("{}{}", stdout(&o), stderr(&o)).to_ascii_lowercase();
-    assert!(all.contains("[redacted]"), "{all}");
+    // Masked by the path-secret scrub itself (only it writes the escaped prefix back with `[redacted]`).
+    assert!(all.contains("mps\\u005f[redacted]"), "{all}");
     for secret in [
         "7hq2lmzx9wc4vbn1kd8s".to_owned(),
         secret.reveal()[4..].to_ascii_lowercase(),
@@ -1235,17 +1236,13 @@ async fn start_axum_example(
          (`cargo test --workspace --all-targets` does)",
         example.display()
     );
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let mut child = Command::new(example)
         .env(
             "MEETERGO_INBOX",
             format!("sqlite:{}", dir.join("inbox.db").display()),
         )
-        .env("PORT", port.to_string())
+        // Any free port: the example prints the one it bound.
+        .env("PORT", "0")
         .stdout(Stdio::piped())
         .stdin(Stdio::null())
         .kill_on_drop(true)
@@ -1297,9 +1294,9 @@ async fn the_axum_example_handles_each_triggered_event_once_across_a_restart() {
                 .unwrap();
             handled.push(line);
         }
-        // Whatever else the worker would print shows within a second.
+        // Whatever else the worker would print shows within six of its polls (every 500 ms).
         if let Ok(Ok(Some(line))) =
-            tokio::time::timeout(Duration::from_secs(1), lines.next_line()).await
+            tokio::time::timeout(Duration::from_secs(3), lines.next_line()).await
         {
             handled.push(line);
         }
