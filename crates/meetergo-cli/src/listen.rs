@@ -988,7 +988,10 @@ async fn read_body(shared: &Shared, body: Body) -> Result<(Bytes, OwnedSemaphore
     // bodies do not each hold part of the budget while waiting for the rest); a body without one, frame by frame.
     let mut room = match announced {
         0 => None,
-        n => Some(take_room(shared, n).await?),
+        n => match take_room(shared, n).await {
+            Ok(room) => Some(room),
+            Err(refusal) => return Err(drain(&mut body, refusal).await),
+        },
     };
     let mut bytes = Vec::with_capacity(announced);
     while let Some(frame) = body.frame().await {
@@ -1008,7 +1011,10 @@ async fn read_body(shared: &Shared, body: Body) -> Result<(Bytes, OwnedSemaphore
         let held = room.as_ref().map_or(0, OwnedSemaphorePermit::num_permits);
         let wanted = (bytes.len() + data.len()).saturating_sub(held);
         if wanted > 0 {
-            let taken = take_room(shared, wanted).await?;
+            let taken = match take_room(shared, wanted).await {
+                Ok(taken) => taken,
+                Err(refusal) => return Err(drain(&mut body, refusal).await),
+            };
             match &mut room {
                 Some(room) => room.merge(taken),
                 None => room = Some(taken),
@@ -1024,6 +1030,24 @@ async fn read_body(shared: &Shared, body: Body) -> Result<(Bytes, OwnedSemaphore
             .map_err(|_| Refusal::Full)?,
     };
     Ok((Bytes::from(bytes), room))
+}
+
+/// Reads and drops the rest of a body that is refused for want of room (at most [`MAX_REQUEST_BYTES`], within the
+/// body timeout), holding nothing: a connection closed with the body unread reaches a client still sending it as a
+/// reset, and it would never see the 503 and its `Retry-After`.
+async fn drain(body: &mut Body, refusal: Refusal) -> Refusal {
+    use http_body_util::BodyExt as _;
+    let mut left = MAX_REQUEST_BYTES;
+    while let Some(Ok(frame)) = body.frame().await {
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        match left.checked_sub(data.len()) {
+            Some(rest) => left = rest,
+            None => break,
+        }
+    }
+    refusal
 }
 
 /// The idempotency key as a header value: visible ASCII as it is, anything else percent-encoded (a key holds the
