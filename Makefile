@@ -31,6 +31,8 @@ tour: setup-tour ## The main job: `meetergo tour`, end to end on the embedded st
 test: test-rust test-python test-python-install test-node ## Every test of every runtime
 
 test-rust: setup ## The Rust crates' tests (unit, integration, doctests; the Python binding is tested from Python)
+	# The examples as programs: the CLI's tests run the axum receiver (`cargo test` builds examples as test harnesses).
+	$(CARGO) build --workspace --examples
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
 

@@ -1223,7 +1223,8 @@ async fn the_tour_exits_0() {
 async fn start_axum_example(
     dir: &std::path::Path,
 ) -> (Child, Lines<BufReader<ChildStdout>>, String) {
-    // Built next to this test by `cargo test --workspace --all-targets` (`make test-rust`).
+    // `make test-rust` builds it first (`cargo build --workspace --examples`): `cargo test --all-targets` builds
+    // examples only as test harnesses (`examples/axum_inbox-<hash>`), which do not run the example's `main`.
     let example = std::env::current_exe()
         .unwrap()
         .parent()
@@ -1232,8 +1233,7 @@ async fn start_axum_example(
         .join("examples/axum_inbox");
     assert!(
         example.exists(),
-        "{} is missing: build it with `cargo build -p meetergo-core --features axum --example axum_inbox` \
-         (`cargo test --workspace --all-targets` does)",
+        "{} is missing: build it with `cargo build --workspace --examples` (`make test-rust` does)",
         example.display()
     );
     let mut child = Command::new(example)
