@@ -124,6 +124,7 @@ function createMeetergo(native) {
     Object.create(base, { [Symbol.toStringTag]: { value: name } }),
   );
   const CLASS_OF = new Map(PROTOTYPES.map((proto, i) => [proto, EVENT_CLASSES[i]]));
+  const UNKNOWN_INDEX = EVENT_CLASSES.indexOf('UnknownEvent');
 
   /** The body as the core takes it (a string or bytes) and the core's answer for it. */
   function parsed(body, options) {
@@ -148,13 +149,18 @@ function createMeetergo(native) {
     let end = answer.length;
     while (answer.charCodeAt(end - 1) === 32) end--;
     const event = JSON.parse(answer);
-    Object.setPrototypeOf(event, PROTOTYPES[answer.length - end]);
+    const index = answer.length - end;
     // An unknown event keeps its body's fields: one named like an SDK member must not shadow it (a `toJSON` field
-    // would let JSON.stringify print the secret); such a field stays readable in `raw`.
-    if (hasOwn(event, 'toJSON')) delete event.toJSON;
-    if (hasOwn(event, 'raw')) delete event.raw;
-    // The bytes are copied: the caller may reuse its buffer.
+    // would let JSON.stringify print the secret); such a field stays readable in `raw`. A known event's own members
+    // are its documented fields, `extra`, `webhookType` and `idempotencyKey` only.
+    if (index === UNKNOWN_INDEX) {
+      if (hasOwn(event, 'toJSON')) delete event.toJSON;
+      if (hasOwn(event, 'raw')) delete event.raw;
+    }
+    // The bytes are copied: the caller may reuse its buffer. The property is added before the prototype is set: V8
+    // adds it to an object whose prototype changed about four times slower (2.3 µs against 0.5, 1.5 KB booking).
     Object.defineProperty(event, BODY, { value: typeof input === 'string' ? input : copyBytes(input) });
+    Object.setPrototypeOf(event, PROTOTYPES[index]);
     return event;
   }
 

@@ -123,22 +123,29 @@ test('isKnownEvent and eventClass tell the modeled classes from UnknownEvent', (
 });
 
 test('body fields named like SDK members cannot shadow them', () => {
-  const body = JSON.stringify({
-    webhookType: 'booking_created',
-    id: 'b-1',
-    start: '2024-01-15T09:00:00Z',
-    end: '2024-01-15T09:30:00Z',
-    secret: 'sec_shadow_0123456789',
-    toJSON: 'not a function',
-    raw: 'not the body',
-    idempotencyKey: 'forged',
-  });
-  const event = meetergo.parseEvent(body);
-  assert.ok(!JSON.stringify(event).includes('sec_shadow_0123456789'));
-  assert.equal(event.raw.raw, 'not the body');
-  assert.equal(event.raw.toJSON, 'not a function');
-  assert.notEqual(event.idempotencyKey, 'forged');
-  assert.equal(event.secret, 'sec_shadow_0123456789');
+  // A known event keeps them under `extra`; an unknown event keeps its body's fields as its own, so the SDK's
+  // members must be removed from it.
+  for (const webhookType of ['booking_created', 'booking_renamed_in_2030']) {
+    const body = JSON.stringify({
+      webhookType,
+      id: 'b-1',
+      start: '2024-01-15T09:00:00Z',
+      end: '2024-01-15T09:30:00Z',
+      secret: 'sec_shadow_0123456789',
+      toJSON: 'not a function',
+      raw: 'not the body',
+      idempotencyKey: 'forged',
+    });
+    const event = meetergo.parseEvent(body);
+    assert.equal(meetergo.isKnownEvent(event), webhookType === 'booking_created');
+    assert.equal(typeof event.toJSON, 'function', webhookType);
+    assert.ok(!JSON.stringify(event).includes('sec_shadow_0123456789'), webhookType);
+    assert.ok(!inspect(event).includes('sec_shadow_0123456789'), webhookType);
+    assert.equal(event.raw.raw, 'not the body');
+    assert.equal(event.raw.toJSON, 'not a function');
+    assert.notEqual(event.idempotencyKey, 'forged');
+    assert.equal(event.secret, 'sec_shadow_0123456789');
+  }
 });
 
 test('the ES module entry exports exactly the values of the CommonJS entry (its list is generated)', async () => {
