@@ -1,7 +1,8 @@
 //! Parsing speed ratios that survive a noisy machine: the contenders run interleaved, round after round, and each
 //! keeps its best round. Every contender parses the body and reads `id`, `start`, `attendees[0].email`,
 //! `hosts[0].givenName` and `meetingType.meetingInfo.name` (the workload of `docs/benchmarks.md`). Prints µs per
-//! parse, MB/s and the ratio to sonic-rs into hand-written structs (the peer to beat). `--bench memory` gives the
+//! parse, MB/s and the ratio to sonic-rs into hand-written structs (the peer to beat); the last two rows only check
+//! the JSON syntax (what a reader that builds nothing until read could not go below). `--bench memory` gives the
 //! peak heap memory of one parse.
 //!
 //! `cargo bench -p meetergo-core --bench ratio` (criterion's `--bench parse` gives the full statistics).
@@ -16,7 +17,7 @@ use common::{HandWritten, PAYLOADS, event_reads, fixture, hand_reads};
 
 type Contender = (&'static str, fn(&[u8]) -> usize);
 
-const CONTENDERS: [Contender; 5] = [
+const CONTENDERS: [Contender; 7] = [
     ("meetergo Event::from_slice", |b| {
         event_reads(&Event::from_slice(b).expect("parses"))
     }),
@@ -34,6 +35,16 @@ const CONTENDERS: [Contender; 5] = [
     }),
     ("sonic-rs -> hand-written", |b| {
         hand_reads(&sonic_rs::from_slice::<HandWritten>(b).expect("parses"))
+    }),
+    // Floors of a reader that checks without building (a tape decoded on access): the JSON syntax alone, no typed
+    // check, nothing kept, no reads.
+    ("serde_json syntax only", |b| {
+        serde_json::from_slice::<serde::de::IgnoredAny>(b).expect("parses");
+        0
+    }),
+    ("sonic-rs syntax only", |b| {
+        sonic_rs::from_slice::<serde::de::IgnoredAny>(b).expect("parses");
+        0
     }),
 ];
 
