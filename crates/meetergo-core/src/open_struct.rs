@@ -546,53 +546,70 @@ macro_rules! open_struct {
                 p: &mut $crate::event::fast::Parser<'_>,
                 top: bool,
             ) -> $crate::event::fast::R<Self> {
-                use $crate::event::fast::{self, Bail, ModelKey};
-                use $crate::open_struct::FieldValue;
-                $( let mut $field: Option<$ty> = None; )*
-                let mut extra = ::serde_json::Map::new();
-                let mut seen_type = false;
-                let mut first = true;
-                let mut hint = 0;
-                p.begin_object()?;
-                while let Some(key) = p.next_model_key(&mut first, &[$($json),*], &mut hint)? {
-                    let at = match key {
-                        ModelKey::Known(at) => at,
-                        ModelKey::Other(key) if top && key == "webhookType" => {
-                            p.top_webhook_type(&mut seen_type)?;
-                            continue;
-                        }
-                        ModelKey::Other(key) => {
-                            p.keep_extra(&mut extra, key)?;
-                            continue;
-                        }
-                    };
-                    // The fields in order: `n` is a constant in each test once compiled.
-                    let mut n = 0usize;
-                    $(
-                        if at == n {
-                            if $crate::open_struct::seen($field.is_some(), &extra, $json) {
-                                return Err(Bail);
-                            }
-                            open_struct!(@fast_read $field, $ty, p, $json, extra $(, $lenient)?);
-                            continue;
-                        }
-                        n += 1;
-                    )*
-                    let _ = n;
-                    return Err(Bail);
-                }
-                Ok($name {
-                    $(
-                        $field: match $field {
-                            Some(v) => v,
-                            None => <$ty as FieldValue>::missing().map_err(|()| Bail)?,
-                        },
-                    )*
-                    extra,
-                })
+                open_struct!(@fast_body p, top, [Ok], $name { $($field : $ty = $json $(; $lenient)?,)* })
+            }
+
+            // A list's element is built where it is kept (a booking's 400 attendees are not moved into their list).
+            fn fast_push(
+                p: &mut $crate::event::fast::Parser<'_>,
+                out: &mut Vec<Self>,
+            ) -> $crate::event::fast::R<()> {
+                open_struct!(@fast_body p, false, [out.push], $name { $($field : $ty = $json $(; $lenient)?,)* });
+                Ok(())
             }
         }
     };
+    // Reads a model's object into its fields, then gives `$($finish)*($name { ... })`.
+    (
+        @fast_body $p:ident, $top:expr, [$($finish:tt)*], $name:ident {
+            $( $field:ident : $ty:ty = $json:literal $(; $lenient:ident)?, )*
+        }
+    ) => {{
+        use $crate::event::fast::{self, Bail, ModelKey};
+        use $crate::open_struct::FieldValue;
+        $( let mut $field: Option<$ty> = None; )*
+        let mut extra = ::serde_json::Map::new();
+        let mut seen_type = false;
+        let mut first = true;
+        let mut hint = 0;
+        $p.begin_object()?;
+        while let Some(key) = $p.next_model_key(&mut first, &[$($json),*], &mut hint)? {
+            let at = match key {
+                ModelKey::Known(at) => at,
+                ModelKey::Other(key) if $top && key == "webhookType" => {
+                    $p.top_webhook_type(&mut seen_type)?;
+                    continue;
+                }
+                ModelKey::Other(key) => {
+                    $p.keep_extra(&mut extra, key)?;
+                    continue;
+                }
+            };
+            // The fields in order: `n` is a constant in each test once compiled.
+            let mut n = 0usize;
+            $(
+                if at == n {
+                    if $crate::open_struct::seen($field.is_some(), &extra, $json) {
+                        return Err(Bail);
+                    }
+                    open_struct!(@fast_read $field, $ty, $p, $json, extra $(, $lenient)?);
+                    continue;
+                }
+                n += 1;
+            )*
+            let _ = n;
+            return Err(Bail);
+        }
+        $($finish)*($name {
+            $(
+                $field: match $field {
+                    Some(v) => v,
+                    None => <$ty as FieldValue>::missing().map_err(|()| Bail)?,
+                },
+            )*
+            extra,
+        })
+    }};
     (@fast_read $field:ident, $ty:ty, $p:ident, $key:literal, $extra:ident) => {
         $field = Some(<$ty as fast::Plain>::fast($p)?);
     };

@@ -362,6 +362,17 @@ impl<'a> Parser<'a> {
 
     /// A JSON array of `T`, `null` read as empty.
     pub(crate) fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> R<T>) -> R<Vec<T>> {
+        self.list_into(|p, out| {
+            out.push(item(p)?);
+            Ok(())
+        })
+    }
+
+    /// [`Parser::list`] whose `push` reads an element straight into the list.
+    pub(crate) fn list_into<T>(
+        &mut self,
+        mut push: impl FnMut(&mut Self, &mut Vec<T>) -> R<()>,
+    ) -> R<Vec<T>> {
         if self.null()? {
             return Ok(Vec::new());
         }
@@ -370,7 +381,7 @@ impl<'a> Parser<'a> {
         let mut first = true;
         while self.next_element(&mut first)? {
             let from = self.i;
-            out.push(item(self)?);
+            push(self, &mut out)?;
             if out.len() == 1 {
                 // As many more as the rest of the body could hold, if they are as long as the first (at most 4,096):
                 // a long list is then built without being copied as it grows.
@@ -554,11 +565,19 @@ impl<'a> Parser<'a> {
 pub(crate) trait FastModel: Sized {
     /// Reads the model's object; `top` for the body's own object (whose `webhookType` is the event's).
     fn fast_model(p: &mut Parser<'_>, top: bool) -> R<Self>;
+    /// Reads the model's object (not the body's own) straight onto the end of `out`.
+    fn fast_push(p: &mut Parser<'_>, out: &mut Vec<Self>) -> R<()>;
 }
 
 /// A value that is not `null` (strings, booleans, secrets, models).
 pub(crate) trait FastValue: Sized {
     fn fast_value(p: &mut Parser<'_>) -> R<Self>;
+    /// Reads a value onto the end of `out` (a model is built in place, not moved there).
+    #[inline]
+    fn fast_push(p: &mut Parser<'_>, out: &mut Vec<Self>) -> R<()> {
+        out.push(Self::fast_value(p)?);
+        Ok(())
+    }
 }
 
 impl FastValue for Str {
@@ -589,6 +608,10 @@ impl<T: FastModel> FastValue for T {
     fn fast_value(p: &mut Parser<'_>) -> R<Self> {
         T::fast_model(p, false)
     }
+    #[inline]
+    fn fast_push(p: &mut Parser<'_>, out: &mut Vec<Self>) -> R<()> {
+        T::fast_push(p, out)
+    }
 }
 
 /// A field without a marker: `Option<T>` (`null` is `None`) or `Vec<T>` (`null` is empty).
@@ -609,7 +632,7 @@ impl<T: FastValue> Plain for Option<T> {
 
 impl<T: FastValue> Plain for Vec<T> {
     fn fast(p: &mut Parser<'_>) -> R<Self> {
-        p.list(T::fast_value)
+        p.list_into(T::fast_push)
     }
 }
 
