@@ -78,9 +78,10 @@ fmt: ## Format the code
 wasm-check: ## The core without its HTTP client builds for browsers
 	$(CARGO) check -p meetergo-core --no-default-features --target wasm32-unknown-unknown
 
-bench: ## Parsing benchmarks: interleaved ratios table, the peak memory of one parse, then criterion's full statistics
+bench: ## Parsing benchmarks: interleaved ratios table, the peak memory of one parse, the schema-as-data checker prototype, then criterion's full statistics
 	$(CARGO) bench -p meetergo-core --bench ratio
 	$(CARGO) bench -p meetergo-core --bench memory
+	$(CARGO) bench -p meetergo-core --features describe --bench schema
 	$(CARGO) bench -p meetergo-core --bench parse
 
 bench-inbox: ## Durable deliveries/s and ack latency (saturated, and at 1,000/s): listen, FastAPI, Express with the inbox against hand-written receivers
