@@ -8,7 +8,6 @@
 //! `cargo bench -p meetergo-core --bench ratio` (criterion's `--bench parse` gives the full statistics).
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
 use meetergo_core::Event;
 
@@ -52,27 +51,11 @@ const CONTENDERS: [Contender; 7] = [
 const PEER: usize = 4;
 
 fn main() {
-    // `cargo test --all-targets` runs benches once without `--bench`: keep that quick.
-    let quick = !std::env::args().any(|a| a == "--bench");
-    let rounds = if quick { 2 } else { 40 };
     for (_, file) in PAYLOADS {
         let (name, body) = (file, fixture(file));
-        let per_round = if quick {
-            10
-        } else {
-            (2_000_000 / body.len()).clamp(20, 2000)
-        };
-        let mut best = [Duration::MAX; CONTENDERS.len()];
-        for _ in 0..rounds {
-            for (i, (_, run)) in CONTENDERS.iter().enumerate() {
-                let started = Instant::now();
-                for _ in 0..per_round {
-                    black_box(run(black_box(&body)));
-                }
-                best[i] =
-                    best[i].min(started.elapsed() / u32::try_from(per_round).unwrap_or(u32::MAX));
-            }
-        }
+        let (rounds, per_round) = common::rounds(&body);
+        let runs: Vec<common::Run<'_>> = CONTENDERS.iter().map(|(_, run)| run as _).collect();
+        let best = common::interleaved(&body, &runs);
         println!(
             "\n{name} ({} bytes), parse + 5 reads, best of {rounds} interleaved rounds of {per_round}:",
             body.len()

@@ -10,9 +10,6 @@
 //!
 //! `cargo bench -p meetergo-core --features describe --bench schema`
 
-use std::hint::black_box;
-use std::time::{Duration, Instant};
-
 use meetergo_core::Event;
 use meetergo_core::describe::ModelInfo;
 
@@ -575,8 +572,6 @@ fn main() {
         );
     }
 
-    let quick = !std::env::args().any(|a| a == "--bench");
-    let rounds = if quick { 2 } else { 40 };
     type Run<'m> = Box<dyn Fn(&[u8]) -> usize + 'm>;
     let contenders: Vec<(&str, Run<'_>)> = vec![
         (
@@ -601,22 +596,9 @@ fn main() {
     ];
     for (_, file) in PAYLOADS {
         let body = fixture(file);
-        let per_round = if quick {
-            10
-        } else {
-            (2_000_000 / body.len()).clamp(20, 2000)
-        };
-        let mut best = vec![Duration::MAX; contenders.len()];
-        for _ in 0..rounds {
-            for (i, (_, run)) in contenders.iter().enumerate() {
-                let started = Instant::now();
-                for _ in 0..per_round {
-                    black_box(run(black_box(&body)));
-                }
-                best[i] =
-                    best[i].min(started.elapsed() / u32::try_from(per_round).unwrap_or(u32::MAX));
-            }
-        }
+        let (rounds, per_round) = common::rounds(&body);
+        let runs: Vec<common::Run<'_>> = contenders.iter().map(|(_, run)| &**run).collect();
+        let best = common::interleaved(&body, &runs);
         println!(
             "\n{file} ({} bytes), best of {rounds} interleaved rounds of {per_round} (the check reads nothing):",
             body.len()

@@ -1,6 +1,8 @@
 //! What both parsing benchmarks share: the fixtures and the hand-written contender.
 
+use std::hint::black_box;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
@@ -105,4 +107,40 @@ struct HandMeetingType {
 #[allow(dead_code)]
 struct HandInfo {
     name: Option<String>,
+}
+
+/// How many interleaved rounds, and how many parses a round, for `body`: two quick rounds when run without `--bench`
+/// (`cargo test --all-targets` runs benches once that way).
+#[allow(dead_code)]
+pub fn rounds(body: &[u8]) -> (u32, u32) {
+    if std::env::args().any(|a| a == "--bench") {
+        (
+            40,
+            u32::try_from((2_000_000 / body.len()).clamp(20, 2000)).unwrap_or(20),
+        )
+    } else {
+        (2, 10)
+    }
+}
+
+/// A contender: parses the body and gives something to keep (so nothing is optimised away).
+#[allow(dead_code)]
+pub type Run<'a> = &'a dyn Fn(&[u8]) -> usize;
+
+/// Each contender's best time per parse of `body`, the contenders run in turn, round after round (ratios that
+/// survive a noisy machine).
+#[allow(dead_code)]
+pub fn interleaved(body: &[u8], runs: &[Run<'_>]) -> Vec<Duration> {
+    let (rounds, per_round) = rounds(body);
+    let mut best = vec![Duration::MAX; runs.len()];
+    for _ in 0..rounds {
+        for (i, run) in runs.iter().enumerate() {
+            let started = Instant::now();
+            for _ in 0..per_round {
+                black_box(run(black_box(body)));
+            }
+            best[i] = best[i].min(started.elapsed() / per_round);
+        }
+    }
+    best
 }
