@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import pathlib
+import re
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -53,6 +55,36 @@ def test_every_runtime_gives_the_same_event_or_error(case: dict[str, Any]) -> No
         assert same(normalized, case["event"])
         assert event.idempotency_key == case["event"]["idempotencyKey"]
         assert event.webhook_type == case["event"]["webhookType"]
+        if not isinstance(event, meetergo.UnknownEvent):
+            attributes_agree(event, normalized, case["name"])
+
+
+def snake(wire: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", wire).lower()
+
+
+def attributes_agree(obj: Any, normalized: dict[str, Any], where: str) -> None:
+    """Every attribute, decoded from the body when read, is the value ``to_dict()`` (the whole event, built at once)
+    holds: the same reading by two paths through the core."""
+    for wire, expected in normalized.items():
+        if wire in ("webhookType", "idempotencyKey"):
+            continue
+        name = snake(wire)
+        actual = getattr(obj, name)
+        at = f"{where}: {name}"
+        if hasattr(actual, "to_dict") and isinstance(expected, dict):
+            attributes_agree(actual, expected, at)
+        elif isinstance(expected, list) and expected and isinstance(expected[0], dict):
+            assert len(actual) == len(expected), at
+            for item, value in zip(actual, expected, strict=True):
+                attributes_agree(item, value, at)
+        elif isinstance(actual, datetime):
+            assert actual == datetime.fromisoformat(expected), at
+            assert actual.utcoffset() == datetime.fromisoformat(expected).utcoffset(), at
+        elif isinstance(expected, list):
+            assert list(actual) == expected, at
+        else:
+            assert same(actual, expected), f"{at}: {actual!r} != {expected!r}"
 
 
 def test_a_difference_is_caught() -> None:
@@ -62,3 +94,15 @@ def test_a_difference_is_caught() -> None:
     assert not same(event, {**event, "id": "other"})
     assert not same(event, {k: v for k, v in event.items() if k != "secret"})
     assert not same(event, {**event, "extra": {**event["extra"], "score": 1}})
+    # Nor is the attribute walk: a nested value and a time that differ are caught.
+    booking = meetergo.parse_event((FIXTURES / "deliveries" / "booking_created_full.json").read_bytes())
+    normalized = booking.to_dict()
+    attributes_agree(booking, normalized, "documented booking")
+    first = {**normalized["attendees"][0], "email": "other@example.com"}
+    for changed in (
+        {**normalized, "attendees": [first, *normalized["attendees"][1:]]},
+        {**normalized, "start": "2020-01-01T00:00:00Z"},
+        {**normalized, "meetingType": {**normalized["meetingType"], "slug": "x"}},
+    ):
+        with pytest.raises(AssertionError):
+            attributes_agree(booking, changed, "changed")

@@ -1,11 +1,13 @@
-//! Parsed deliveries as Python objects. Each object keeps the core's parsed event and builds Python values only
-//! for the attributes that are read.
+//! Parsed deliveries as Python objects. Each object keeps the core's checked event (`LazyEvent`): a field is decoded
+//! from the body, and its Python value built, only when its attribute is read.
 
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 use meetergo_core as core;
-use meetergo_core::{Event, EventData, Str};
+use meetergo_core::lazy::{Got, LazyEvent, List, View};
+use meetergo_core::{EventData, EventType, Str};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PySlice, PyString};
 
@@ -79,58 +81,38 @@ impl Field for Option<serde_json::Map<String, serde_json::Value>> {
     }
 }
 
-/// A model object inside a parsed event: the event is shared, nothing is copied (a booking's 300-entry metadata
-/// or its 400 attendees are not cloned to read one field).
-pub(crate) struct Shared<T: 'static> {
-    event: Arc<Event>,
-    index: usize,
-    find: fn(&Event, usize) -> Option<&T>,
+/// A model object inside a parsed event: the event and where the object is on its tape. Nothing is copied or decoded
+/// until a field is read (a booking's 400 attendees are not built to read one e-mail address).
+pub(crate) struct Held<M: 'static> {
+    event: Arc<LazyEvent>,
+    handle: u32,
+    model: PhantomData<fn() -> M>,
 }
 
-impl<T> Shared<T> {
-    fn new(event: &Arc<Event>, index: usize, find: fn(&Event, usize) -> Option<&T>) -> Self {
+impl<M> Held<M> {
+    fn new(event: &Arc<LazyEvent>, handle: u32) -> Self {
         Self {
             event: Arc::clone(event),
-            index,
-            find,
+            handle,
+            model: PhantomData,
         }
     }
 
-    /// `Some` when the event holds the object (always, for a view made from that event).
-    fn of(event: &Arc<Event>, index: usize, find: fn(&Event, usize) -> Option<&T>) -> Option<Self> {
-        find(event, index).map(|_| Self::new(event, index, find))
-    }
-
-    fn get(&self) -> PyResult<&T> {
-        (self.find)(&self.event, self.index).ok_or_else(|| {
-            pyo3::exceptions::PyRuntimeError::new_err("meetergo: the object is not in its event")
-        })
+    fn get(&self) -> PyResult<View<'_, M>> {
+        Ok(self.event.view(self.handle))
     }
 }
 
-fn find_attendee(e: &Event, i: usize) -> Option<&core::Attendee> {
-    e.booking()?.attendees.get(i)
-}
-fn find_host(e: &Event, i: usize) -> Option<&core::Host> {
-    e.booking()?.hosts.get(i)
-}
-fn find_meeting_info(e: &Event, _: usize) -> Option<&core::MeetingInfo> {
-    e.booking()?.meeting_info.as_ref()
-}
-fn find_cancellation(e: &Event, _: usize) -> Option<&core::Cancellation> {
-    e.booking()?.cancel.as_ref()
-}
-fn find_meeting_type(e: &Event, _: usize) -> Option<&core::MeetingType> {
-    e.booking()?.meeting_type.as_ref()
-}
-fn find_meeting_type_info(e: &Event, _: usize) -> Option<&core::MeetingTypeInfo> {
-    e.booking()?.meeting_type.as_ref()?.meeting_info.as_ref()
+/// A field read through a view (a failure is a bug in the SDK, raised as `RuntimeError`).
+fn got<T>(read: Got<T>) -> PyResult<T> {
+    read.map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))
 }
 
 /// The getters of the plain fields of a class whose nested objects are views written by hand (`MeetingType`, the
-/// booking events): `this => expr` names the core model (the field lists and docstrings are generated).
+/// booking events): `this => expr` gives the core's view of the model (the field lists and docstrings are
+/// generated).
 macro_rules! getters {
-    ($name:ident, $this:ident => $model:expr, [$(#[doc = $doc:literal] $field:ident),* $(,)?]) => {
+    ($name:ident, $this:ident => $view:expr, [$(#[doc = $doc:literal] $field:ident),* $(,)?]) => {
         #[pymethods]
         impl $name {
             $(
@@ -138,41 +120,28 @@ macro_rules! getters {
                 #[getter]
                 fn $field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
                     let $this = self;
-                    Field::to_py(&$model.$field, py)
+                    Field::to_py(&got($view.$field())?, py)
                 }
             )*
         }
     };
 }
 
-/// Generates a Python class around a core model, with a getter per field.
-macro_rules! model {
-    ($name:ident, $core:ty, [$(#[doc = $doc:literal] $field:ident),* $(,)?]) => {
-        #[doc = concat!("`meetergo.", stringify!($name), "`: a read-only view of the delivery's object.")]
-        #[pyclass(module = "meetergo._native", frozen)]
-        pub struct $name {
-            pub(crate) inner: Shared<$core>,
-        }
-
+/// The methods every model class has: `extra`, `to_dict`, `==` (by value, so unhashable).
+macro_rules! model_common {
+    ($name:ident) => {
         #[pymethods]
         impl $name {
-            $(
-                #[doc = $doc]
-                #[getter]
-                fn $field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                    Field::to_py(&self.inner.get()?.$field, py)
-                }
-            )*
-
             /// Fields this SDK does not know, as received.
             #[getter]
             fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-                convert::map(py, &self.inner.get()?.extra)
+                convert::map(py, &got(self.inner.get()?.extra())?)
             }
 
             /// The object as a `dict` (wire names).
             fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                convert::value(py, &serde_json::to_value(self.inner.get()?).unwrap_or_default())
+                let model = got(self.inner.get()?.model())?;
+                convert::value(py, &serde_json::to_value(&model).unwrap_or_default())
             }
 
             /// Equal objects must hash alike: these compare by value, so they are unhashable.
@@ -183,16 +152,33 @@ macro_rules! model {
                 let Ok(other) = other.cast::<$name>() else {
                     return Ok(false);
                 };
-                Ok(other.get().inner.get()? == self.inner.get()?)
+                Ok(got(other.get().inner.get()?.model())? == got(self.inner.get()?.model())?)
             }
+        }
+    };
+}
 
+/// Generates a Python class around a core model, with a getter per field.
+macro_rules! model {
+    ($name:ident, $core:ty, [$(#[doc = $doc:literal] $field:ident),* $(,)?]) => {
+        #[doc = concat!("`meetergo.", stringify!($name), "`: a read-only view of the delivery's object.")]
+        #[pyclass(module = "meetergo._native", frozen)]
+        pub struct $name {
+            pub(crate) inner: Held<$core>,
+        }
+
+        getters!($name, this => this.inner.get()?, [$(#[doc = $doc] $field),*]);
+        model_common!($name);
+
+        #[pymethods]
+        impl $name {
             /// `Attendee(id='a-1', email='ada@example.com', ...)`: the fields that are set, URLs with their
             /// credentials masked; unknown fields (`extra`) are left out, as they may hold secrets.
             fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-                let inner = self.inner.get()?;
+                let view = self.inner.get()?;
                 let mut parts: Vec<String> = Vec::new();
                 $(
-                    let value = Field::to_py(&inner.$field, py)?;
+                    let value = Field::to_py(&got(view.$field())?, py)?;
                     if !value.is_none() {
                         parts.push(format!("{}={}", stringify!($field), convert::safe_repr(&value)?));
                     }
@@ -206,48 +192,31 @@ macro_rules! model {
 /// `meetergo.MeetingType`.
 #[pyclass(module = "meetergo._native", frozen)]
 pub struct MeetingType {
-    pub(crate) inner: Shared<core::MeetingType>,
+    pub(crate) inner: Held<core::MeetingType>,
 }
+
+model_common!(MeetingType);
 
 #[pymethods]
 impl MeetingType {
     /// Its duration and name.
     #[getter]
-    fn meeting_info(&self) -> Option<MeetingTypeInfo> {
-        Shared::of(&self.inner.event, 0, find_meeting_type_info)
-            .map(|inner| MeetingTypeInfo { inner })
-    }
-    /// Fields this SDK does not know, as received.
-    #[getter]
-    fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        convert::map(py, &self.inner.get()?.extra)
-    }
-    /// The object as a `dict` (wire names).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        convert::value(
-            py,
-            &serde_json::to_value(self.inner.get()?).unwrap_or_default(),
+    fn meeting_info(&self) -> PyResult<Option<MeetingTypeInfo>> {
+        Ok(
+            got(self.inner.get()?.meeting_info())?.map(|v| MeetingTypeInfo {
+                inner: Held::new(&self.inner.event, v.handle()),
+            }),
         )
     }
-    /// Compared by value, so unhashable.
-    #[classattr]
-    const __hash__: Option<Py<PyAny>> = None;
-
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
-        let Ok(other) = other.cast::<MeetingType>() else {
-            return Ok(false);
-        };
-        Ok(other.get().inner.get()? == self.inner.get()?)
-    }
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let inner = self.inner.get()?;
+        let view = self.inner.get()?;
         let mut parts = Vec::new();
-        for (name, value) in [("id", &inner.id), ("slug", &inner.slug)] {
+        for (name, value) in [("id", got(view.id())?), ("slug", got(view.slug())?)] {
             if let Some(v) = value {
-                parts.push(format!("{name}={}", PyString::new(py, v).repr()?));
+                parts.push(format!("{name}={}", PyString::new(py, &v).repr()?));
             }
         }
-        if let Some(info) = self.meeting_info() {
+        if let Some(info) = self.meeting_info()? {
             parts.push(format!(
                 "meeting_info={}",
                 Py::new(py, info)?.bind(py).repr()?
@@ -260,27 +229,39 @@ impl MeetingType {
 /// Generates a read-only sequence of a booking's attendees or hosts: items are made when they are read, so
 /// `event.attendees[0]` does not build 400 objects.
 macro_rules! model_list {
-    ($name:ident, $item:ident, $field:ident, $find:ident) => {
+    ($name:ident, $item:ident, $core:ty, $field:literal) => {
         #[doc = concat!("`meetergo.", stringify!($name), "`: a read-only sequence of `", stringify!($item), "`.")]
         #[pyclass(module = "meetergo._native", frozen, sequence)]
         pub struct $name {
-            event: Arc<Event>,
+            event: Arc<LazyEvent>,
+            handle: u32,
         }
 
         impl $name {
-            fn len(&self) -> usize {
-                self.event.booking().map_or(0, |b| b.$field.len())
+            fn list(&self) -> List<'_, $core> {
+                self.event.list(self.handle)
             }
 
-            fn item(&self, index: usize) -> $item {
-                $item {
-                    inner: Shared::new(&self.event, index, $find),
-                }
+            fn len(&self) -> usize {
+                self.list().len()
+            }
+
+            fn item(&self, index: usize) -> PyResult<$item> {
+                let view = self.list().get(index).ok_or_else(|| {
+                    pyo3::exceptions::PyIndexError::new_err(concat!($field, " index out of range"))
+                })?;
+                Ok($item {
+                    inner: Held::new(&self.event, view.handle()),
+                })
+            }
+
+            fn models(&self) -> PyResult<Vec<$core>> {
+                got(self.list().iter().map(|v| v.model()).collect())
             }
 
             fn to_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
                 let items = (0..self.len())
-                    .map(|i| Py::new(py, self.item(i)))
+                    .map(|i| Py::new(py, self.item(i)?))
                     .collect::<PyResult<Vec<_>>>()?;
                 PyList::new(py, items)
             }
@@ -301,11 +282,11 @@ macro_rules! model_list {
                 let at = if i < 0 { i + len } else { i };
                 if at < 0 || at >= len {
                     return Err(pyo3::exceptions::PyIndexError::new_err(concat!(
-                        stringify!($field),
+                        $field,
                         " index out of range"
                     )));
                 }
-                Ok(Py::new(py, self.item(at.unsigned_abs()))?.into_bound(py).into_any())
+                Ok(Py::new(py, self.item(at.unsigned_abs())?)?.into_bound(py).into_any())
             }
 
             fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -338,8 +319,7 @@ macro_rules! model_list {
 
             fn __eq__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<bool> {
                 if let Ok(other) = other.cast::<$name>() {
-                    return Ok(other.get().event.booking().map(|b| &b.$field)
-                        == self.event.booking().map(|b| &b.$field));
+                    return Ok(other.get().models()? == self.models()?);
                 }
                 // Like a `list`: equal to a `list` of equal items, not to a `tuple`.
                 if other.cast::<PyList>().is_err() {
@@ -355,8 +335,8 @@ macro_rules! model_list {
     };
 }
 
-model_list!(AttendeeList, Attendee, attendees, find_attendee);
-model_list!(HostList, Host, hosts, find_host);
+model_list!(AttendeeList, Attendee, core::Attendee, "attendees");
+model_list!(HostList, Host, core::Host, "hosts");
 
 /// What every event class offers.
 macro_rules! event_common {
@@ -370,18 +350,20 @@ macro_rules! event_common {
             }
             /// The same for every delivery of this event, different for every other event.
             #[getter]
-            fn idempotency_key(&self) -> &str {
-                self.event.idempotency_key()
+            fn idempotency_key(&self) -> PyResult<&str> {
+                got(self.event.idempotency_key())
             }
             /// The event's id, when it has one.
             #[getter]
-            fn event_id(&self) -> Option<String> {
-                self.event.id().map(std::borrow::Cow::into_owned)
+            fn event_id(&self) -> PyResult<Option<String>> {
+                got(self.event.id())
             }
             /// The body as a `dict` (it holds the booking `secret`: do not log it).
             #[getter]
             fn raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                convert::value(py, &self.event.raw_value())
+                let raw: serde_json::Value =
+                    serde_json::from_str(self.event.raw_json()).unwrap_or_default();
+                convert::value(py, &raw)
             }
             /// The body as received.
             #[getter]
@@ -396,28 +378,29 @@ macro_rules! event_common {
             /// The payload as a `dict` with `webhookType` (wire names).
             fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
                 let normalized: serde_json::Value =
-                    serde_json::from_str(&self.event.to_json()).unwrap_or_default();
+                    serde_json::from_str(&got(self.event.event())?.to_json()).unwrap_or_default();
                 convert::value(py, &normalized)
             }
             /// Equal objects must hash alike: these compare by value, so they are unhashable.
             #[classattr]
             const __hash__: Option<Py<PyAny>> = None;
 
-            fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-                other
-                    .cast::<$name>()
-                    .is_ok_and(|o| *o.get().event == *self.event)
+            fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+                let Ok(other) = other.cast::<$name>() else {
+                    return Ok(false);
+                };
+                Ok(got(other.get().event.event())? == got(self.event.event())?)
             }
             /// `BookingCreated(event_id='appt-1', idempotency_key='booking_created:appt-1:...')`; never the secret.
             fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-                let id = match self.event.id() {
+                let id = match got(self.event.id())? {
                     Some(id) => format!("event_id={}, ", PyString::new(py, &id).repr()?),
                     None => String::new(),
                 };
                 Ok(format!(
                     "{}({id}idempotency_key={})",
                     stringify!($name),
-                    PyString::new(py, self.event.idempotency_key()).repr()?
+                    PyString::new(py, got(self.event.idempotency_key())?).repr()?
                 ))
             }
         }
@@ -435,7 +418,7 @@ macro_rules! event_fields {
                 #[getter]
                 fn $field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
                     match self.model() {
-                        Some(m) => Field::to_py(&m.$field, py),
+                        Some(m) => Field::to_py(&got(m.$field())?, py),
                         None => Ok(py.None().into_bound(py)),
                     }
                 }
@@ -443,17 +426,13 @@ macro_rules! event_fields {
             /// Fields this SDK does not know, as received.
             #[getter]
             fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-                match self.model() {
-                    Some(m) => convert::map(py, &m.extra),
-                    None => Ok(PyDict::new(py)),
+                match got(self.event.event())?.data() {
+                    EventData::$core(m) => convert::map(py, &m.extra),
+                    _ => Ok(PyDict::new(py)),
                 }
             }
         }
     };
-}
-
-fn booking(event: &Event) -> Option<&core::Booking> {
-    event.booking()
 }
 
 /// The three booking events share their attributes.
@@ -462,12 +441,13 @@ macro_rules! booking_event {
         #[doc = concat!("`meetergo.", stringify!($name), "`: a booking delivery.")]
         #[pyclass(module = "meetergo._native", frozen)]
         pub struct $name {
-            pub(crate) event: Arc<Event>,
+            pub(crate) event: Arc<LazyEvent>,
         }
 
         impl $name {
-            fn b(&self) -> PyResult<&core::Booking> {
-                booking(&self.event)
+            fn b(&self) -> PyResult<View<'_, core::Booking>> {
+                self.event
+                    .booking()
                     .ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err("not a booking"))
             }
         }
@@ -477,42 +457,52 @@ macro_rules! booking_event {
             /// The start before a reschedule: `original_start`, else a `previousStart` or `oldStart` field meetergo may send.
             #[getter]
             fn previous_start(&self) -> PyResult<Option<Time>> {
-                Ok(self.b()?.previous_start().map(Time))
+                Ok(got(self.b()?.previous_start())?.map(Time))
             }
             /// Where the meeting happens.
             #[getter]
-            fn meeting_info(&self) -> Option<MeetingInfo> {
-                Shared::of(&self.event, 0, find_meeting_info).map(|inner| MeetingInfo { inner })
+            fn meeting_info(&self) -> PyResult<Option<MeetingInfo>> {
+                Ok(got(self.b()?.meeting_info())?.map(|v| MeetingInfo {
+                    inner: Held::new(&self.event, v.handle()),
+                }))
             }
             /// The people who booked, a read-only sequence (items are made when read).
             #[getter]
-            fn attendees(&self) -> AttendeeList {
-                AttendeeList {
+            fn attendees(&self) -> PyResult<AttendeeList> {
+                Ok(AttendeeList {
                     event: Arc::clone(&self.event),
-                }
+                    handle: got(self.b()?.attendees())?.handle(),
+                })
             }
             /// The meetergo users hosting it, a read-only sequence (items are made when read).
             #[getter]
-            fn hosts(&self) -> HostList {
-                HostList {
+            fn hosts(&self) -> PyResult<HostList> {
+                Ok(HostList {
                     event: Arc::clone(&self.event),
-                }
+                    handle: got(self.b()?.hosts())?.handle(),
+                })
             }
             /// The meeting type that was booked.
             #[getter]
-            fn meeting_type(&self) -> Option<MeetingType> {
-                Shared::of(&self.event, 0, find_meeting_type).map(|inner| MeetingType { inner })
+            fn meeting_type(&self) -> PyResult<Option<MeetingType>> {
+                Ok(got(self.b()?.meeting_type())?.map(|v| MeetingType {
+                    inner: Held::new(&self.event, v.handle()),
+                }))
             }
             /// Who cancelled, when and why (cancellations).
             #[getter]
             fn cancel(&self) -> PyResult<Option<Cancellation>> {
-                Ok(Shared::of(&self.event, 0, find_cancellation)
-                    .map(|inner| Cancellation { inner }))
+                Ok(got(self.b()?.cancel())?.map(|v| Cancellation {
+                    inner: Held::new(&self.event, v.handle()),
+                }))
             }
             /// Fields this SDK does not know, and values of an unexpected type for undocumented fields, as received.
             #[getter]
             fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-                convert::map(py, &self.b()?.extra)
+                match got(self.event.event())?.booking() {
+                    Some(b) => convert::map(py, &b.extra),
+                    None => Ok(PyDict::new(py)),
+                }
             }
         }
     };
@@ -532,37 +522,31 @@ booking_event!(BookingRescheduled);
 /// `meetergo.NewEmployee`.
 #[pyclass(module = "meetergo._native", frozen)]
 pub struct NewEmployee {
-    pub(crate) event: Arc<Event>,
+    pub(crate) event: Arc<LazyEvent>,
 }
 
 impl NewEmployee {
-    fn model(&self) -> Option<&core::NewEmployee> {
-        match self.event.data() {
-            EventData::NewEmployee(e) => Some(e),
-            _ => None,
-        }
+    fn model(&self) -> Option<View<'_, core::NewEmployee>> {
+        self.event.new_employee()
     }
 }
 
 /// `meetergo.FormSubmission`.
 #[pyclass(module = "meetergo._native", frozen)]
 pub struct FormSubmission {
-    pub(crate) event: Arc<Event>,
+    pub(crate) event: Arc<LazyEvent>,
 }
 
 impl FormSubmission {
-    fn model(&self) -> Option<&core::FormSubmission> {
-        match self.event.data() {
-            EventData::FormSubmission(f) => Some(f),
-            _ => None,
-        }
+    fn model(&self) -> Option<View<'_, core::FormSubmission>> {
+        self.event.form_submission()
     }
 }
 
 /// `meetergo.UnknownEvent`: any other `webhookType`; the body is kept.
 #[pyclass(module = "meetergo._native", frozen)]
 pub struct UnknownEvent {
-    pub(crate) event: Arc<Event>,
+    pub(crate) event: Arc<LazyEvent>,
 }
 
 #[pymethods]
@@ -570,7 +554,7 @@ impl UnknownEvent {
     /// The body's fields (without `webhookType`).
     #[getter]
     fn body<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        match self.event.data() {
+        match got(self.event.event())?.data() {
             EventData::Unknown(u) => convert::map(py, &u.body),
             _ => Ok(PyDict::new(py)),
         }
@@ -591,7 +575,7 @@ pub fn parse_event(
         meetergo_bind::event::parse_options(meetergo_bind::Runtime::Python, max_body_bytes)
             .map_err(|e| error::validation(py, &e))?;
     let bytes = body_bytes(body, "parse_event()")?;
-    let parsed = Event::from_slice_with(&bytes, &options);
+    let parsed = LazyEvent::from_slice_with(&bytes, &options);
     event_object(py, parsed.map_err(|e| error::payload(py, &e))?)
 }
 
@@ -625,14 +609,14 @@ pub(crate) fn body_bytes<'a>(
 }
 
 /// A parsed event as its Python class.
-pub(crate) fn event_object(py: Python<'_>, event: Event) -> PyResult<Py<PyAny>> {
+pub(crate) fn event_object(py: Python<'_>, event: LazyEvent) -> PyResult<Py<PyAny>> {
     let event = Arc::new(event);
-    Ok(match event.data() {
-        EventData::BookingCreated(_) => Py::new(py, BookingCreated { event })?.into_any(),
-        EventData::BookingCancelled(_) => Py::new(py, BookingCancelled { event })?.into_any(),
-        EventData::BookingRescheduled(_) => Py::new(py, BookingRescheduled { event })?.into_any(),
-        EventData::NewEmployee(_) => Py::new(py, NewEmployee { event })?.into_any(),
-        EventData::FormSubmission(_) => Py::new(py, FormSubmission { event })?.into_any(),
+    Ok(match event.webhook_type() {
+        EventType::BookingCreated => Py::new(py, BookingCreated { event })?.into_any(),
+        EventType::BookingCancelled => Py::new(py, BookingCancelled { event })?.into_any(),
+        EventType::BookingRescheduled => Py::new(py, BookingRescheduled { event })?.into_any(),
+        EventType::NewEmployee => Py::new(py, NewEmployee { event })?.into_any(),
+        EventType::FormSubmission => Py::new(py, FormSubmission { event })?.into_any(),
         _ => Py::new(py, UnknownEvent { event })?.into_any(),
     })
 }

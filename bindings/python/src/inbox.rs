@@ -75,6 +75,8 @@ impl Claim {
     /// The parsed event (as `parse_event` returns it).
     fn event(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let event = self.inner.event().map_err(|e| error::payload(py, &e))?;
+        let event =
+            meetergo_core::LazyEvent::from_event(event).map_err(|e| error::payload(py, &e))?;
         crate::events::event_object(py, event)
     }
 

@@ -9,16 +9,20 @@
 
 use std::hint::black_box;
 
-use meetergo_core::Event;
+use meetergo_core::{Event, LazyEvent};
 
 mod common;
-use common::{HandWritten, PAYLOADS, event_reads, fixture, hand_reads};
+use common::{HandWritten, PAYLOADS, event_reads, fixture, hand_reads, lazy_reads};
 
 type Contender = (&'static str, fn(&[u8]) -> usize);
 
-const CONTENDERS: [Contender; 7] = [
+const CONTENDERS: [Contender; 8] = [
     ("meetergo Event::from_slice", |b| {
         event_reads(&Event::from_slice(b).expect("parses"))
+    }),
+    // The engine behind the Python binding: checked at parse, each field decoded when read.
+    ("meetergo LazyEvent (views)", |b| {
+        lazy_reads(&LazyEvent::from_slice(b).expect("parses"))
     }),
     ("meetergo reference reader", |b| {
         let text = std::str::from_utf8(b).expect("UTF-8");
@@ -48,7 +52,7 @@ const CONTENDERS: [Contender; 7] = [
 ];
 
 /// The index of the peer to beat in [`CONTENDERS`].
-const PEER: usize = 4;
+const PEER: usize = 5;
 
 fn main() {
     for (_, file) in PAYLOADS {

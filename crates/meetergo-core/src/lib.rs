@@ -108,6 +108,17 @@ pub use event::{
     Host, MeetingInfo, MeetingType, MeetingTypeInfo, NewEmployee, ParseOptions, UnknownEvent,
 };
 pub use event_type::EventType;
+#[cfg(not(target_arch = "wasm32"))]
+pub use lazy::LazyEvent;
+
+/// The lazy reader: a delivery checked at parse and decoded field by field when read ([`LazyEvent`]). The engine
+/// behind the Python binding; [`Event::from_slice`] builds every field at once instead.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod lazy {
+    pub use crate::event::lazy::{
+        Field, Got, LazyEvent, List, MAX_LAZY_BODY_BYTES, View, ViewError, marker,
+    };
+}
 pub use idempotency::{canonical_digest, sha256_hex};
 pub use models::{MAX_WEBHOOKS_PER_COMPANY, NewWebhook, Webhook, WebhookPatch};
 pub use path_secret::{PATH_SECRET_PREFIX, PathSecret, is_path_secret};

@@ -528,6 +528,7 @@ macro_rules! open_struct {
     (fast: $($rest:tt)*) => {
         open_struct! { $($rest)* }
         open_struct! { @fast_model $($rest)* }
+        open_struct! { @lazy_model $($rest)* }
     };
     (
         @fast_model
@@ -542,6 +543,15 @@ macro_rules! open_struct {
         // Not in the browser build: its size budget has no room for a second reader (see `event::fast`).
         #[cfg(not(target_arch = "wasm32"))]
         impl $crate::event::fast::FastModel for $name {
+            const KEYS: &'static [&'static str] = &[$($json),*];
+
+            fn check_model(
+                p: &mut $crate::event::fast::Parser<'_>,
+                top: bool,
+            ) -> $crate::event::fast::R<u32> {
+                open_struct!(@check_body p, top, $name { $($field : $ty = $json $(; $lenient)?,)* })
+            }
+
             fn fast_model(
                 p: &mut $crate::event::fast::Parser<'_>,
                 top: bool,
@@ -559,6 +569,151 @@ macro_rules! open_struct {
             }
         }
     };
+    (
+        @lazy_model
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident {
+            $(
+                $(#[doc = $doc:literal])*
+                $field:ident : $ty:ty = $json:literal $(; $lenient:ident)?,
+            )*
+        }
+    ) => {
+        // The lazy reader's view of the model (`event::lazy`): a method per field, decoding it when it is read.
+        #[cfg(not(target_arch = "wasm32"))]
+        impl<'a> $crate::event::lazy::View<'a, $name> {
+            $(
+                $(#[doc = $doc])*
+                pub fn $field(
+                    &self,
+                ) -> $crate::event::lazy::Got<
+                    <$ty as $crate::event::lazy::Field<'a, open_struct!(@marker $($lenient)?)>>::Out,
+                > {
+                    const N: usize = $crate::event::lazy::index_of(
+                        <$name as $crate::event::fast::FastModel>::KEYS,
+                        $json,
+                    );
+                    <$ty as $crate::event::lazy::Field<'a, open_struct!(@marker $($lenient)?)>>::view(
+                        self.event(),
+                        self.slot(N),
+                    )
+                }
+            )*
+
+            /// The whole object, built (its fields and `extra`).
+            pub fn model(&self) -> $crate::event::lazy::Got<$name> {
+                self.build(<$name as $crate::event::fast::FastModel>::fast_model)
+            }
+
+            /// Fields this SDK version does not know (or, for undocumented fields, values of an unexpected type).
+            pub fn extra(
+                &self,
+            ) -> $crate::event::lazy::Got<::serde_json::Map<String, ::serde_json::Value>> {
+                self.model().map(|m| m.extra)
+            }
+        }
+
+        #[cfg(test)]
+        impl $crate::event::lazy::tests::SameModel for $name {
+            fn same_model(view: &$crate::event::lazy::View<'_, Self>, built: &Self) -> bool {
+                use $crate::event::lazy::tests::Same;
+                $(
+                    <_ as Same<$ty>>::same(&view.$field().expect("a checked field reads back"), &built.$field) &&
+                )*
+                view.extra().expect("extra") == built.extra
+            }
+        }
+
+        #[cfg(not(target_arch = "wasm32"))]
+        impl<'a> $crate::event::lazy::Field<'a, $crate::event::lazy::marker::Plain> for Option<$name> {
+            type Out = Option<$crate::event::lazy::View<'a, $name>>;
+            fn view(event: &'a $crate::event::lazy::LazyEvent, slot: u32) -> $crate::event::lazy::Got<Self::Out> {
+                Ok($crate::event::lazy::View::of(event, slot))
+            }
+        }
+
+        #[cfg(not(target_arch = "wasm32"))]
+        impl<'a> $crate::event::lazy::Field<'a, $crate::event::lazy::marker::Plain> for Vec<$name> {
+            type Out = $crate::event::lazy::List<'a, $name>;
+            fn view(event: &'a $crate::event::lazy::LazyEvent, slot: u32) -> $crate::event::lazy::Got<Self::Out> {
+                Ok($crate::event::lazy::List::new(event, slot))
+            }
+        }
+
+        #[cfg(not(target_arch = "wasm32"))]
+        impl $crate::event::lazy::Check<$crate::event::lazy::marker::Plain> for Option<$name> {
+            fn check(p: &mut $crate::event::fast::Parser<'_>) -> $crate::event::fast::R<u32> {
+                if p.null()? {
+                    Ok(0)
+                } else {
+                    <$name as $crate::event::fast::FastModel>::check_model(p, false)
+                }
+            }
+        }
+
+        #[cfg(not(target_arch = "wasm32"))]
+        impl $crate::event::lazy::Check<$crate::event::lazy::marker::Plain> for Vec<$name> {
+            fn check(p: &mut $crate::event::fast::Parser<'_>) -> $crate::event::fast::R<u32> {
+                p.check_list(|p| <$name as $crate::event::fast::FastModel>::check_model(p, false))
+            }
+        }
+    };
+    (@marker) => { $crate::event::lazy::marker::Plain };
+    (@marker time) => { $crate::event::lazy::marker::Time };
+    (@marker id) => { $crate::event::lazy::marker::Id };
+    (@marker lenient_id) => { $crate::event::lazy::marker::LenientId };
+    (@marker lenient) => { $crate::event::lazy::marker::Lenient };
+    // Checks a model's object as `@fast_body` reads it, building nothing: its block on the tape, a slot per field.
+    (
+        @check_body $p:ident, $top:expr, $name:ident {
+            $( $field:ident : $ty:ty = $json:literal $(; $lenient:ident)?, )*
+        }
+    ) => {{
+        use $crate::event::fast::{Bail, FastModel, ModelKey};
+        use $crate::event::lazy::Check;
+        use $crate::open_struct::FieldValue;
+        const FIELDS: usize = <$name as FastModel>::KEYS.len();
+        const { assert!(FIELDS <= 64, "a model's fields are tracked in a u64") };
+        let block = $p.open_block(FIELDS)?;
+        let mut seen = 0u64;
+        let mut seen_type = false;
+        let mut first = true;
+        let mut hint = 0;
+        $p.begin_object()?;
+        while let Some(key) = $p.next_model_key(&mut first, <$name as FastModel>::KEYS, &mut hint)? {
+            let at = match key {
+                ModelKey::Known(at) => at,
+                ModelKey::Other(key) => {
+                    $p.check_extra(&key, $top, &mut seen_type)?;
+                    continue;
+                }
+            };
+            if seen & (1 << at) != 0 {
+                return Err(Bail);
+            }
+            seen |= 1 << at;
+            let mut n = 0usize;
+            let mut slot = None;
+            $(
+                if slot.is_none() && at == n {
+                    slot = Some(<$ty as Check<open_struct!(@marker $($lenient)?)>>::check($p)?);
+                }
+                n += 1;
+            )*
+            let _ = n;
+            *$p.tape.get_mut(block + 1 + at).ok_or(Bail)? = slot.ok_or(Bail)?;
+        }
+        // Required fields.
+        let mut n = 0usize;
+        $(
+            if seen & (1 << n) == 0 && <$ty as FieldValue>::missing().is_err() {
+                return Err(Bail);
+            }
+            n += 1;
+        )*
+        let _ = n;
+        u32::try_from(block + 1).map_err(|_| Bail)
+    }};
     // Reads a model's object into its fields, then gives `$($finish)*($name { ... })`.
     (
         @fast_body $p:ident, $top:expr, [$($finish:tt)*], $name:ident {

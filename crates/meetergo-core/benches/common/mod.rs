@@ -79,6 +79,27 @@ pub fn event_reads(e: &meetergo_core::Event) -> usize {
             .map_or(0, str::len)
 }
 
+/// The same reads through the lazy reader's views (each field decoded as it is read).
+#[allow(dead_code)]
+pub fn lazy_reads(e: &meetergo_core::LazyEvent) -> usize {
+    let b = e.booking().expect("a booking");
+    let len = |s: Option<meetergo_core::Str>| s.map_or(0, |s| s.len());
+    b.id().expect("id").len()
+        + usize::try_from(b.start().expect("start").timestamp()).unwrap_or(0) % 7
+        + b.attendees()
+            .expect("attendees")
+            .get(0)
+            .map_or(0, |a| len(a.email().expect("email")))
+        + b.hosts()
+            .expect("hosts")
+            .get(0)
+            .map_or(0, |h| len(h.given_name().expect("name")))
+        + b.meeting_type()
+            .expect("meeting type")
+            .and_then(|m| m.meeting_info().expect("info"))
+            .map_or(0, |i| len(i.name().expect("name")))
+}
+
 #[derive(Deserialize)]
 #[allow(dead_code)]
 struct HandAttendee {

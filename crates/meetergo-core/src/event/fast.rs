@@ -26,7 +26,7 @@ pub(crate) struct Bail;
 pub(crate) type R<T> = Result<T, Bail>;
 
 /// Deeper than this, the reference reader decides (serde_json's own limit is 128).
-const MAX_DEPTH: u32 = 100;
+pub(crate) const MAX_DEPTH: u32 = 100;
 
 /// A key of a model's object: one of its fields (by position), or another member.
 pub(crate) enum ModelKey<'a> {
@@ -39,26 +39,47 @@ pub(crate) struct Parser<'a> {
     src: &'a str,
     b: &'a [u8],
     buf: &'a Arc<str>,
-    i: usize,
-    depth: u32,
+    pub(crate) i: usize,
+    pub(crate) depth: u32,
+    /// Deeper than this gives up.
+    pub(crate) limit: u32,
+    /// The checker's tape (`event::lazy`): a block of slots per model object, a table per list.
+    pub(crate) tape: Vec<u32>,
+    /// The slots of the elements of the lists being checked, until each list's table is written.
+    pub(crate) items: Vec<u32>,
 }
 
-/// Reads a flat delivery whose first member is `webhookType`; `None` when the reference reader must decide.
-pub(super) fn parse(raw: &Arc<str>) -> Option<Event> {
-    let mut p = Parser {
-        src: raw,
-        b: raw.as_bytes(),
-        buf: raw,
-        i: 0,
-        depth: 0,
-    };
+impl<'a> Parser<'a> {
+    /// A cursor at byte `i` of `raw`.
+    pub(crate) fn at(raw: &'a Arc<str>, i: usize, limit: u32) -> Self {
+        Parser {
+            src: raw,
+            b: raw.as_bytes(),
+            buf: raw,
+            i,
+            depth: 0,
+            limit,
+            tape: Vec::new(),
+            items: Vec::new(),
+        }
+    }
+}
+
+/// The type named by the first member of a flat delivery, `None` when that member is not a non-blank `webhookType`.
+pub(crate) fn first_type(p: &mut Parser<'_>) -> Option<EventType> {
     let type_name = p.first_webhook_type().ok()?;
     if type_name.trim().is_empty() {
         return None;
     }
-    let webhook_type = EventType::from(type_name);
     p.i = 0;
     p.depth = 0;
+    Some(EventType::from(type_name))
+}
+
+/// Reads a flat delivery whose first member is `webhookType`; `None` when the reference reader must decide.
+pub(super) fn parse(raw: &Arc<str>) -> Option<Event> {
+    let mut p = Parser::at(raw, 0, MAX_DEPTH);
+    let webhook_type = first_type(&mut p)?;
     let data = super::parse::dispatch(
         &webhook_type,
         &mut p,
@@ -119,7 +140,7 @@ fn hex4(b: &[u8]) -> R<u32> {
 
 impl<'a> Parser<'a> {
     #[inline]
-    fn ws(&mut self) {
+    pub(crate) fn ws(&mut self) {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(self.i) {
             self.i += 1;
         }
@@ -127,7 +148,7 @@ impl<'a> Parser<'a> {
 
     /// The next byte after whitespace (not consumed).
     #[inline]
-    fn peek(&mut self) -> R<u8> {
+    pub(crate) fn peek(&mut self) -> R<u8> {
         self.ws();
         self.b.get(self.i).copied().ok_or(Bail)
     }
@@ -142,7 +163,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn literal(&mut self, word: &[u8]) -> R<()> {
+    pub(crate) fn literal(&mut self, word: &[u8]) -> R<()> {
         if self.b.get(self.i..self.i + word.len()) == Some(word) {
             self.i += word.len();
             Ok(())
@@ -163,7 +184,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Only whitespace may follow the body.
-    fn end(&mut self) -> R<()> {
+    pub(crate) fn end(&mut self) -> R<()> {
         self.ws();
         if self.i == self.b.len() {
             Ok(())
@@ -173,7 +194,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A string's contents: its range in the body, and whether it holds escapes.
-    fn raw_string(&mut self) -> R<(usize, usize, bool)> {
+    pub(crate) fn raw_string(&mut self) -> R<(usize, usize, bool)> {
         self.eat(b'"')?;
         let start = self.i;
         let mut escaped = false;
@@ -195,7 +216,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Decodes the escapes of `start..end` (a string's contents) as serde_json does; lone surrogates give up.
-    fn unescape(&self, start: usize, end: usize) -> R<String> {
+    pub(crate) fn unescape(&self, start: usize, end: usize) -> R<String> {
         let b = &self.b[start..end];
         let mut out = String::with_capacity(b.len());
         let mut i = 0;
@@ -268,7 +289,7 @@ impl<'a> Parser<'a> {
     fn enter(&mut self, open: u8) -> R<()> {
         self.eat(open)?;
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > self.limit {
             return Err(Bail);
         }
         Ok(())
@@ -351,12 +372,12 @@ impl<'a> Parser<'a> {
     }
 
     /// Starts reading an array.
-    fn begin_array(&mut self) -> R<()> {
+    pub(crate) fn begin_array(&mut self) -> R<()> {
         self.enter(b'[')
     }
 
     /// `true` when another element follows (its value is next); `false` after the `]`.
-    fn next_element(&mut self, first: &mut bool) -> R<bool> {
+    pub(crate) fn next_element(&mut self, first: &mut bool) -> R<bool> {
         self.next_item(first, b']')
     }
 
@@ -444,7 +465,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A number as serde_json reads it: plain integers here, anything else by serde_json itself.
-    fn number(&mut self) -> R<serde_json::Number> {
+    pub(crate) fn number(&mut self) -> R<serde_json::Number> {
         let (text, integer) = self.number_text()?;
         if integer && text.len() <= 18 && text != "-0" {
             return Ok(match text.strip_prefix('-') {
@@ -506,6 +527,45 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// Steps over any JSON value, accepting exactly what [`Parser::value`] accepts, and builds nothing.
+    pub(crate) fn skip_value(&mut self) -> R<()> {
+        match self.peek()? {
+            b'"' => self.check_string(),
+            b'{' => {
+                self.begin_object()?;
+                let mut first = true;
+                while let Some(key) = self.next_key(&mut first)? {
+                    if key.starts_with("$serde_json::private::") {
+                        return Err(Bail);
+                    }
+                    self.skip_value()?;
+                }
+                Ok(())
+            }
+            b'[' => {
+                self.begin_array()?;
+                let mut first = true;
+                while self.next_element(&mut first)? {
+                    self.skip_value()?;
+                }
+                Ok(())
+            }
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            _ => self.number().map(|_| ()),
+        }
+    }
+
+    /// Steps over a string whose escapes [`Parser::string`] would decode.
+    pub(crate) fn check_string(&mut self) -> R<()> {
+        let (start, end, escaped) = self.raw_string()?;
+        if escaped {
+            self.unescape(start, end)?;
+        }
+        Ok(())
+    }
+
     /// An undocumented member, kept in `extra` (a second `webhookType` gives up, as `keep_extra` refuses it).
     #[inline(never)]
     pub(crate) fn keep_extra(
@@ -532,7 +592,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `webhookType`, when it is the body's first member and a string.
-    fn first_webhook_type(&mut self) -> R<String> {
+    pub(crate) fn first_webhook_type(&mut self) -> R<String> {
         self.begin_object()?;
         let mut first = true;
         match self.next_key(&mut first)? {
@@ -563,6 +623,11 @@ impl<'a> Parser<'a> {
 
 /// A payload model (`open_struct! { fast: ... }`).
 pub(crate) trait FastModel: Sized {
+    /// The fields' wire names, in order.
+    const KEYS: &'static [&'static str];
+    /// Checks the model's object as [`FastModel::fast_model`] reads it, building nothing: writes its block to the
+    /// tape (`event::lazy`) and gives its slot (the block's index + 1).
+    fn check_model(p: &mut Parser<'_>, top: bool) -> R<u32>;
     /// Reads the model's object; `top` for the body's own object (whose `webhookType` is the event's).
     fn fast_model(p: &mut Parser<'_>, top: bool) -> R<Self>;
     /// Reads the model's object (not the body's own) straight onto the end of `out`.
@@ -782,10 +847,15 @@ mod tests {
 
     /// The fast reader accepts only what the reference reader reads, and reads it the same way.
     fn agrees(body: &str) -> bool {
+        let checked = super::super::lazy::tests::agrees_lazily(body);
         let raw: Arc<str> = Arc::from(body);
         let Some(fast) = super::parse(&raw) else {
             return false;
         };
+        assert!(
+            checked,
+            "the lazy reader's check gave up where the fast reader reads: {body}"
+        );
         let slow = reference(Arc::clone(&raw)).unwrap_or_else(|e| {
             panic!("the fast reader accepted what the reference refuses ({e}): {body}")
         });

@@ -29,6 +29,8 @@ use crate::secret::RedactedMap;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) mod fast;
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) mod lazy;
 mod models;
 mod parse;
 
@@ -146,31 +148,7 @@ impl Event {
     /// Accepts meetergo's flat payload (`{"webhookType": ..., ...fields}`) and the older envelope
     /// (`{"event": ..., "data": {...}}`). Never panics; every failure is a [`PayloadError`] saying precisely why.
     pub fn from_slice_with(body: &[u8], options: &ParseOptions) -> Result<Event, PayloadError> {
-        if body.len() > options.max_body_bytes {
-            return Err(PayloadError::new(
-                PayloadErrorKind::TooLarge {
-                    size: body.len(),
-                    limit: options.max_body_bytes,
-                },
-                format!(
-                    "the body is {} bytes; the limit is {} bytes",
-                    body.len(),
-                    options.max_body_bytes
-                ),
-            ));
-        }
-        let text = std::str::from_utf8(body).map_err(|e| {
-            PayloadError::new(
-                PayloadErrorKind::InvalidUtf8 {
-                    offset: e.valid_up_to(),
-                },
-                format!(
-                    "the body is not UTF-8 (invalid byte at offset {})",
-                    e.valid_up_to()
-                ),
-            )
-        })?;
-        parse::parse(text)
+        parse::parse(text_of(body, options)?)
     }
 
     /// The two readers behind [`Event::from_slice`], each alone: the fast one (`None` where it gives up) and the
@@ -347,6 +325,34 @@ impl Event {
         }
         value
     }
+}
+
+/// The body as text: within the size limit, and UTF-8.
+fn text_of<'a>(body: &'a [u8], options: &ParseOptions) -> Result<&'a str, PayloadError> {
+    if body.len() > options.max_body_bytes {
+        return Err(PayloadError::new(
+            PayloadErrorKind::TooLarge {
+                size: body.len(),
+                limit: options.max_body_bytes,
+            },
+            format!(
+                "the body is {} bytes; the limit is {} bytes",
+                body.len(),
+                options.max_body_bytes
+            ),
+        ));
+    }
+    std::str::from_utf8(body).map_err(|e| {
+        PayloadError::new(
+            PayloadErrorKind::InvalidUtf8 {
+                offset: e.valid_up_to(),
+            },
+            format!(
+                "the body is not UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+        )
+    })
 }
 
 impl FromStr for Event {
