@@ -1,10 +1,12 @@
 //! Delivery parsing: any bytes give an event or a `PayloadError`, never a panic. A body that parses keeps its raw
 //! text, and parsing that text again gives the same type and idempotency key; a fallback key is always a digest of
 //! the canonical form. The fast reader accepts only bodies the reference reader reads, and reads them the same way.
+//! The lazy reader (Python's) fails where `Event::from_slice` fails, with the same error, and each field it decodes
+//! on read is the built event's.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use meetergo_core::Event;
+use meetergo_core::{Event, LazyEvent};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
@@ -17,8 +19,19 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(fast.id(), reference.id());
         }
     }
-    let Ok(event) = Event::from_slice(data) else {
-        return;
+    let lazy = LazyEvent::from_slice(data);
+    let event = match (Event::from_slice(data), lazy) {
+        (Err(built), Err(lazy)) => {
+            assert_eq!(built.to_string(), lazy.to_string());
+            return;
+        }
+        (Ok(event), Ok(lazy)) => {
+            assert_eq!(lazy.__assembled().expect("every field reads back"), event);
+            assert_eq!(lazy.idempotency_key().expect("key"), event.idempotency_key());
+            assert_eq!(lazy.id().expect("id").as_deref(), event.id().as_deref());
+            event
+        }
+        (built, lazy) => panic!("the readers disagree: {built:?} / {lazy:?}"),
     };
     assert!(!event.idempotency_key().is_empty());
     // The fallback key's canonical reader reads every body serde_json accepted.

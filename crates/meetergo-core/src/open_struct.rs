@@ -613,14 +613,16 @@ macro_rules! open_struct {
             }
         }
 
-        #[cfg(test)]
-        impl $crate::event::lazy::tests::SameModel for $name {
-            fn same_model(view: &$crate::event::lazy::View<'_, Self>, built: &Self) -> bool {
-                use $crate::event::lazy::tests::Same;
-                $(
-                    <_ as Same<$ty>>::same(&view.$field().expect("a checked field reads back"), &built.$field) &&
-                )*
-                view.extra().expect("extra") == built.extra
+        #[cfg(all(not(target_arch = "wasm32"), any(test, feature = "fuzzing")))]
+        impl $crate::event::lazy::assemble::AssembleModel for $name {
+            fn assemble_model(
+                view: &$crate::event::lazy::View<'_, Self>,
+            ) -> $crate::event::lazy::Got<Self> {
+                use $crate::event::lazy::assemble::Assemble;
+                Ok($name {
+                    $( $field: <_ as Assemble<$ty>>::assemble(view.$field()?)?, )*
+                    extra: view.extra()?,
+                })
             }
         }
 
