@@ -519,7 +519,7 @@ export type KnownEvent = BookingCreated | BookingCancelled | BookingRescheduled 
 /** A parsed delivery. */
 export type Event = KnownEvent | UnknownEvent;
 export interface ParseOptions {
-  /** Bodies larger than this are refused (`PayloadError`, kind `TooLarge`). Default: 1 MiB. */
+  /** Bodies larger than this are refused (`PayloadError`, kind `TooLarge`). Default: 1 MiB; at most 268435456 (256 MiB). */
   maxBodyBytes?: number;
 }
 

@@ -51,6 +51,9 @@ test('wrong argument types are TypeErrors', () => {
   assert.throws(() => meetergo.parseEvent(null), TypeError);
   assert.throws(() => meetergo.parseEvent('{}', { maxBodyBytes: 'x' }), TypeError);
   assert.throws(() => meetergo.parseEvent('{}', { maxBodyBytes: -1 }), meetergo.ValidationError);
+  // 256 MiB is the largest limit every runtime takes.
+  assert.throws(() => meetergo.parseEvent('{}', { maxBodyBytes: 2 ** 28 + 1 }), meetergo.ValidationError);
+  assert.equal(meetergo.parseEvent('{"webhookType":"x"}', { maxBodyBytes: 2 ** 28 }).webhookType, 'x');
 });
 
 test('an ArrayBuffer body is accepted', () => {

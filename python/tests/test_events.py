@@ -261,10 +261,12 @@ def test_wrong_argument_types_are_type_errors() -> None:
 
 
 def test_a_bad_body_limit_is_a_validation_error() -> None:
-    for bad in (-1, 0.5, 2**40):
+    for bad in (-1, 0.5, 2**40, 2**28 + 1):
         with pytest.raises(meetergo.ValidationError) as info:
             meetergo.parse_event(b"{}", max_body_bytes=bad)
         assert info.value.field == "max_body_bytes"
+    # 256 MiB, the largest limit every runtime takes, is taken.
+    assert meetergo.parse_event(b'{"webhookType": "x"}', max_body_bytes=2**28).webhook_type == "x"
     with pytest.raises(meetergo.PayloadError) as small:
         meetergo.parse_event(b'{"webhookType": "new_employee"}', max_body_bytes=10)
     assert small.value.kind == "TooLarge"

@@ -562,7 +562,7 @@ impl UnknownEvent {
 }
 
 /// Parses a delivery body (`bytes`, `bytearray` or `str`) into its event class. Bodies over `max_body_bytes`
-/// (default 1 MiB) are refused.
+/// (default 1 MiB, at most 256 MiB) are refused.
 #[pyfunction]
 #[pyo3(signature = (body, *, max_body_bytes = None))]
 pub fn parse_event(

@@ -29,8 +29,12 @@ pub fn class_index(event: &Event) -> usize {
     }
 }
 
+/// The largest `max_body_bytes` / `maxBodyBytes` a runtime takes: 256 MiB, the lazy reader's limit (Python's
+/// `parse_event`), so that every runtime takes the same option values. meetergo's deliveries are about 100 KB.
+pub const MAX_BODY_LIMIT: u32 = 256 * 1024 * 1024;
+
 /// The parse options from the runtime's `max_body_bytes` / `maxBodyBytes`: a whole number of bytes up to
-/// `u32::MAX`, or a [`ValidationError`] naming the option.
+/// [`MAX_BODY_LIMIT`], or a [`ValidationError`] naming the option.
 pub fn parse_options(
     runtime: Runtime,
     max_body_bytes: Option<f64>,
@@ -40,7 +44,7 @@ pub fn parse_options(
         None => options,
         Some(limit) => {
             let field = runtime.name("max_body_bytes", "maxBodyBytes");
-            let limit = whole_number(limit, field, u32::MAX)?;
+            let limit = whole_number(limit, field, MAX_BODY_LIMIT)?;
             options.max_body_bytes(usize::try_from(limit).unwrap_or(usize::MAX))
         }
     })
@@ -144,6 +148,15 @@ fn escape_non_ascii(json: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::escape_non_ascii;
+
+    #[test]
+    #[cfg(not(target_arch = "wasm32"))]
+    fn the_largest_limit_is_the_lazy_readers() {
+        assert_eq!(
+            super::MAX_BODY_LIMIT as usize,
+            meetergo_core::lazy::MAX_LAZY_BODY_BYTES
+        );
+    }
 
     /// Every character beyond ASCII escaped, one character at a time.
     fn reference(json: &str) -> String {

@@ -47,6 +47,9 @@ pub(crate) struct Parser<'a> {
     pub(crate) tape: Vec<u32>,
     /// The slots of the elements of the lists being checked, until each list's table is written.
     pub(crate) items: Vec<u32>,
+    /// The body is what the reference reader built, written out (`event::lazy`): serde_json's private tokens in it
+    /// are plain keys.
+    pub(crate) accepted: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -61,6 +64,7 @@ impl<'a> Parser<'a> {
             limit,
             tape: Vec::new(),
             items: Vec::new(),
+            accepted: false,
         }
     }
 }
@@ -494,7 +498,7 @@ impl<'a> Parser<'a> {
                     // serde_json reads an object whose first key is one of its private tokens
                     // (`$serde_json::private::RawValue` with its `raw_value` feature) as the value that token
                     // holds, not as an object: the reference reader decides.
-                    if key.starts_with("$serde_json::private::") {
+                    if !self.accepted && key.starts_with("$serde_json::private::") {
                         return Err(Bail);
                     }
                     let value = self.value()?;
@@ -535,7 +539,7 @@ impl<'a> Parser<'a> {
                 self.begin_object()?;
                 let mut first = true;
                 while let Some(key) = self.next_key(&mut first)? {
-                    if key.starts_with("$serde_json::private::") {
+                    if !self.accepted && key.starts_with("$serde_json::private::") {
                         return Err(Bail);
                     }
                     self.skip_value()?;
@@ -1070,14 +1074,15 @@ mod tests {
         fn generated_bookings_read_as_the_reference_reads_them(
             body in object(2),
             attendee in object(0),
-            start in prop::sample::select(&["2024-01-15T09:00:00+01:00", "2024-01-15T09:00:00Z", "x"][..]),
+            start in prop_oneof![Just(json!("2024-01-15T09:00:00+01:00")), Just(json!("2024-01-15T09:00:00Z")),
+                Just(json!("x")), Just(json!(null))],
             id in prop_oneof![Just(json!("appt-1")), Just(json!(17)), Just(json!(-3)), Just(json!(1.5)),
                 Just(json!(18_446_744_073_709_551_615u64)), Just(json!(null))],
         ) {
             let mut body = body;
             let map = body.as_object_mut().unwrap();
             map.insert("id".into(), id);
-            map.insert("start".into(), json!(start));
+            map.insert("start".into(), start);
             map.insert("end".into(), json!("2024-01-15T09:30:00+01:00"));
             map.insert("attendees".into(), json!([attendee.clone(), attendee]));
             agrees(&write("booking_created", &body, false, None));
