@@ -198,6 +198,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A string's contents: its range in the body, and whether it holds escapes.
+    #[inline]
     pub(crate) fn raw_string(&mut self) -> R<(usize, usize, bool)> {
         self.eat(b'"')?;
         let start = self.i;
@@ -562,6 +563,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Steps over a string whose escapes [`Parser::string`] would decode.
+    #[inline]
     pub(crate) fn check_string(&mut self) -> R<()> {
         let (start, end, escaped) = self.raw_string()?;
         if escaped {
