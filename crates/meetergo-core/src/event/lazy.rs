@@ -89,7 +89,7 @@ fn decode<T: FieldValue>(
     if slot == 0 {
         return T::missing().map_err(|()| ViewError);
     }
-    let mut p = Parser::accepted(&event.body, slot as usize - 1);
+    let mut p = Parser::decoding(event, slot as usize - 1);
     read(&mut p).map_err(|Bail| ViewError)
 }
 
@@ -235,10 +235,10 @@ impl Check<marker::Lenient> for Option<Cancellation> {
 }
 
 impl<'a> Parser<'a> {
-    /// A cursor for decoding at byte `i` of a body already checked (or the flat form of an accepted event).
-    fn accepted(body: &'a Arc<str>, i: usize) -> Self {
-        let mut p = Parser::at(body, i, ACCEPTED_DEPTH);
-        p.accepted = true;
+    /// A cursor for decoding at byte `i` of an event's checked body.
+    fn decoding(event: &'a LazyEvent, i: usize) -> Self {
+        let mut p = Parser::at(&event.body, i, ACCEPTED_DEPTH);
+        p.flat = event.flat;
         p
     }
 
@@ -323,6 +323,8 @@ pub struct LazyEvent {
     raw: Arc<str>,
     /// What the tape indexes: `raw`, or the flat form of the event the reference reader built from it.
     body: Arc<str>,
+    /// `body` is that flat form (see `Parser::flat`).
+    flat: bool,
     tape: Vec<u32>,
     webhook_type: EventType,
     envelope: bool,
@@ -415,6 +417,7 @@ impl LazyEvent {
         LazyEvent {
             raw: Arc::clone(&event.raw),
             body: Arc::clone(&event.raw),
+            flat: false,
             tape: Vec::new(),
             webhook_type: event.webhook_type.clone(),
             envelope: event.envelope,
@@ -424,11 +427,11 @@ impl LazyEvent {
         }
     }
 
-    /// Checks a flat body of a modelled type; `None` where the reference reader decides. `accepted`: the body is
-    /// the flat form of an event the reference reader built.
-    fn check(body: &Arc<str>, depth: u32, accepted: bool) -> Option<LazyEvent> {
+    /// Checks a flat body of a modelled type; `None` where the reference reader decides. `flat`: the body is the
+    /// flat form of an event the reference reader built (see `Parser::flat`).
+    fn check(body: &Arc<str>, depth: u32, flat: bool) -> Option<LazyEvent> {
         let mut p = Parser::at(body, 0, depth);
-        p.accepted = accepted;
+        p.flat = flat;
         p.tape = Vec::with_capacity(body.len() / 16 + 32);
         let webhook_type = fast::first_type(&mut p)?;
         let root = match webhook_type {
@@ -444,6 +447,7 @@ impl LazyEvent {
         Some(LazyEvent {
             raw: Arc::clone(body),
             body: Arc::clone(body),
+            flat,
             tape: p.tape,
             webhook_type,
             envelope: false,
@@ -644,7 +648,7 @@ impl<'a, M> View<'a, M> {
     /// Builds the whole object with `read` (the model's fast reader).
     pub(crate) fn build(&self, read: fn(&mut Parser<'_>, bool) -> R<M>) -> Got<M> {
         let start = *self.event.tape.get(self.block as usize).ok_or(ViewError)?;
-        let mut p = Parser::accepted(&self.event.body, start as usize);
+        let mut p = Parser::decoding(self.event, start as usize);
         read(&mut p, self.block + 1 == self.event.root).map_err(|Bail| ViewError)
     }
 }
@@ -897,6 +901,8 @@ pub(crate) mod tests {
             // The older envelope, `webhookType` not first, nesting deeper than the fast reader reads.
             r#"{"event":"booking_created","data":{"id":"a","start":"2024-01-15T09:00:00Z","end":"2024-01-15T09:30:00Z","attendees":[{"email":"e"}]}}"#,
             r#"{"id":7,"webhookType":"booking_cancelled","start":"2024-01-15T09:00:00Z","end":"2024-01-15T09:30:00Z","cancel":{"reason":"r"},"x":1}"#,
+            // Found by the fuzz target: an integer too long for 64 bits in the envelope's extra fields.
+            r#"{"event": "booking_cancelled", "data": {"id": "appt-1", "e" :20666666666666666666666666666666666666666666666666666666666666666666666, " d":15926535, "start": "2024-01-15T09:00:00+01:00", "end": "2024-01-15T09:30:00+01:00"}}"#,
             &format!(
                 r#"{{"webhookType":"new_employee","id":"u","deep":{}{},"updatedAt":"2024-01-01T00:00:00Z"}}"#,
                 "[".repeat(110),
