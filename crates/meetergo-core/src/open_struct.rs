@@ -524,11 +524,10 @@ impl LenientId for Option<String> {
 }
 
 macro_rules! open_struct {
-    // A payload model: also read by the fast reader (`event::fast`).
+    // A payload model: also read by the fast reader (`event::fast`) and the lazy one (`event::lazy`).
     (fast: $($rest:tt)*) => {
         open_struct! { $($rest)* }
         open_struct! { @fast_model $($rest)* }
-        open_struct! { @lazy_model $($rest)* }
     };
     (
         @fast_model
@@ -568,17 +567,7 @@ macro_rules! open_struct {
                 Ok(())
             }
         }
-    };
-    (
-        @lazy_model
-        $(#[$meta:meta])*
-        $vis:vis struct $name:ident {
-            $(
-                $(#[doc = $doc:literal])*
-                $field:ident : $ty:ty = $json:literal $(; $lenient:ident)?,
-            )*
-        }
-    ) => {
+
         // The lazy reader's view of the model (`event::lazy`): a method per field, decoding it when it is read.
         #[cfg(not(target_arch = "wasm32"))]
         impl<'a> $crate::event::lazy::View<'a, $name> {
