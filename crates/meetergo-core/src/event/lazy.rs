@@ -361,27 +361,14 @@ impl LazyEvent {
             return Ok(event);
         }
         // The reference reader decides (after the fast one, for the types without a model).
-        let event = match fast::parse(&raw) {
-            Some(event) => event,
-            None => super::parse::reference(raw)?,
-        };
-        Self::from_event(event)
+        Self::from_event(super::parse::parse_shared(raw)?)
     }
 
     /// The lazy form of an event already built (a delivery read back from an inbox).
     pub fn from_event(event: Event) -> Result<LazyEvent, PayloadError> {
         let raw = Arc::clone(&event.raw);
         if raw.len() > MAX_LAZY_BODY_BYTES {
-            return Err(PayloadError::new(
-                PayloadErrorKind::TooLarge {
-                    size: raw.len(),
-                    limit: MAX_LAZY_BODY_BYTES,
-                },
-                format!(
-                    "the body is {} bytes; the limit is {MAX_LAZY_BODY_BYTES} bytes",
-                    raw.len()
-                ),
-            ));
+            return Err(super::too_large(raw.len(), MAX_LAZY_BODY_BYTES));
         }
         let checked = match event.data() {
             super::EventData::Unknown(_) => Some(Self::unmodelled(&event)),
@@ -477,7 +464,7 @@ impl LazyEvent {
         if let Some(event) = self.event.get() {
             return Ok(event);
         }
-        let event = super::parse::parse(&self.raw).map_err(|_| ViewError)?;
+        let event = super::parse::parse_shared(Arc::clone(&self.raw)).map_err(|_| ViewError)?;
         Ok(self.event.get_or_init(|| event))
     }
 

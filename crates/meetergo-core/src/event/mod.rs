@@ -330,17 +330,7 @@ impl Event {
 /// The body as text: within the size limit, and UTF-8.
 fn text_of<'a>(body: &'a [u8], options: &ParseOptions) -> Result<&'a str, PayloadError> {
     if body.len() > options.max_body_bytes {
-        return Err(PayloadError::new(
-            PayloadErrorKind::TooLarge {
-                size: body.len(),
-                limit: options.max_body_bytes,
-            },
-            format!(
-                "the body is {} bytes; the limit is {} bytes",
-                body.len(),
-                options.max_body_bytes
-            ),
-        ));
+        return Err(too_large(body.len(), options.max_body_bytes));
     }
     std::str::from_utf8(body).map_err(|e| {
         PayloadError::new(
@@ -353,6 +343,14 @@ fn text_of<'a>(body: &'a [u8], options: &ParseOptions) -> Result<&'a str, Payloa
             ),
         )
     })
+}
+
+/// A body over the limit.
+fn too_large(size: usize, limit: usize) -> PayloadError {
+    PayloadError::new(
+        PayloadErrorKind::TooLarge { size, limit },
+        format!("the body is {size} bytes; the limit is {limit} bytes"),
+    )
 }
 
 impl FromStr for Event {

@@ -17,7 +17,11 @@ use crate::secret::is_secret_key;
 use crate::text;
 
 pub(super) fn parse(text: &str) -> Result<Event, PayloadError> {
-    let raw: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(text));
+    parse_shared(Arc::from(text.strip_prefix('\u{feff}').unwrap_or(text)))
+}
+
+/// [`parse`] of a body already shared (its BOM stripped).
+pub(super) fn parse_shared(raw: Arc<str>) -> Result<Event, PayloadError> {
     // The browser build has only the reference reader (its size budget has no room for two).
     #[cfg(not(target_arch = "wasm32"))]
     if let Some(event) = super::fast::parse(&raw) {
