@@ -98,8 +98,8 @@ impl<M> Held<M> {
         }
     }
 
-    fn get(&self) -> PyResult<View<'_, M>> {
-        Ok(self.event.view(self.handle))
+    fn get(&self) -> View<'_, M> {
+        self.event.view(self.handle)
     }
 }
 
@@ -135,12 +135,12 @@ macro_rules! model_common {
             /// Fields this SDK does not know, as received.
             #[getter]
             fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-                convert::map(py, &got(self.inner.get()?.extra())?)
+                convert::map(py, &got(self.inner.get().extra())?)
             }
 
             /// The object as a `dict` (wire names).
             fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                let model = got(self.inner.get()?.model())?;
+                let model = got(self.inner.get().model())?;
                 convert::value(py, &serde_json::to_value(&model).unwrap_or_default())
             }
 
@@ -152,7 +152,7 @@ macro_rules! model_common {
                 let Ok(other) = other.cast::<$name>() else {
                     return Ok(false);
                 };
-                Ok(got(other.get().inner.get()?.model())? == got(self.inner.get()?.model())?)
+                Ok(got(other.get().inner.get().model())? == got(self.inner.get().model())?)
             }
         }
     };
@@ -167,7 +167,7 @@ macro_rules! model {
             pub(crate) inner: Held<$core>,
         }
 
-        getters!($name, this => this.inner.get()?, [$(#[doc = $doc] $field),*]);
+        getters!($name, this => this.inner.get(), [$(#[doc = $doc] $field),*]);
         model_common!($name);
 
         #[pymethods]
@@ -175,7 +175,7 @@ macro_rules! model {
             /// `Attendee(id='a-1', email='ada@example.com', ...)`: the fields that are set, URLs with their
             /// credentials masked; unknown fields (`extra`) are left out, as they may hold secrets.
             fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-                let view = self.inner.get()?;
+                let view = self.inner.get();
                 let mut parts: Vec<String> = Vec::new();
                 $(
                     let value = Field::to_py(&got(view.$field())?, py)?;
@@ -203,13 +203,13 @@ impl MeetingType {
     #[getter]
     fn meeting_info(&self) -> PyResult<Option<MeetingTypeInfo>> {
         Ok(
-            got(self.inner.get()?.meeting_info())?.map(|v| MeetingTypeInfo {
+            got(self.inner.get().meeting_info())?.map(|v| MeetingTypeInfo {
                 inner: Held::new(&self.inner.event, v.handle()),
             }),
         )
     }
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let view = self.inner.get()?;
+        let view = self.inner.get();
         let mut parts = Vec::new();
         for (name, value) in [("id", got(view.id())?), ("slug", got(view.slug())?)] {
             if let Some(v) = value {
@@ -361,9 +361,7 @@ macro_rules! event_common {
             /// The body as a `dict` (it holds the booking `secret`: do not log it).
             #[getter]
             fn raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                let raw: serde_json::Value =
-                    serde_json::from_str(self.event.raw_json()).unwrap_or_default();
-                convert::value(py, &raw)
+                convert::value(py, &self.event.raw_value())
             }
             /// The body as received.
             #[getter]

@@ -545,7 +545,7 @@ fn rs_python_models() -> String {
             // Nested objects are views made by hand (`events.rs`); the plain fields' getters are generated.
             let _ = writeln!(
                 out,
-                "getters!({}, this => this.inner.get()?, {});",
+                "getters!({}, this => this.inner.get(), {});",
                 m.name,
                 python_fields(m)
             );

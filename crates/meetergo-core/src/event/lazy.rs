@@ -454,6 +454,11 @@ impl LazyEvent {
         &self.raw
     }
 
+    /// The body as a JSON value, as [`Event::raw_value`] gives it. It contains the booking `secret`: do not log it.
+    pub fn raw_value(&self) -> serde_json::Value {
+        serde_json::from_str(&self.raw).unwrap_or(serde_json::Value::Null)
+    }
+
     /// `true` when the body used the older `{"event": ..., "data": {...}}` envelope.
     pub fn is_envelope(&self) -> bool {
         self.envelope
@@ -828,6 +833,7 @@ pub(crate) mod tests {
         let direct = lazy.event.get().is_none() || lazy.root == 0;
         assert_eq!(lazy.webhook_type(), event.webhook_type(), "{body}");
         assert_eq!(lazy.raw_json(), event.raw_json(), "{body}");
+        assert_eq!(lazy.raw_value(), event.raw_value(), "{body}");
         assert_eq!(lazy.is_envelope(), event.is_envelope(), "{body}");
         assert_eq!(
             lazy.id().expect("id").as_deref(),
